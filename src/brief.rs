@@ -1,0 +1,773 @@
+//! One brief, from a loaded profile to PDF bytes: validate → compute figures → draw charts
+//! → render the template → typeset.
+
+use crate::charts::{self, Bar, TrendLabels};
+use crate::config::Edition;
+use crate::dataset::Dataset;
+use crate::error::InputErrors;
+use crate::figures::{self, Breakdown, Figures, KeyFigure, KeyFigureId, Reporters};
+use crate::i18n::Lang;
+use crate::i18n::catalogue::Catalogue;
+use crate::i18n::format::LocaleFormatter;
+use crate::profile::{Localized, Profile};
+use crate::project::Project;
+use crate::reference::Reference;
+use crate::template::{BRIEF_TEMPLATE, Templates};
+use crate::typeset::{Typeset, Typesetter};
+use crate::validate;
+use anyhow::{Context, Result, anyhow};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What every brief of a run shares, built once: templates, fonts, formatters.
+pub struct Renderer<'p> {
+    project: &'p Project,
+    templates: Templates,
+    typesetter: Typesetter,
+    formatters: BTreeMap<Lang, LocaleFormatter>,
+}
+
+/// A finished brief.
+pub struct Brief {
+    pub typeset: Typeset,
+    /// The generated Typst source and the files it uses, for inspection.
+    pub source: String,
+    pub figures: Figures,
+}
+
+impl<'p> Renderer<'p> {
+    pub fn new(project: &'p Project) -> Result<Self> {
+        let typesetter = Typesetter::new(project.assets.fonts()?)?;
+        let mut formatters = BTreeMap::new();
+        for lang in Lang::ALL {
+            formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
+        }
+        Ok(Renderer {
+            project,
+            templates: Templates::new(&project.assets),
+            typesetter,
+            formatters,
+        })
+    }
+
+    /// Builds one brief. Invalid inputs are refused before anything is drawn.
+    pub fn build(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+    ) -> Result<Brief> {
+        let errors = validate::profile(self.project, path, profile, &[lang]);
+        if !errors.is_empty() {
+            return Err(InputErrors(errors).into());
+        }
+        let config = &self.project.config;
+        let country = profile.country.to_ascii_uppercase();
+        let figures = figures::compute(
+            &self.project.datasets,
+            &Reporters {
+                region: &config.region.code,
+                national: &config.country.code,
+            },
+            &country,
+        );
+        let fmt = &self.formatters[&lang];
+        let cat = self.project.catalogue(lang);
+        let writer = ContextWriter {
+            project: self.project,
+            fmt,
+            cat,
+            lang,
+            profile,
+            figures: &figures,
+            edition,
+        };
+        let (context, files) = writer.write()?;
+        let source = self.templates.render(BRIEF_TEMPLATE, &context)?;
+        let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
+        let typeset = self
+            .typesetter
+            .typeset(source.clone(), &files, edition.last_day(), &ident)
+            .with_context(|| {
+                format!("templates/{BRIEF_TEMPLATE} produced Typst that does not compile")
+            })?;
+        Ok(Brief {
+            typeset,
+            source,
+            figures,
+        })
+    }
+}
+
+/// Everything the template sees. Values are plain text: the template escapes them.
+#[derive(Serialize)]
+struct BriefContext {
+    lang: &'static str,
+    /// The catalogue, for fixed phrases without placeholders.
+    t: serde_yaml::Value,
+    brand: String,
+    title: String,
+    subject: String,
+    keywords: Vec<String>,
+    country: Named,
+    region: Named,
+    publisher: Publisher,
+    edition: EditionText,
+    summary: String,
+    illustrative: bool,
+    key_figures_heading: String,
+    card_groups: Vec<CardGroup>,
+    has_flag: bool,
+    charts: Vec<ChartContext>,
+    why: String,
+    sectors: Vec<TitledText>,
+    cities: Vec<TitledText>,
+    agreement: TitledText,
+    mission: Option<MissionContext>,
+    contact: ContactContext,
+    datasets: Vec<SourceContext>,
+    publications: Vec<LinkContext>,
+    method: String,
+    date: [i32; 3],
+}
+
+#[derive(Serialize)]
+struct Named {
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Publisher {
+    name: String,
+    email: String,
+    phone: Option<String>,
+    website: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EditionText {
+    id: String,
+    label: String,
+    line: String,
+}
+
+/// Key-figure cards of one reporter (the region, then the country).
+#[derive(Serialize)]
+struct CardGroup {
+    name: String,
+    cards: Vec<Card>,
+}
+
+#[derive(Serialize)]
+struct Card {
+    id: KeyFigureId,
+    label: String,
+    before: String,
+    number: String,
+    after: String,
+    year: i32,
+    change: Option<String>,
+    /// "up", "down" or "flat"; for ranks "up" means a better (smaller) rank.
+    direction: &'static str,
+    illustrative: bool,
+}
+
+#[derive(Serialize)]
+struct ChartContext {
+    path: String,
+    title: String,
+    unit: String,
+    caption: String,
+    alt: String,
+}
+
+#[derive(Serialize)]
+struct TitledText {
+    title: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct MissionContext {
+    title: String,
+    when: String,
+    place: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ContactContext {
+    heading: String,
+    name: String,
+    role: String,
+    email: String,
+    phone: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SourceContext {
+    title: String,
+    details: String,
+    url: String,
+    illustrative: bool,
+}
+
+#[derive(Serialize)]
+struct LinkContext {
+    title: String,
+    url: String,
+    date: Option<String>,
+}
+
+/// Turns figures and profile into the template context, formatted for one language.
+struct ContextWriter<'a> {
+    project: &'a Project,
+    fmt: &'a LocaleFormatter,
+    cat: &'a Catalogue,
+    lang: Lang,
+    profile: &'a Profile,
+    figures: &'a Figures,
+    edition: Edition,
+}
+
+impl ContextWriter<'_> {
+    fn text(&self, localized: &Localized) -> String {
+        // Validation has checked every field for this language.
+        let text = localized.get(self.lang).unwrap_or_default();
+        match self.lang {
+            Lang::Fr => crate::i18n::format::french_spacing(text),
+            _ => text.to_string(),
+        }
+    }
+
+    fn fill(&self, key: &str, args: &[(&str, &str)]) -> Result<String> {
+        Ok(self.cat.fill(key, args)?)
+    }
+
+    fn write(&self) -> Result<(BriefContext, BTreeMap<String, Arc<Vec<u8>>>)> {
+        let config = &self.project.config;
+        let lang = self.lang;
+        let code = self.profile.country.to_ascii_uppercase();
+        let country_name = self
+            .project
+            .reference
+            .country_names
+            .get(&code)
+            .and_then(|n| n.get(lang))
+            .ok_or_else(|| anyhow!("no CLDR name for country {code} in {lang}"))?
+            .to_string();
+        let region_of = self.text(&config.region.of);
+        let national_of = self.text(&config.country.of);
+        let publisher = self.text(&config.publisher.name);
+        let edition_label = self.fmt.edition(&self.edition)?;
+        let kind = self.cat.get("brief.kind")?.to_string();
+        let title = self.fill("brief.title", &[("country", &country_name)])?;
+
+        let mut files: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
+        if let Some(flag) = Reference::flag(&self.project.assets, &code)? {
+            files.insert("/flag.svg".into(), Arc::new(flag));
+        }
+
+        let mut region_cards = Vec::new();
+        let mut national_cards = Vec::new();
+        for k in &self.figures.key_figures {
+            let card = self.card(k, &region_of, &national_of)?;
+            match k.id {
+                KeyFigureId::NationalGoodsExports | KeyFigureId::NationalServicesExports => {
+                    national_cards.push(card)
+                }
+                _ => region_cards.push(card),
+            }
+        }
+        let card_groups: Vec<CardGroup> = [
+            (self.text(&config.region.name), region_cards),
+            (self.text(&config.country.name), national_cards),
+        ]
+        .into_iter()
+        .filter(|(_, cards)| !cards.is_empty())
+        .map(|(name, cards)| CardGroup { name, cards })
+        .collect();
+        let key_year = self
+            .figures
+            .key_figures
+            .first()
+            .map(|k| k.year)
+            .unwrap_or(self.edition.year);
+        let charts = self.charts(&country_name, &mut files)?;
+
+        let mission = match &self.profile.mission {
+            Some(m) => {
+                let when = match (&m.start, &m.end, &m.season) {
+                    (Some(start), Some(end), _) if end != start => self.fill(
+                        "brief.date_range",
+                        &[
+                            ("start", &self.fmt.date(start)?),
+                            ("end", &self.fmt.date(end)?),
+                        ],
+                    )?,
+                    (Some(start), _, _) => self.fmt.date(start)?,
+                    (None, _, Some(season)) => self.text(season),
+                    (None, _, None) => String::new(),
+                };
+                Some(MissionContext {
+                    title: self.text(&m.title),
+                    when,
+                    place: self.text(&m.place),
+                    text: self.text(&m.text),
+                })
+            }
+            None => None,
+        };
+        let agreement_title = match self.profile.agreement.in_force_since {
+            Some(year) => self.fill(
+                "brief.agreement_since",
+                &[
+                    ("name", &self.text(&self.profile.agreement.name)),
+                    ("year", &year.to_string()),
+                ],
+            )?,
+            None => self.text(&self.profile.agreement.name),
+        };
+
+        let datasets = self
+            .figures
+            .datasets
+            .iter()
+            .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
+            .map(|d| self.source(d))
+            .collect::<Result<Vec<_>>>()?;
+        let mut publications = Vec::new();
+        for d in self
+            .figures
+            .datasets
+            .iter()
+            .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
+        {
+            for p in &d.meta.publications {
+                publications.push(self.link(p)?);
+            }
+        }
+        for p in &self.profile.sources {
+            publications.push(self.link(p)?);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        publications.retain(|p| seen.insert((p.url.clone(), p.title.clone())));
+
+        let date = self.edition.last_day();
+        let data_as_of = self
+            .figures
+            .datasets
+            .iter()
+            .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
+            .map(|d| d.meta.last_update)
+            .max();
+        let edition_line = match data_as_of {
+            Some(d) => self.fill(
+                "brief.edition_line",
+                &[("edition", &edition_label), ("date", &self.fmt.date(&d)?)],
+            )?,
+            None => edition_label.clone(),
+        };
+        Ok((
+            BriefContext {
+                lang: lang.code(),
+                t: self.cat.tree.clone(),
+                brand: config.brand_colour.0.clone(),
+                subject: self.fill(
+                    "brief.subject",
+                    &[("country", &country_name), ("edition", &edition_label)],
+                )?,
+                keywords: vec![
+                    kind.clone(),
+                    country_name.clone(),
+                    self.text(&config.region.short),
+                    self.edition.to_string(),
+                    edition_label.clone(),
+                ],
+                title,
+                country: Named {
+                    code: code.clone(),
+                    name: country_name.clone(),
+                },
+                region: Named {
+                    code: config.region.code.clone(),
+                    name: self.text(&config.region.name),
+                },
+                publisher: Publisher {
+                    name: publisher,
+                    email: config.publisher.email.clone(),
+                    phone: config.publisher.phone.clone(),
+                    website: config.publisher.website.clone(),
+                },
+                edition: EditionText {
+                    id: self.edition.to_string(),
+                    label: edition_label,
+                    line: edition_line,
+                },
+                summary: self.text(&self.profile.summary),
+                illustrative: self.figures.illustrative,
+                key_figures_heading: self
+                    .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
+                card_groups,
+                has_flag: files.contains_key("/flag.svg"),
+                charts,
+                why: self.text(&self.profile.why),
+                sectors: self
+                    .profile
+                    .sectors
+                    .iter()
+                    .map(|s| TitledText {
+                        title: self.text(&s.title),
+                        text: self.text(&s.text),
+                    })
+                    .collect(),
+                cities: self
+                    .profile
+                    .cities
+                    .iter()
+                    .map(|c| TitledText {
+                        title: self.text(&c.name),
+                        text: self.text(&c.text),
+                    })
+                    .collect(),
+                agreement: TitledText {
+                    title: agreement_title,
+                    text: self.text(&self.profile.agreement.text),
+                },
+                mission,
+                contact: ContactContext {
+                    heading: self.cat.get("brief.contact")?.to_string(),
+                    name: self.profile.contact.name.clone(),
+                    role: self.text(&self.profile.contact.role),
+                    email: self.profile.contact.email.clone(),
+                    phone: self.profile.contact.phone.clone(),
+                },
+                datasets,
+                publications,
+                method: self.fill("brief.method", &[("region", &region_of)])?,
+                date: [date.0, i32::from(date.1), i32::from(date.2)],
+            },
+            files,
+        ))
+    }
+
+    fn card(&self, k: &KeyFigure, region_of: &str, national_of: &str) -> Result<Card> {
+        let (key, who) = match k.id {
+            KeyFigureId::RegionGoodsExports => ("figures.goods_exports", region_of),
+            KeyFigureId::RegionGoodsImports => ("figures.goods_imports", region_of),
+            KeyFigureId::NationalGoodsExports => ("figures.goods_exports", national_of),
+            KeyFigureId::NationalServicesExports => ("figures.services_exports", national_of),
+            KeyFigureId::RegionExportRank => ("figures.export_rank", region_of),
+        };
+        let label = self.fill(key, &[("who", who)])?;
+        let previous_year = (k.year - 1).to_string();
+        if k.id == KeyFigureId::RegionExportRank {
+            let rank = k.value as u32;
+            let number = self.fmt.rank(rank)?;
+            let after = match k.out_of {
+                Some(n) => self.fill("figures.rank_of", &[("n", &n.to_string())])?,
+                None => String::new(),
+            };
+            let (change, direction) = match k.previous {
+                Some(prev) => {
+                    let prev = prev as u32;
+                    let direction = match prev.cmp(&rank) {
+                        std::cmp::Ordering::Greater => "up",
+                        std::cmp::Ordering::Less => "down",
+                        std::cmp::Ordering::Equal => "flat",
+                    };
+                    let text = self.fill(
+                        "figures.rank_previous",
+                        &[("rank", &self.fmt.rank(prev)?), ("year", &previous_year)],
+                    )?;
+                    (Some(text), direction)
+                }
+                None => (None, "flat"),
+            };
+            return Ok(Card {
+                id: k.id,
+                label,
+                before: String::new(),
+                number,
+                after,
+                year: k.year,
+                change,
+                direction,
+                illustrative: k.illustrative,
+            });
+        }
+        let amount = self.fmt.money(k.value)?;
+        let (change, direction) = match k.change() {
+            Some(c) => (
+                Some(self.fill(
+                    "figures.change",
+                    &[
+                        ("change", &self.fmt.percent_change(c)?),
+                        ("year", &previous_year),
+                    ],
+                )?),
+                if c > 0.0005 {
+                    "up"
+                } else if c < -0.0005 {
+                    "down"
+                } else {
+                    "flat"
+                },
+            ),
+            None => (
+                Some(self.fill("figures.no_previous", &[("year", &previous_year)])?),
+                "flat",
+            ),
+        };
+        Ok(Card {
+            id: k.id,
+            label,
+            before: amount.before,
+            number: amount.number,
+            after: amount.after,
+            year: k.year,
+            change,
+            direction,
+            illustrative: k.illustrative,
+        })
+    }
+
+    fn dataset_source_names(&self, ids: &[&str]) -> String {
+        let mut names: Vec<String> = ids
+            .iter()
+            .filter_map(|id| self.project.datasets.iter().find(|d| d.id == *id))
+            .map(|d| self.text(&d.meta.source))
+            .collect();
+        names.dedup();
+        names.join("; ")
+    }
+
+    fn charts(
+        &self,
+        country: &str,
+        files: &mut BTreeMap<String, Arc<Vec<u8>>>,
+    ) -> Result<Vec<ChartContext>> {
+        let config = &self.project.config;
+        let region = self.text(&config.region.short);
+        let national = self.text(&config.country.short);
+        let unit = self.cat.get("charts.unit_millions")?.to_string();
+        let mut out = Vec::new();
+        let trend = &self.figures.trend;
+        let illustrative_note = |any: bool| -> Result<String> {
+            Ok(if any {
+                format!(" {}", self.cat.get("charts.illustrative_note")?)
+            } else {
+                String::new()
+            })
+        };
+
+        if !trend.exports.is_empty() || !trend.imports.is_empty() {
+            let labels = TrendLabels {
+                exports: self.cat.get("charts.exports")?.to_string(),
+                imports: self.cat.get("charts.imports")?.to_string(),
+            };
+            let svg = charts::trend(self.fmt, &labels, &trend.exports, &trend.imports)
+                .map_err(|e| anyhow!("cannot draw the trend chart: {e}"))?;
+            files.insert("/charts/trend.svg".into(), Arc::new(svg.into_bytes()));
+            let years: Vec<i32> = trend
+                .exports
+                .iter()
+                .chain(&trend.imports)
+                .map(|p| p.year)
+                .collect();
+            let (first, last) = (
+                years.iter().min().copied().unwrap_or(0),
+                years.iter().max().copied().unwrap_or(0),
+            );
+            let ids: Vec<&str> = trend.datasets.iter().map(String::as_str).collect();
+            let any_illustrative = trend
+                .exports
+                .iter()
+                .chain(&trend.imports)
+                .any(|p| p.illustrative);
+            let alt = self.trend_alt(country, &region, first, last)?;
+            out.push(ChartContext {
+                path: "/charts/trend.svg".into(),
+                title: self.fill(
+                    "charts.trend_title",
+                    &[
+                        ("who", &region),
+                        ("country", country),
+                        ("first", &first.to_string()),
+                        ("last", &last.to_string()),
+                    ],
+                )?,
+                unit: unit.clone(),
+                caption: format!(
+                    "{}{}",
+                    self.fill(
+                        "charts.source",
+                        &[("source", &self.dataset_source_names(&ids))]
+                    )?,
+                    illustrative_note(any_illustrative)?
+                ),
+                alt,
+            });
+        }
+        for (breakdown, name, title_key, who) in [
+            (
+                &self.figures.top_products,
+                "products",
+                "charts.products_title",
+                &region,
+            ),
+            (
+                &self.figures.services,
+                "services",
+                "charts.services_title",
+                &national,
+            ),
+        ] {
+            let Some(b) = breakdown else { continue };
+            if b.items.is_empty() {
+                continue;
+            }
+            let path = format!("/charts/{name}.svg");
+            let (svg, alt) = self.breakdown_chart(b, &self.project.reference)?;
+            files.insert(path.clone(), Arc::new(svg.into_bytes()));
+            let any_illustrative = b.items.iter().any(|i| i.illustrative);
+            let mut caption = self.fill(
+                "charts.source",
+                &[("source", &self.dataset_source_names(&[&b.dataset]))],
+            )?;
+            if let Some(total) = b.total {
+                let share: f64 = b.items.iter().map(|i| i.value).sum::<f64>() / total;
+                caption.push(' ');
+                caption.push_str(&self.fill(
+                    "charts.share_of_total",
+                    &[
+                        ("share", &self.fmt.percent(share.min(1.0))?),
+                        ("total", &self.fmt.money(total)?.full()),
+                    ],
+                )?);
+            }
+            caption.push_str(&illustrative_note(any_illustrative)?);
+            out.push(ChartContext {
+                path,
+                title: self.fill(
+                    title_key,
+                    &[
+                        ("who", who),
+                        ("country", country),
+                        ("year", &b.year.to_string()),
+                    ],
+                )?,
+                unit: unit.clone(),
+                caption,
+                alt,
+            });
+        }
+        Ok(out)
+    }
+
+    fn breakdown_chart(&self, b: &Breakdown, reference: &Reference) -> Result<(String, String)> {
+        let previous_year = (b.year - 1).to_string();
+        let mut bars = Vec::new();
+        let mut described = Vec::new();
+        for item in &b.items {
+            let label = reference
+                .label(&b.classification, &item.code, self.lang)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "missing translation: no {} label for {} `{}`",
+                        self.lang,
+                        b.classification,
+                        item.code
+                    )
+                })?
+                .to_string();
+            let note = match item.change() {
+                Some(c) => Some(self.fill(
+                    "charts.change_short",
+                    &[
+                        ("change", &self.fmt.percent_change(c)?),
+                        ("year", &previous_year),
+                    ],
+                )?),
+                None => None,
+            };
+            described.push(format!("{} {}", label, self.fmt.money(item.value)?.full()));
+            bars.push(Bar::from_item(item, label, note));
+        }
+        let svg = charts::bars(self.fmt, &bars, charts::EXPORTS)
+            .map_err(|e| anyhow!("cannot draw a chart: {e}"))?;
+        let alt = self.fill(
+            "charts.bars_alt",
+            &[
+                ("year", &b.year.to_string()),
+                ("items", &described.join("; ")),
+            ],
+        )?;
+        Ok((svg, alt))
+    }
+
+    fn trend_alt(&self, country: &str, region: &str, first: i32, last: i32) -> Result<String> {
+        let t = &self.figures.trend;
+        let value = |points: &[figures::Point], year: i32| -> Result<String> {
+            match points.iter().find(|p| p.year == year) {
+                Some(p) => Ok(self.fmt.money(p.value)?.full()),
+                None => Ok("–".into()),
+            }
+        };
+        Ok(self.fill(
+            "charts.trend_alt",
+            &[
+                ("who", region),
+                ("country", country),
+                ("first", &first.to_string()),
+                ("last", &last.to_string()),
+                ("exports_first", &value(&t.exports, first)?),
+                ("exports_last", &value(&t.exports, last)?),
+                ("imports_first", &value(&t.imports, first)?),
+                ("imports_last", &value(&t.imports, last)?),
+            ],
+        )?)
+    }
+
+    fn source(&self, d: &Dataset) -> Result<SourceContext> {
+        let period = match d.year_span() {
+            Some((a, b)) if a == b => a.to_string(),
+            Some((a, b)) => format!("{a}–{b}"),
+            None => String::new(),
+        };
+        let details = self.fill(
+            "sources.dataset",
+            &[
+                ("source", &self.text(&d.meta.source)),
+                ("concept", &self.text(&d.meta.concept)),
+                ("period", &period),
+                ("date", &self.fmt.date(&d.meta.last_update)?),
+                (
+                    "licence",
+                    &match &d.meta.licence {
+                        crate::dataset::Licence::Name(name) => name.clone(),
+                        crate::dataset::Licence::Text(text) => self.text(text),
+                    },
+                ),
+            ],
+        )?;
+        Ok(SourceContext {
+            title: self.text(&d.meta.title),
+            details,
+            url: d.meta.url.clone(),
+            illustrative: d.meta.illustrative,
+        })
+    }
+
+    fn link(&self, p: &crate::profile::Source) -> Result<LinkContext> {
+        Ok(LinkContext {
+            title: self.text(&p.title),
+            url: p.url.clone(),
+            date: p.date.as_ref().map(|d| self.fmt.date(d)).transpose()?,
+        })
+    }
+}

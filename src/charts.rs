@@ -1,0 +1,368 @@
+//! Charts drawn with plotters as SVG, in memory. Every number and label is already in the
+//! brief's language; Typst renders the SVG text with the document font.
+//!
+//! Charts are drawn for a 640-unit-wide SVG placed at the full text width (about 170 mm),
+//! so a font size of 13 (written as 13/1.24 px by plotters) prints at about 8 pt.
+
+use crate::figures::{Item, Point};
+use crate::i18n::format::LocaleFormatter;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub const WIDTH: u32 = 640;
+const FONT: &str = "sans-serif";
+const LABEL_SIZE: f64 = 13.0;
+const SMALL_SIZE: f64 = 12.0;
+
+/// Exports and imports keep these colours in every brief (Okabe–Ito blue and orange:
+/// distinct in colour and in lightness, so they survive greyscale printing).
+pub const EXPORTS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const IMPORTS: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
+const MUTED: RGBColor = RGBColor(0x6b, 0x6b, 0x6b);
+const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+
+type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Translated words a chart needs.
+pub struct TrendLabels {
+    pub exports: String,
+    pub imports: String,
+}
+
+/// Goods trade over the years: two lines, values in millions of euros, the latest value
+/// of each line labelled at its end. Illustrative points are drawn hollow.
+pub fn trend(
+    fmt: &LocaleFormatter,
+    labels: &TrendLabels,
+    exports: &[Point],
+    imports: &[Point],
+) -> DrawResult<String> {
+    let height = 250;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let years = exports.iter().chain(imports).map(|p| p.year);
+        let (first, last) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+        if first > last {
+            return Err("no values to draw".into());
+        }
+        let max = exports
+            .iter()
+            .chain(imports)
+            .map(|p| p.value / 1e6)
+            .fold(0.0_f64, f64::max);
+        let top = nice_ceiling(max);
+        let label_style = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&INK);
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(12)
+            .margin_left(4)
+            .margin_right(150)
+            .x_label_area_size(26)
+            .y_label_area_size(52)
+            .build_cartesian_2d((first as f64 - 0.3)..(last as f64 + 0.3), 0.0..top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(GRID.stroke_width(1))
+            .light_line_style(TRANSPARENT)
+            .axis_style(GRID.stroke_width(1))
+            .x_labels((last - first + 1) as usize)
+            .y_labels(5)
+            .x_label_formatter(&|x| format!("{}", x.round() as i32))
+            .y_label_formatter(&|y| fmt.millions(*y * 1e6))
+            .x_label_style(label_style.clone())
+            .y_label_style(label_style.clone())
+            .draw()?;
+
+        // End-of-line labels: placed at their line's last value, pushed apart when the two
+        // values are too close for the labels to be read.
+        let mut end_labels: Vec<(i32, i32, String, RGBColor)> = Vec::new();
+        for (points, colour, name) in [
+            (exports, EXPORTS, labels.exports.as_str()),
+            (imports, IMPORTS, labels.imports.as_str()),
+        ] {
+            if points.is_empty() {
+                continue;
+            }
+            let xy = |p: &Point| (p.year as f64, p.value / 1e6);
+            chart.draw_series(LineSeries::new(
+                points.iter().map(xy),
+                colour.stroke_width(3),
+            ))?;
+            chart.draw_series(points.iter().map(|p| {
+                let style = if p.illustrative {
+                    ShapeStyle::from(&WHITE).filled()
+                } else {
+                    colour.filled()
+                };
+                Circle::new(xy(p), 4, style)
+            }))?;
+            // Hollow markers keep a coloured ring.
+            chart.draw_series(
+                points
+                    .iter()
+                    .filter(|p| p.illustrative)
+                    .map(|p| Circle::new(xy(p), 4, colour.stroke_width(2))),
+            )?;
+            if let Some(last) = points.last() {
+                let (x, y) = chart.backend_coord(&xy(last));
+                end_labels.push((
+                    x + 10,
+                    y,
+                    format!("{name} {}", fmt.millions(last.value)),
+                    colour,
+                ));
+            }
+        }
+        const MIN_GAP: i32 = 16;
+        if let [a, b] = end_labels.as_mut_slice()
+            && (a.1 - b.1).abs() < MIN_GAP
+        {
+            let centre = (a.1 + b.1) / 2;
+            let (upper, lower) = if a.1 <= b.1 { (a, b) } else { (b, a) };
+            upper.1 = centre - MIN_GAP / 2;
+            lower.1 = centre + MIN_GAP / 2;
+        }
+        for (x, y, text, colour) in end_labels {
+            root.draw(&Text::new(
+                text,
+                (x, y),
+                TextStyle::from((FONT, LABEL_SIZE).into_font().style(FontStyle::Bold))
+                    .color(&colour_darker(colour))
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+/// One bar of a bar chart.
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    /// Printed right of the value, e.g. the change on the previous year.
+    pub note: Option<String>,
+    pub illustrative: bool,
+}
+
+impl Bar {
+    pub fn from_item(item: &Item, label: String, note: Option<String>) -> Bar {
+        Bar {
+            label,
+            value: item.value,
+            note,
+            illustrative: item.illustrative,
+        }
+    }
+}
+
+/// Horizontal bars sorted as given: labels left, values (millions of euros) right of each
+/// bar, an optional note in a column at the far right. Illustrative bars are hatched-free
+/// but lighter, with an outline, so they read as different in print.
+pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
+    let row = 30u32;
+    let height = row * bars.len().max(1) as u32 + 8;
+    let label_width = 232i32;
+    let note_width = if bars.iter().any(|b| b.note.is_some()) {
+        130i32
+    } else {
+        0
+    };
+    let value_width = 64i32;
+    let bar_left = label_width + 10;
+    let bar_max = WIDTH as i32 - bar_left - value_width - note_width;
+    let max = bars
+        .iter()
+        .map(|b| b.value)
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let label_style = TextStyle::from((FONT, LABEL_SIZE).into_font())
+            .color(&INK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        for (i, bar) in bars.iter().enumerate() {
+            let top = 4 + i as i32 * row as i32;
+            let mid = top + row as i32 / 2;
+            let lines = wrap(&bar.label, 40);
+            let first = mid - (lines.len() as i32 - 1) * 7;
+            for (j, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (label_width, first + j as i32 * 14),
+                    label_style.clone(),
+                ))?;
+            }
+            let len = ((bar.value / max) * bar_max as f64).round().max(1.0) as i32;
+            let rect = [(bar_left, top + 6), (bar_left + len, top + row as i32 - 6)];
+            if bar.illustrative {
+                root.draw(&Rectangle::new(rect, colour.mix(0.45).filled()))?;
+                root.draw(&Rectangle::new(rect, colour.stroke_width(1)))?;
+            } else {
+                root.draw(&Rectangle::new(rect, colour.filled()))?;
+            }
+            root.draw(&Text::new(
+                fmt.millions(bar.value),
+                (bar_left + len + 6, mid),
+                TextStyle::from((FONT, LABEL_SIZE).into_font().style(FontStyle::Bold))
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            if let Some(note) = &bar.note {
+                root.draw(&Text::new(
+                    note.clone(),
+                    (WIDTH as i32 - 2, mid),
+                    TextStyle::from((FONT, SMALL_SIZE).into_font())
+                        .color(&MUTED)
+                        .pos(Pos::new(HPos::Right, VPos::Center)),
+                ))?;
+            }
+        }
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+/// Splits a label into at most two lines of about `width` characters.
+fn wrap(label: &str, width: usize) -> Vec<String> {
+    if label.chars().count() <= width {
+        return vec![label.to_string()];
+    }
+    let mut first = String::new();
+    let mut rest = String::new();
+    for word in label.split_whitespace() {
+        if rest.is_empty() && first.chars().count() + word.chars().count() < width {
+            if !first.is_empty() {
+                first.push(' ');
+            }
+            first.push_str(word);
+        } else {
+            if !rest.is_empty() {
+                rest.push(' ');
+            }
+            rest.push_str(word);
+        }
+    }
+    if rest.chars().count() > width {
+        rest = rest.chars().take(width - 1).collect::<String>() + "…";
+    }
+    if first.is_empty() {
+        return vec![rest];
+    }
+    vec![first, rest]
+}
+
+/// A round axis maximum a little above `max` (1, 2, 2.5, 5 × 10ⁿ).
+fn nice_ceiling(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let target = max * 1.08;
+    let magnitude = 10f64.powf(target.log10().floor());
+    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if step * magnitude >= target {
+            return step * magnitude;
+        }
+    }
+    10.0 * magnitude
+}
+
+fn colour_darker(c: RGBColor) -> RGBColor {
+    let d = |v: u8| (f64::from(v) * 0.8) as u8;
+    RGBColor(d(c.0), d(c.1), d(c.2))
+}
+
+/// Parses `#rrggbb` (validated by the configuration).
+pub fn parse_colour(hex: &str) -> RGBColor {
+    let v = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    RGBColor(v(1), v(3), v(5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::Assets;
+    use crate::i18n::Lang;
+
+    fn fmt(lang: Lang) -> LocaleFormatter {
+        LocaleFormatter::new(&Assets::embedded().catalogue(lang).unwrap()).unwrap()
+    }
+
+    fn points(values: &[(i32, f64)]) -> Vec<Point> {
+        values
+            .iter()
+            .map(|&(year, value)| Point {
+                year,
+                value,
+                illustrative: year < 2024,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn trend_chart_has_localized_labels() {
+        let exports = points(&[
+            (2022, 120_500_000.0),
+            (2023, 147_300_000.0),
+            (2024, 32_400_000.0),
+        ]);
+        let imports = points(&[
+            (2022, 20_000_000.0),
+            (2023, 22_000_000.0),
+            (2024, 24_000_000.0),
+        ]);
+        let labels = TrendLabels {
+            exports: "Exportations".into(),
+            imports: "Importations".into(),
+        };
+        let svg = trend(&fmt(Lang::Fr), &labels, &exports, &imports).unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("Exportations 32,4"), "{svg}");
+        assert!(svg.contains("Importations 24"), "{svg}");
+        assert!(svg.contains(">2023<"), "{svg}");
+        let en = trend(
+            &fmt(Lang::En),
+            &TrendLabels {
+                exports: "Exports".into(),
+                imports: "Imports".into(),
+            },
+            &exports,
+            &imports,
+        )
+        .unwrap();
+        assert!(en.contains("Exports 32.4"), "{en}");
+    }
+
+    #[test]
+    fn bar_chart_has_labels_values_and_notes() {
+        let bars_in = vec![
+            Bar {
+                label: "Produits chimiques".into(),
+                value: 12_300_000.0,
+                note: Some("+15 % sur 2023".into()),
+                illustrative: false,
+            },
+            Bar {
+                label: "Machines et appareils électriques".into(),
+                value: 1_250_000.0,
+                note: None,
+                illustrative: true,
+            },
+        ];
+        let svg = bars(&fmt(Lang::Fr), &bars_in, EXPORTS).unwrap();
+        assert!(svg.contains("Produits chimiques"), "{svg}");
+        assert!(svg.contains("12,3"), "{svg}");
+        assert!(svg.contains("1,3") || svg.contains("1,2"), "{svg}");
+        assert!(svg.contains("+15 % sur 2023"), "{svg}");
+    }
+
+    #[test]
+    fn axis_maximum_is_round() {
+        assert_eq!(nice_ceiling(147.3), 200.0);
+        assert_eq!(nice_ceiling(32.4), 50.0);
+        assert_eq!(nice_ceiling(9.0), 10.0);
+    }
+}

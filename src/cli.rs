@@ -1,0 +1,90 @@
+//! Command-line arguments (clap). Parsing only: no I/O happens here.
+
+use crate::config::Edition;
+use crate::i18n::Lang;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "marketbrief",
+    version,
+    about = "Print-ready PDF country briefs from YAML market profiles and trade datasets, in French, Dutch and English."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build briefs: every profile in every configured language by default.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Where to write briefs, as <out>/<edition>/<code>-<lang>.pdf [default: <project>/output]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Build only this country (ISO 3166-1 alpha-2 code, e.g. ca); repeatable.
+    #[arg(long = "country", value_name = "CODE")]
+    pub countries: Vec<String>,
+    /// Build only this language (fr, nl or en); repeatable.
+    #[arg(long = "lang", value_name = "LANG")]
+    pub langs: Vec<Lang>,
+    /// The edition, e.g. 2025-Q3 [default: the edition in marketbrief.yaml]
+    #[arg(long, value_name = "ED")]
+    pub edition: Option<Edition>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "marketbrief",
+            "build",
+            "--project",
+            "p",
+            "--out",
+            "o",
+            "--country",
+            "ca",
+            "--country",
+            "MX",
+            "--lang",
+            "fr",
+            "--lang",
+            "en",
+            "--edition",
+            "2025-Q3",
+        ])
+        .unwrap();
+        let Command::Build(b) = cli.command;
+        assert_eq!(b.project, PathBuf::from("p"));
+        assert_eq!(b.out, Some(PathBuf::from("o")));
+        assert_eq!(b.countries, ["ca", "MX"]);
+        assert_eq!(b.langs, [Lang::Fr, Lang::En]);
+        assert_eq!(
+            b.edition,
+            Some(Edition {
+                year: 2025,
+                quarter: 3
+            })
+        );
+        assert!(Cli::try_parse_from(["marketbrief", "build", "--lang", "de"]).is_err());
+        assert!(Cli::try_parse_from(["marketbrief", "build", "--edition", "2025-3"]).is_err());
+    }
+}

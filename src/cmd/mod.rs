@@ -1,0 +1,22 @@
+//! One module per subcommand; each chains the pipeline stages and reports.
+
+pub mod build;
+
+use crate::cli::{Cli, Command};
+use anyhow::Result;
+
+/// How a command ended, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything succeeded.
+    Success,
+    /// The command ran but some of its work failed (reported already).
+    Failure,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Build(args) => build::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+    }
+}

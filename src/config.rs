@@ -1,0 +1,166 @@
+//! `marketbrief.yaml`: the publisher, brand colour, languages and current edition.
+
+use crate::error::InputError;
+use crate::i18n::Lang;
+use crate::profile::Localized;
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+/// The project configuration file name, at the project root.
+pub const CONFIG_FILE: &str = "marketbrief.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub publisher: Publisher,
+    /// The region the agency works for, as it appears in the trade datasets.
+    pub region: Region,
+    /// The country the region belongs to, as it appears in the trade datasets.
+    pub country: Region,
+    /// Brand colour as `#rrggbb`.
+    pub brand_colour: Colour,
+    /// Languages every brief is built in, in this order.
+    pub languages: Vec<Lang>,
+    /// The current edition, e.g. `2025-Q3`.
+    pub edition: Edition,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    pub name: Localized,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Reporter code in the datasets (`BE-BRU`, `BE`).
+    pub code: String,
+    /// Full name ("Région de Bruxelles-Capitale").
+    pub name: Localized,
+    /// Short name ("Bruxelles").
+    pub short: Localized,
+    /// The "of …" form phrases need ("de Bruxelles", "van Brussel", "of Brussels").
+    pub of: Localized,
+}
+
+impl Config {
+    pub fn parse(origin: &Path, text: &str) -> Result<Config, InputError> {
+        let config: Config =
+            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, &e))?;
+        if config.languages.is_empty() {
+            return Err(
+                InputError::new(origin, "expected at least one language, found none")
+                    .field("languages"),
+            );
+        }
+        Ok(config)
+    }
+
+    /// Every localized field of the configuration, with its path, for validation.
+    pub fn localized_fields(&self) -> Vec<(String, &Localized)> {
+        vec![
+            ("publisher.name".into(), &self.publisher.name),
+            ("region.name".into(), &self.region.name),
+            ("region.short".into(), &self.region.short),
+            ("region.of".into(), &self.region.of),
+            ("country.name".into(), &self.country.name),
+            ("country.short".into(), &self.country.short),
+            ("country.of".into(), &self.country.of),
+        ]
+    }
+}
+
+/// An `#rrggbb` colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Colour(pub String);
+
+impl<'de> Deserialize<'de> for Colour {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let hex = s.strip_prefix('#').unwrap_or("");
+        if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            Ok(Colour(format!("#{}", hex.to_ascii_lowercase())))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "expected a colour as #rrggbb, found `{s}`"
+            )))
+        }
+    }
+}
+
+/// A quarterly edition such as `2025-Q3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edition {
+    pub year: i32,
+    pub quarter: u8,
+}
+
+impl Edition {
+    /// The last day of the edition's quarter: the document date, so rebuilding the same
+    /// edition gives the same PDF.
+    pub fn last_day(&self) -> (i32, u8, u8) {
+        match self.quarter {
+            1 => (self.year, 3, 31),
+            2 => (self.year, 6, 30),
+            3 => (self.year, 9, 30),
+            _ => (self.year, 12, 31),
+        }
+    }
+}
+
+impl FromStr for Edition {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("expected an edition such as 2025-Q3, found `{s}`");
+        let (year, quarter) = s.split_once("-Q").ok_or_else(bad)?;
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let quarter: u8 = quarter.parse().map_err(|_| bad())?;
+        if !(1900..=9999).contains(&year) || !(1..=4).contains(&quarter) || s.len() != 7 {
+            return Err(bad());
+        }
+        Ok(Edition { year, quarter })
+    }
+}
+
+impl fmt::Display for Edition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.quarter)
+    }
+}
+
+impl<'de> Deserialize<'de> for Edition {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editions_parse_and_print() {
+        let e: Edition = "2025-Q3".parse().unwrap();
+        assert_eq!(
+            e,
+            Edition {
+                year: 2025,
+                quarter: 3
+            }
+        );
+        assert_eq!(e.to_string(), "2025-Q3");
+        assert_eq!(e.last_day(), (2025, 9, 30));
+        for bad in ["2025Q3", "2025-Q5", "25-Q1", "2025-Q", "2025-Q10"] {
+            assert!(bad.parse::<Edition>().is_err(), "{bad}");
+        }
+    }
+}

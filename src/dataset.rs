@@ -1,0 +1,433 @@
+//! Trade datasets: a tidy CSV (one observation per row) beside a YAML metadata file.
+//!
+//! `data/datasets/<id>.csv` has the columns
+//! `reporter,partner,flow,period,product,value_eur,status`, and `data/datasets/<id>.yaml`
+//! says where the figures come from. The layout follows Eurostat's SDMX-CSV so that a
+//! Comext, National Bank of Belgium or IBSA extract converts into it without loss.
+
+use crate::error::InputError;
+use crate::profile::{Date, Localized};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The product code of a flow's total over all categories.
+pub const TOTAL: &str = "TOTAL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flow {
+    Export,
+    Import,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Goods,
+    Services,
+}
+
+/// How trustworthy an observation is; anything but `illustrative` is real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// An official statistic as released by the source.
+    Reported,
+    /// A figure quoted in a publication (see the dataset's `publications`).
+    Published,
+    /// Computed from published facts (e.g. a level from a published growth rate).
+    Derived,
+    /// Synthetic sample data, not a real figure.
+    Illustrative,
+}
+
+/// A reference period: a year, a quarter or a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Year(i32),
+    Quarter(i32, u8),
+    Month(i32, u8),
+}
+
+impl FromStr for Period {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("expected a period as YYYY, YYYY-Qn or YYYY-MM, found `{s}`");
+        let year = |y: &str| -> Result<i32, String> {
+            if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) {
+                y.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
+        };
+        if let Some((y, q)) = s.split_once("-Q") {
+            let q: u8 = q.parse().map_err(|_| bad())?;
+            if !(1..=4).contains(&q) {
+                return Err(bad());
+            }
+            return Ok(Period::Quarter(year(y)?, q));
+        }
+        if let Some((y, m)) = s.split_once('-') {
+            let m: u8 = m.parse().map_err(|_| bad())?;
+            if !(1..=12).contains(&m) || s.len() != 7 {
+                return Err(bad());
+            }
+            return Ok(Period::Month(year(y)?, m));
+        }
+        Ok(Period::Year(year(s)?))
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Year(y) => write!(f, "{y}"),
+            Period::Quarter(y, q) => write!(f, "{y}-Q{q}"),
+            Period::Month(y, m) => write!(f, "{y}-{m:02}"),
+        }
+    }
+}
+
+/// The key of one observation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObsKey {
+    pub reporter: String,
+    pub partner: String,
+    pub flow: Flow,
+    pub period: Period,
+    pub product: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    pub value_eur: f64,
+    pub status: Status,
+}
+
+/// What a dataset is and where it comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    pub title: Localized,
+    pub kind: Kind,
+    /// `hs-section` or `ebops-2010`: the classification of the `product` column.
+    pub classification: String,
+    /// Who publishes the figures.
+    pub source: Localized,
+    pub url: String,
+    /// A licence name ("CC BY 4.0"), or a text per language.
+    pub licence: Licence,
+    /// What the figures measure (regional or national concept, valuation…).
+    pub concept: Localized,
+    /// When the source last updated the figures.
+    pub last_update: Date,
+    /// Whether the dataset holds illustrative (synthetic) rows: must match the rows.
+    pub illustrative: bool,
+    /// Publications quoted by `published` and `derived` rows.
+    #[serde(default)]
+    pub publications: Vec<crate::profile::Source>,
+}
+
+/// A licence: a name that reads the same in every language, or a text per language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Licence {
+    Name(String),
+    Text(Localized),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Row {
+    reporter: String,
+    partner: String,
+    flow: String,
+    period: String,
+    product: String,
+    value_eur: String,
+    status: String,
+}
+
+/// A loaded dataset.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The file stem: `bru-goods`.
+    pub id: String,
+    pub csv_path: PathBuf,
+    pub meta_path: PathBuf,
+    pub meta: Metadata,
+    pub observations: BTreeMap<ObsKey, Observation>,
+}
+
+impl Dataset {
+    /// Parses a dataset from its metadata and CSV text; reports every bad row.
+    pub fn parse(
+        id: &str,
+        meta_path: &Path,
+        meta_text: &str,
+        csv_path: &Path,
+        csv_text: &str,
+    ) -> Result<Dataset, Vec<InputError>> {
+        let meta: Metadata = serde_yaml::from_str(meta_text)
+            .map_err(|e| vec![InputError::from_yaml(meta_path, &e)])?;
+        let mut errors = Vec::new();
+        let mut observations = BTreeMap::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+        let expected = [
+            "reporter",
+            "partner",
+            "flow",
+            "period",
+            "product",
+            "value_eur",
+            "status",
+        ];
+        match reader.headers() {
+            Ok(headers) => {
+                let found: Vec<&str> = headers.iter().collect();
+                if found != expected {
+                    return Err(vec![
+                        InputError::new(
+                            csv_path,
+                            format!(
+                                "expected the header `{}`, found `{}`",
+                                expected.join(","),
+                                found.join(",")
+                            ),
+                        )
+                        .at(Some(1), None),
+                    ]);
+                }
+            }
+            Err(e) => return Err(vec![InputError::new(csv_path, e.to_string())]),
+        }
+        let headers = reader.headers().cloned().unwrap_or_default();
+        let mut any_illustrative = false;
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize);
+                    errors.push(InputError::new(csv_path, csv_message(&e)).at(line, None));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            let row: Row = match record.deserialize(Some(&headers)) {
+                Ok(row) => row,
+                Err(e) => {
+                    errors.push(InputError::new(csv_path, csv_message(&e)).at(Some(line), None));
+                    continue;
+                }
+            };
+            let err = |field: &str, msg: String| {
+                InputError::new(csv_path, msg)
+                    .at(Some(line), None)
+                    .field(field)
+            };
+            let flow = match row.flow.as_str() {
+                "export" => Flow::Export,
+                "import" => Flow::Import,
+                other => {
+                    errors.push(err(
+                        "flow",
+                        format!("expected `export` or `import`, found `{other}`"),
+                    ));
+                    continue;
+                }
+            };
+            let period = match row.period.parse::<Period>() {
+                Ok(p) => p,
+                Err(msg) => {
+                    errors.push(err("period", msg));
+                    continue;
+                }
+            };
+            let value_eur = match row.value_eur.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => v,
+                _ => {
+                    errors.push(err(
+                        "value_eur",
+                        format!(
+                            "expected a non-negative amount in euros, found `{}`",
+                            row.value_eur
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let status = match row.status.as_str() {
+                "reported" => Status::Reported,
+                "published" => Status::Published,
+                "derived" => Status::Derived,
+                "illustrative" => Status::Illustrative,
+                other => {
+                    errors.push(err(
+                        "status",
+                        format!(
+                            "expected reported, published, derived or illustrative, found `{other}`"
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            any_illustrative |= status == Status::Illustrative;
+            for (field, value) in [
+                ("reporter", &row.reporter),
+                ("partner", &row.partner),
+                ("product", &row.product),
+            ] {
+                if value.is_empty() {
+                    errors.push(err(field, "expected a code, found an empty cell".into()));
+                }
+            }
+            let key = ObsKey {
+                reporter: row.reporter,
+                partner: row.partner,
+                flow,
+                period,
+                product: row.product,
+            };
+            if observations
+                .insert(key.clone(), Observation { value_eur, status })
+                .is_some()
+            {
+                errors.push(err(
+                    "period",
+                    format!(
+                        "duplicated observation: {} {} {} {} {} appears more than once",
+                        key.reporter, key.partner, row.flow, key.period, key.product
+                    ),
+                ));
+            }
+        }
+        if any_illustrative && !meta.illustrative {
+            errors.push(
+                InputError::new(
+                    meta_path,
+                    "the dataset has rows with status `illustrative`, so `illustrative` must be true",
+                )
+                .field("illustrative"),
+            );
+        }
+        if observations.is_empty() && errors.is_empty() {
+            errors.push(InputError::new(csv_path, "the dataset has no rows"));
+        }
+        if errors.is_empty() {
+            Ok(Dataset {
+                id: id.to_string(),
+                csv_path: csv_path.to_path_buf(),
+                meta_path: meta_path.to_path_buf(),
+                meta,
+                observations,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The observation for a key, if any.
+    pub fn get(&self, key: &ObsKey) -> Option<&Observation> {
+        self.observations.get(key)
+    }
+
+    /// Whether this dataset reports for `reporter`.
+    pub fn has_reporter(&self, reporter: &str) -> bool {
+        self.observations.keys().any(|k| k.reporter == reporter)
+    }
+
+    /// The years covered by the rows, as (first, last).
+    pub fn year_span(&self) -> Option<(i32, i32)> {
+        let years = self.observations.keys().filter_map(|k| match k.period {
+            Period::Year(y) => Some(y),
+            _ => None,
+        });
+        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+        for y in years {
+            lo = lo.min(y);
+            hi = hi.max(y);
+        }
+        (lo <= hi).then_some((lo, hi))
+    }
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("expected {expected_len} columns, found {len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const META: &str = "title: {fr: T, nl: T, en: T}\nkind: goods\nclassification: hs-section\nsource: {fr: S, nl: S, en: S}\nurl: https://example.org\nlicence: CC BY 4.0\nconcept: {fr: C, nl: C, en: C}\nlast_update: 2025-07-23\nillustrative: false\n";
+
+    fn parse(csv: &str) -> Result<Dataset, Vec<InputError>> {
+        Dataset::parse("t", Path::new("t.yaml"), META, Path::new("t.csv"), csv)
+    }
+
+    #[test]
+    fn periods_parse() {
+        assert_eq!("2024".parse::<Period>().unwrap(), Period::Year(2024));
+        assert_eq!(
+            "2024-Q3".parse::<Period>().unwrap(),
+            Period::Quarter(2024, 3)
+        );
+        assert_eq!(
+            "2024-11".parse::<Period>().unwrap(),
+            Period::Month(2024, 11)
+        );
+        for bad in ["24", "2024-13", "2024-Q0", "2024T3", "x"] {
+            assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rows_load_and_bad_rows_are_all_reported_with_lines() {
+        let csv = "reporter,partner,flow,period,product,value_eur,status\n\
+                   BE-BRU,CA,export,2024,TOTAL,32400000,published\n\
+                   BE-BRU,CA,exprt,2024,TOTAL,1,published\n\
+                   BE-BRU,CA,export,2024,I,-5,published\n\
+                   BE-BRU,CA,export,2024,II,5\n";
+        let errors = parse(csv).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(errors[0].line, Some(3));
+        assert_eq!(errors[0].field.as_deref(), Some("flow"));
+        assert_eq!(errors[1].line, Some(4));
+        assert!(
+            errors[2].message.contains("expected 7 columns, found 6"),
+            "{}",
+            errors[2]
+        );
+    }
+
+    #[test]
+    fn duplicates_and_undeclared_illustrative_rows_are_errors() {
+        let csv = "reporter,partner,flow,period,product,value_eur,status\n\
+                   BE,CA,export,2024,TOTAL,1,illustrative\n\
+                   BE,CA,export,2024,TOTAL,2,illustrative\n";
+        let errors = parse(csv).unwrap_err();
+        assert!(errors.iter().any(|e| e.message.contains("duplicated")));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field.as_deref() == Some("illustrative"))
+        );
+    }
+}

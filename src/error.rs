@@ -1,0 +1,103 @@
+//! Errors about user input: each names the file, the position where known, and the field.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem in an input file that the user must fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The file, as given (relative to the project where possible).
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// The field path, e.g. `sectors[2].title.nl`, when the problem is in one field.
+    pub field: Option<String>,
+    /// What is wrong: what was expected and what was found.
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        InputError {
+            file: file.as_ref().to_path_buf(),
+            line: None,
+            column: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Builds an error from a serde_yaml error, keeping its position.
+    pub fn from_yaml(file: impl AsRef<Path>, err: &serde_yaml::Error) -> Self {
+        let (line, column) = match err.location() {
+            Some(loc) => (Some(loc.line()), Some(loc.column())),
+            None => (None, None),
+        };
+        // serde_yaml appends " at line X column Y" to its message; the position is shown
+        // in front instead, so drop the duplicate.
+        let mut message = err.to_string();
+        if let Some(idx) = message.find(" at line ") {
+            message.truncate(idx);
+        }
+        let mut error = InputError::new(file, message).at(line, column);
+        // serde_yaml reports the field path as a prefix "a.b[2].c: message".
+        if let Some((path, rest)) = error.message.split_once(": ")
+            && !path.contains(' ')
+            && !path.is_empty()
+        {
+            let (path, rest) = (path.to_string(), rest.to_string());
+            error.field = Some(path);
+            error.message = rest;
+        }
+        error
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Several input errors found in one pass, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}

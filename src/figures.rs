@@ -1,0 +1,482 @@
+//! The figures a brief prints, computed from the datasets (pure: no I/O, no formatting).
+//!
+//! Every figure remembers whether any observation behind it is illustrative, so the brief
+//! can mark it.
+
+use crate::dataset::{Dataset, Flow, Kind, ObsKey, Period, Status, TOTAL};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which key figure a card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyFigureId {
+    /// The region's goods exports to the country.
+    RegionGoodsExports,
+    /// The region's goods imports from the country.
+    RegionGoodsImports,
+    /// The national goods exports to the country.
+    NationalGoodsExports,
+    /// The national services exports to the country.
+    NationalServicesExports,
+    /// The country's rank among the region's goods export markets.
+    RegionExportRank,
+}
+
+impl KeyFigureId {
+    /// The catalogue key of the card's label.
+    pub fn key(self) -> &'static str {
+        match self {
+            KeyFigureId::RegionGoodsExports => "region_goods_exports",
+            KeyFigureId::RegionGoodsImports => "region_goods_imports",
+            KeyFigureId::NationalGoodsExports => "national_goods_exports",
+            KeyFigureId::NationalServicesExports => "national_services_exports",
+            KeyFigureId::RegionExportRank => "region_export_rank",
+        }
+    }
+}
+
+/// One key figure for its latest year, with the year before when known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyFigure {
+    pub id: KeyFigureId,
+    pub year: i32,
+    /// Euros, or the rank for [`KeyFigureId::RegionExportRank`].
+    pub value: f64,
+    pub previous: Option<f64>,
+    /// For ranks: how many markets were ranked.
+    pub out_of: Option<usize>,
+    pub illustrative: bool,
+    pub dataset: String,
+}
+
+impl KeyFigure {
+    /// Relative change on the previous year (0.1 = +10 %), for amounts.
+    pub fn change(&self) -> Option<f64> {
+        match (self.id, self.previous) {
+            (KeyFigureId::RegionExportRank, _) => None,
+            (_, Some(prev)) if prev > 0.0 => Some(self.value / prev - 1.0),
+            _ => None,
+        }
+    }
+}
+
+/// One value in a series or breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    pub year: i32,
+    pub value: f64,
+    pub illustrative: bool,
+}
+
+/// The region's goods trade with the country over the years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trend {
+    pub exports: Vec<Point>,
+    pub imports: Vec<Point>,
+    pub datasets: Vec<String>,
+}
+
+/// A category in a breakdown, with its value the year before when known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub code: String,
+    pub value: f64,
+    pub previous: Option<f64>,
+    pub illustrative: bool,
+}
+
+impl Item {
+    pub fn change(&self) -> Option<f64> {
+        self.previous
+            .filter(|p| *p > 0.0)
+            .map(|p| self.value / p - 1.0)
+    }
+}
+
+/// Values by category for one year, largest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breakdown {
+    pub year: i32,
+    pub classification: String,
+    pub items: Vec<Item>,
+    /// The flow's total that year, when the dataset has it.
+    pub total: Option<f64>,
+    pub dataset: String,
+}
+
+/// Everything computed for one brief.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    pub key_figures: Vec<KeyFigure>,
+    pub trend: Trend,
+    pub top_products: Option<Breakdown>,
+    pub services: Option<Breakdown>,
+    /// Ids of the datasets the figures come from, sorted.
+    pub datasets: Vec<String>,
+    /// Whether any printed figure rests on illustrative data.
+    pub illustrative: bool,
+}
+
+/// How many product categories the goods chart shows.
+pub const TOP_PRODUCTS: usize = 6;
+
+/// The reporters figures are computed for.
+pub struct Reporters<'a> {
+    pub region: &'a str,
+    pub national: &'a str,
+}
+
+/// Computes the figures for `country` (upper-case alpha-2) from `datasets`.
+pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -> Figures {
+    let goods: Vec<&Dataset> = datasets
+        .iter()
+        .filter(|d| d.meta.kind == Kind::Goods)
+        .collect();
+    let services: Vec<&Dataset> = datasets
+        .iter()
+        .filter(|d| d.meta.kind == Kind::Services)
+        .collect();
+
+    let mut key_figures = Vec::new();
+    let amount = |id, sets: &[&Dataset], reporter: &str, flow| {
+        let series = annual_series(sets, reporter, country, flow, TOTAL);
+        let (last_year, (value, status, dataset)) = series.last_key_value()?;
+        let previous = series.get(&(last_year - 1));
+        Some(KeyFigure {
+            id,
+            year: *last_year,
+            value: *value,
+            previous: previous.map(|p| p.0),
+            out_of: None,
+            illustrative: *status == Status::Illustrative
+                || previous.is_some_and(|p| p.1 == Status::Illustrative),
+            dataset: dataset.clone(),
+        })
+    };
+    key_figures.extend(amount(
+        KeyFigureId::RegionGoodsExports,
+        &goods,
+        reporters.region,
+        Flow::Export,
+    ));
+    key_figures.extend(amount(
+        KeyFigureId::RegionGoodsImports,
+        &goods,
+        reporters.region,
+        Flow::Import,
+    ));
+    key_figures.extend(amount(
+        KeyFigureId::NationalGoodsExports,
+        &goods,
+        reporters.national,
+        Flow::Export,
+    ));
+    key_figures.extend(amount(
+        KeyFigureId::NationalServicesExports,
+        &services,
+        reporters.national,
+        Flow::Export,
+    ));
+    if let Some(year) = key_figures
+        .first()
+        .filter(|k| k.id == KeyFigureId::RegionGoodsExports)
+        .map(|k| k.year)
+        && let Some((rank, out_of, illustrative, dataset)) =
+            export_rank(&goods, reporters.region, country, year)
+    {
+        let previous = export_rank(&goods, reporters.region, country, year - 1);
+        key_figures.push(KeyFigure {
+            id: KeyFigureId::RegionExportRank,
+            year,
+            value: rank as f64,
+            previous: previous.as_ref().map(|p| p.0 as f64),
+            out_of: Some(out_of),
+            illustrative: illustrative || previous.is_some_and(|p| p.2),
+            dataset,
+        });
+    }
+
+    let series = |flow| {
+        annual_series(&goods, reporters.region, country, flow, TOTAL)
+            .into_iter()
+            .map(|(year, (value, status, _))| Point {
+                year,
+                value,
+                illustrative: status == Status::Illustrative,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut trend_sets: BTreeSet<String> = BTreeSet::new();
+    for flow in [Flow::Export, Flow::Import] {
+        for (_, (_, _, d)) in annual_series(&goods, reporters.region, country, flow, TOTAL) {
+            trend_sets.insert(d);
+        }
+    }
+    let trend = Trend {
+        exports: series(Flow::Export),
+        imports: series(Flow::Import),
+        datasets: trend_sets.into_iter().collect(),
+    };
+
+    let top_products = breakdown(&goods, reporters.region, country, Some(TOP_PRODUCTS));
+    let services = breakdown(&services, reporters.national, country, None);
+
+    let mut used: BTreeSet<String> = key_figures.iter().map(|k| k.dataset.clone()).collect();
+    used.extend(trend.datasets.iter().cloned());
+    used.extend(top_products.iter().map(|b| b.dataset.clone()));
+    used.extend(services.iter().map(|b| b.dataset.clone()));
+    let illustrative = key_figures.iter().any(|k| k.illustrative)
+        || trend
+            .exports
+            .iter()
+            .chain(&trend.imports)
+            .any(|p| p.illustrative)
+        || top_products
+            .iter()
+            .chain(&services)
+            .flat_map(|b| &b.items)
+            .any(|i| i.illustrative);
+    Figures {
+        key_figures,
+        trend,
+        top_products,
+        services,
+        datasets: used.into_iter().collect(),
+        illustrative,
+    }
+}
+
+type Annual = BTreeMap<i32, (f64, Status, String)>;
+
+/// Annual values of one flow and product, by year, from the first dataset that has them.
+fn annual_series(
+    sets: &[&Dataset],
+    reporter: &str,
+    partner: &str,
+    flow: Flow,
+    product: &str,
+) -> Annual {
+    let mut out = Annual::new();
+    for d in sets {
+        for (k, obs) in &d.observations {
+            if let Period::Year(y) = k.period
+                && k.reporter == reporter
+                && k.partner == partner
+                && k.flow == flow
+                && k.product == product
+            {
+                out.entry(y)
+                    .or_insert((obs.value_eur, obs.status, d.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A partner code that names one country (not an aggregate such as WORLD or EU27_2020).
+fn is_country(code: &str) -> bool {
+    code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// The country's rank among the reporter's export markets in `year`: (rank, markets ranked,
+/// any illustrative value involved, dataset).
+fn export_rank(
+    sets: &[&Dataset],
+    reporter: &str,
+    country: &str,
+    year: i32,
+) -> Option<(usize, usize, bool, String)> {
+    for d in sets {
+        let mut markets: Vec<(&str, f64, Status)> = d
+            .observations
+            .iter()
+            .filter(|(k, _)| {
+                k.reporter == reporter
+                    && k.flow == Flow::Export
+                    && k.period == Period::Year(year)
+                    && k.product == TOTAL
+                    && is_country(&k.partner)
+            })
+            .map(|(k, o)| (k.partner.as_str(), o.value_eur, o.status))
+            .collect();
+        if !markets.iter().any(|m| m.0 == country) {
+            continue;
+        }
+        // Largest first; ties broken by code so the rank is stable.
+        markets.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let rank = markets.iter().position(|m| m.0 == country)? + 1;
+        let illustrative = markets.iter().any(|m| m.2 == Status::Illustrative);
+        return Some((rank, markets.len(), illustrative, d.id.clone()));
+    }
+    None
+}
+
+/// The reporter's exports to the country by category for the latest year that has them.
+fn breakdown(
+    sets: &[&Dataset],
+    reporter: &str,
+    country: &str,
+    limit: Option<usize>,
+) -> Option<Breakdown> {
+    for d in sets {
+        let by_year = |year: i32| -> BTreeMap<&str, (f64, Status)> {
+            d.observations
+                .iter()
+                .filter(|(k, _)| {
+                    k.reporter == reporter
+                        && k.partner == country
+                        && k.flow == Flow::Export
+                        && k.period == Period::Year(year)
+                        && k.product != TOTAL
+                })
+                .map(|(k, o)| (k.product.as_str(), (o.value_eur, o.status)))
+                .collect()
+        };
+        let year = d
+            .observations
+            .keys()
+            .filter(|k| {
+                k.reporter == reporter
+                    && k.partner == country
+                    && k.flow == Flow::Export
+                    && k.product != TOTAL
+            })
+            .filter_map(|k| match k.period {
+                Period::Year(y) => Some(y),
+                _ => None,
+            })
+            .max();
+        let Some(year) = year else { continue };
+        let current = by_year(year);
+        let previous = by_year(year - 1);
+        let mut items: Vec<Item> = current
+            .iter()
+            .filter(|(_, (v, _))| *v > 0.0)
+            .map(|(code, (value, status))| Item {
+                code: code.to_string(),
+                value: *value,
+                previous: previous.get(code).map(|p| p.0),
+                illustrative: *status == Status::Illustrative
+                    || previous
+                        .get(code)
+                        .is_some_and(|p| p.1 == Status::Illustrative),
+            })
+            .collect();
+        items.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.code.cmp(&b.code)));
+        if let Some(limit) = limit {
+            items.truncate(limit);
+        }
+        let total = d
+            .get(&ObsKey {
+                reporter: reporter.to_string(),
+                partner: country.to_string(),
+                flow: Flow::Export,
+                period: Period::Year(year),
+                product: TOTAL.to_string(),
+            })
+            .map(|o| o.value_eur);
+        return Some(Breakdown {
+            year,
+            classification: d.meta.classification.clone(),
+            items,
+            total,
+            dataset: d.id.clone(),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn dataset(id: &str, kind: &str, classification: &str, rows: &str) -> Dataset {
+        let meta = format!(
+            "title: {{fr: T, nl: T, en: T}}\nkind: {kind}\nclassification: {classification}\nsource: {{fr: S, nl: S, en: S}}\nurl: https://example.org\nlicence: L\nconcept: {{fr: C, nl: C, en: C}}\nlast_update: 2025-07-23\nillustrative: true\n"
+        );
+        let csv = format!("reporter,partner,flow,period,product,value_eur,status\n{rows}");
+        Dataset::parse(id, Path::new("m.yaml"), &meta, Path::new("d.csv"), &csv).unwrap()
+    }
+
+    fn sample() -> Vec<Dataset> {
+        vec![
+            dataset(
+                "goods",
+                "goods",
+                "hs-section",
+                "BE-BRU,CA,export,2023,TOTAL,147000000,derived\n\
+                 BE-BRU,CA,export,2024,TOTAL,32400000,published\n\
+                 BE-BRU,CA,import,2024,TOTAL,24000000,published\n\
+                 BE-BRU,DE,export,2024,TOTAL,2000000000,illustrative\n\
+                 BE-BRU,MX,export,2024,TOTAL,8600000,published\n\
+                 BE-BRU,WORLD,export,2024,TOTAL,9000000000,illustrative\n\
+                 BE-BRU,CA,export,2024,VI,10000000,illustrative\n\
+                 BE-BRU,CA,export,2024,IV,12000000,illustrative\n\
+                 BE-BRU,CA,export,2023,IV,6000000,illustrative\n\
+                 BE,CA,export,2024,TOTAL,2600000000,published\n",
+            ),
+            dataset(
+                "services",
+                "services",
+                "ebops-2010",
+                "BE,CA,export,2024,TOTAL,697000000,published\n",
+            ),
+        ]
+    }
+
+    #[test]
+    fn key_figures_and_changes() {
+        let f = compute(
+            &sample(),
+            &Reporters {
+                region: "BE-BRU",
+                national: "BE",
+            },
+            "CA",
+        );
+        let ids: Vec<_> = f.key_figures.iter().map(|k| k.id).collect();
+        assert_eq!(
+            ids,
+            [
+                KeyFigureId::RegionGoodsExports,
+                KeyFigureId::RegionGoodsImports,
+                KeyFigureId::NationalGoodsExports,
+                KeyFigureId::NationalServicesExports,
+                KeyFigureId::RegionExportRank
+            ]
+        );
+        let exports = &f.key_figures[0];
+        assert_eq!(exports.value, 32_400_000.0);
+        assert!((exports.change().unwrap() - (32.4 / 147.0 - 1.0)).abs() < 1e-9);
+        assert!(!exports.illustrative);
+        // Rank among countries only: DE, CA, MX (WORLD is an aggregate).
+        let rank = &f.key_figures[4];
+        assert_eq!((rank.value, rank.out_of), (2.0, Some(3)));
+        assert!(
+            rank.illustrative,
+            "DE's value is illustrative, so the rank is too"
+        );
+        assert!(f.illustrative);
+    }
+
+    #[test]
+    fn breakdown_sorted_with_growth() {
+        let f = compute(
+            &sample(),
+            &Reporters {
+                region: "BE-BRU",
+                national: "BE",
+            },
+            "CA",
+        );
+        let top = f.top_products.unwrap();
+        assert_eq!(top.year, 2024);
+        assert_eq!(top.items[0].code, "IV");
+        assert_eq!(top.items[0].change(), Some(1.0));
+        assert_eq!(top.items[1].change(), None);
+        assert_eq!(top.total, Some(32_400_000.0));
+        assert!(f.services.is_none(), "no services categories in the sample");
+    }
+}

@@ -1,0 +1,373 @@
+//! Locale formatting of numbers, money, percentages, ranks and dates, done in Rust before
+//! anything reaches Typst (which has no locale-aware number formatting).
+//!
+//! Digits, decimal and grouping separators, signs and plural categories come from CLDR
+//! through ICU4X (`fr-BE`, `nl-BE`, `en`); the words around them ("millions d'euros",
+//! "miljoen euro", "EUR … million") come from the language's catalogue.
+
+use crate::i18n::Lang;
+use crate::i18n::catalogue::Catalogue;
+use anyhow::{Context, Result};
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::{Decimal, FloatPrecision, SignDisplay};
+use icu_locale_core::Locale;
+use icu_plurals::{PluralCategory, PluralRules};
+
+/// An amount split around its number, so a key-figure card can set the number large and
+/// the words small: `before` + `number` + `after` reads as the full amount.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Amount {
+    pub before: String,
+    pub number: String,
+    pub after: String,
+}
+
+impl Amount {
+    /// The whole amount as one string ("32,4 millions d'euros").
+    pub fn full(&self) -> String {
+        format!("{}{}{}", self.before, self.number, self.after)
+    }
+}
+
+/// Formats values the way one language's readers expect.
+pub struct LocaleFormatter {
+    pub lang: Lang,
+    decimal: DecimalFormatter,
+    cardinal: PluralRules,
+    ordinal: PluralRules,
+    catalogue: Catalogue,
+}
+
+impl LocaleFormatter {
+    pub fn new(catalogue: &Catalogue) -> Result<Self> {
+        let lang = catalogue.lang;
+        let locale: Locale = lang
+            .locale()
+            .parse()
+            .with_context(|| format!("invalid locale {}", lang.locale()))?;
+        let decimal = DecimalFormatter::try_new((&locale).into(), Default::default())
+            .with_context(|| format!("no CLDR number data for {}", lang.locale()))?;
+        let cardinal = PluralRules::try_new_cardinal((&locale).into())
+            .with_context(|| format!("no CLDR plural rules for {}", lang.locale()))?;
+        let ordinal = PluralRules::try_new_ordinal((&locale).into())
+            .with_context(|| format!("no CLDR ordinal rules for {}", lang.locale()))?;
+        Ok(LocaleFormatter {
+            lang,
+            decimal,
+            cardinal,
+            ordinal,
+            catalogue: catalogue.clone(),
+        })
+    }
+
+    fn decimal(value: f64, max_fraction_digits: i16) -> Decimal {
+        let mut d = Decimal::try_from_f64(value, FloatPrecision::RoundTrip)
+            .unwrap_or_else(|_| Decimal::from(0));
+        d.round(-max_fraction_digits);
+        d.absolute.trim_end();
+        d
+    }
+
+    /// A plain number with at most `max_fraction_digits` decimals ("1 234,5").
+    pub fn number(&self, value: f64, max_fraction_digits: i16) -> String {
+        self.decimal
+            .format_to_string(&Self::decimal(value, max_fraction_digits))
+    }
+
+    /// A number with an explicit sign unless zero ("+12,5", "−3").
+    pub fn signed_number(&self, value: f64, max_fraction_digits: i16) -> String {
+        let mut d = Self::decimal(value, max_fraction_digits);
+        d.apply_sign_display(SignDisplay::ExceptZero);
+        self.decimal.format_to_string(&d)
+    }
+
+    fn plural_key(&self, base: &str, number: &Decimal) -> String {
+        format!(
+            "{base}.{}",
+            category_name(self.cardinal.category_for(number))
+        )
+    }
+
+    /// An amount in euros, scaled to millions or billions with one decimal at most
+    /// ("32,4 millions d'euros", "32,4 miljoen euro", "EUR 32.4 million").
+    pub fn money(&self, eur: f64) -> Result<Amount> {
+        let magnitude = eur.abs();
+        let (scaled, base, digits) = if magnitude >= 1e9 {
+            (eur / 1e9, "format.money.billion", 1)
+        } else if magnitude >= 1e6 {
+            (eur / 1e6, "format.money.million", 1)
+        } else {
+            (eur, "format.money.unit", 0)
+        };
+        let d = Self::decimal(scaled, digits);
+        let number = self.decimal.format_to_string(&d);
+        let pattern = self.catalogue.get(&self.plural_key(base, &d))?;
+        Ok(split_pattern(pattern, number))
+    }
+
+    /// An amount in millions of euros for chart axes and bar labels ("32,4").
+    pub fn millions(&self, eur: f64) -> String {
+        let millions = eur / 1e6;
+        let digits = if millions.abs() >= 100.0 { 0 } else { 1 };
+        self.number(millions, digits)
+    }
+
+    /// A percentage from a ratio (0.78 → "78 %" in French, "78%" in English).
+    pub fn percent(&self, ratio: f64) -> Result<String> {
+        let value = ratio * 100.0;
+        let digits = if value.abs() >= 10.0 { 0 } else { 1 };
+        let n = self.number(value, digits);
+        Ok(self.catalogue.fill("format.percent", &[("n", &n)])?)
+    }
+
+    /// A change from a ratio with its sign ("+12 %", "−78 %").
+    pub fn percent_change(&self, ratio: f64) -> Result<String> {
+        let value = ratio * 100.0;
+        let digits = if value.abs() >= 10.0 { 0 } else { 1 };
+        let n = self.signed_number(value, digits);
+        Ok(self.catalogue.fill("format.percent", &[("n", &n)])?)
+    }
+
+    /// An ordinal rank ("5e", "5e", "5th"; "1er", "1st").
+    pub fn rank(&self, rank: u32) -> Result<String> {
+        let category = category_name(self.ordinal.category_for(rank));
+        let n = self.number(f64::from(rank), 0);
+        Ok(self
+            .catalogue
+            .fill(&format!("format.rank.{category}"), &[("n", &n)])?)
+    }
+
+    /// A calendar date ("20 octobre 2025", "20 oktober 2025", "20 October 2025").
+    pub fn date(&self, date: &crate::profile::Date) -> Result<String> {
+        let month = self
+            .catalogue
+            .get(&format!("format.months[{}]", date.month - 1))?;
+        Ok(self.catalogue.fill(
+            "format.date",
+            &[
+                ("d", &date.day.to_string()),
+                ("month", month),
+                ("y", &date.year.to_string()),
+            ],
+        )?)
+    }
+
+    /// A month and year ("octobre 2025").
+    pub fn month_year(&self, year: i32, month: u8) -> Result<String> {
+        let name = self
+            .catalogue
+            .get(&format!("format.months[{}]", month - 1))?;
+        Ok(self.catalogue.fill(
+            "format.month_year",
+            &[("month", name), ("y", &year.to_string())],
+        )?)
+    }
+
+    /// An edition as readers say it ("3e trimestre 2025", "Q3 2025").
+    pub fn edition(&self, edition: &crate::config::Edition) -> Result<String> {
+        let qth = self.rank(u32::from(edition.quarter))?;
+        Ok(self.catalogue.fill(
+            "format.edition",
+            &[
+                ("q", &edition.quarter.to_string()),
+                ("qth", &qth),
+                ("y", &edition.year.to_string()),
+            ],
+        )?)
+    }
+}
+
+/// French typography that Typst does not apply: a no-break space before `:` and inside
+/// « », a narrow no-break space before `;`, `!` and `?`, where the writer put a space.
+pub fn french_spacing(text: &str) -> String {
+    const NBSP: &str = "\u{A0}";
+    const NNBSP: &str = "\u{202F}";
+    text.replace(" :", &format!("{NBSP}:"))
+        .replace(" ;", &format!("{NNBSP};"))
+        .replace(" !", &format!("{NNBSP}!"))
+        .replace(" ?", &format!("{NNBSP}?"))
+        .replace("« ", &format!("«{NBSP}"))
+        .replace(" »", &format!("{NBSP}»"))
+}
+
+fn category_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+fn split_pattern(pattern: &str, number: String) -> Amount {
+    match pattern.split_once("{n}") {
+        Some((before, after)) => Amount {
+            before: before.to_string(),
+            number,
+            after: after.to_string(),
+        },
+        None => Amount {
+            before: String::new(),
+            number,
+            after: pattern.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::Assets;
+
+    fn formatter(lang: Lang) -> LocaleFormatter {
+        let assets = Assets::embedded();
+        let catalogue = assets.catalogue(lang).unwrap();
+        LocaleFormatter::new(&catalogue).unwrap()
+    }
+
+    const NNBSP: char = '\u{202F}';
+    const NBSP: char = '\u{A0}';
+
+    #[test]
+    fn french_belgian_money_follows_cldr() {
+        let fr = formatter(Lang::Fr);
+        assert_eq!(
+            fr.money(32_400_000.0).unwrap().full(),
+            format!("32,4{NBSP}millions d’euros")
+        );
+        // French: 1,5 takes the singular (CLDR plural category "one" for i = 0 or 1).
+        assert_eq!(
+            fr.money(1_500_000_000.0).unwrap().full(),
+            format!("1,5{NBSP}milliard d’euros")
+        );
+        assert_eq!(
+            fr.money(2_600_000_000.0).unwrap().full(),
+            format!("2,6{NBSP}milliards d’euros")
+        );
+        assert_eq!(
+            fr.money(24_000_000.0).unwrap().full(),
+            format!("24{NBSP}millions d’euros")
+        );
+        // Grouping with a narrow no-break space, as CLDR fr.
+        assert_eq!(fr.number(1_234_567.0, 0), format!("1{NNBSP}234{NNBSP}567"));
+        assert_eq!(
+            fr.money(850_000.0).unwrap().full(),
+            format!("850{NNBSP}000{NBSP}euros")
+        );
+    }
+
+    #[test]
+    fn dutch_money_follows_cldr() {
+        let nl = formatter(Lang::Nl);
+        assert_eq!(
+            nl.money(32_400_000.0).unwrap().full(),
+            format!("32,4{NBSP}miljoen euro")
+        );
+        assert_eq!(
+            nl.money(2_600_000_000.0).unwrap().full(),
+            format!("2,6{NBSP}miljard euro")
+        );
+        assert_eq!(nl.number(1_234_567.0, 0), "1.234.567");
+    }
+
+    #[test]
+    fn english_money_follows_cldr() {
+        let en = formatter(Lang::En);
+        assert_eq!(
+            en.money(32_400_000.0).unwrap().full(),
+            format!("EUR{NBSP}32.4{NBSP}million")
+        );
+        assert_eq!(
+            en.money(1_500_000_000.0).unwrap().full(),
+            format!("EUR{NBSP}1.5{NBSP}billion")
+        );
+        assert_eq!(en.number(1_234_567.0, 0), "1,234,567");
+    }
+
+    #[test]
+    fn percentages_per_locale() {
+        assert_eq!(
+            formatter(Lang::Fr).percent(0.78).unwrap(),
+            format!("78{NNBSP}%")
+        );
+        assert_eq!(formatter(Lang::Nl).percent(0.78).unwrap(), "78%");
+        assert_eq!(formatter(Lang::En).percent(0.78).unwrap(), "78%");
+        assert_eq!(formatter(Lang::En).percent(0.053).unwrap(), "5.3%");
+        assert_eq!(
+            formatter(Lang::Fr).percent(0.053).unwrap(),
+            format!("5,3{NNBSP}%")
+        );
+    }
+
+    #[test]
+    fn changes_carry_a_sign() {
+        let en = formatter(Lang::En);
+        assert_eq!(en.percent_change(-0.78).unwrap(), "-78%");
+        assert_eq!(en.percent_change(0.125).unwrap(), "+13%");
+        assert_eq!(en.percent_change(0.0).unwrap(), "0%");
+        let fr = formatter(Lang::Fr);
+        let change = fr.percent_change(-0.78).unwrap();
+        assert!(change.ends_with(&format!("78{NNBSP}%")), "{change}");
+        assert!(change.starts_with(['-', '\u{2212}']), "{change}");
+    }
+
+    #[test]
+    fn ranks_use_cldr_ordinal_rules() {
+        let en = formatter(Lang::En);
+        assert_eq!(en.rank(1).unwrap(), "1st");
+        assert_eq!(en.rank(2).unwrap(), "2nd");
+        assert_eq!(en.rank(3).unwrap(), "3rd");
+        assert_eq!(en.rank(11).unwrap(), "11th");
+        assert_eq!(en.rank(22).unwrap(), "22nd");
+        let fr = formatter(Lang::Fr);
+        assert_eq!(fr.rank(1).unwrap(), "1er");
+        assert_eq!(fr.rank(5).unwrap(), "5e");
+        assert_eq!(formatter(Lang::Nl).rank(5).unwrap(), "5e");
+    }
+
+    #[test]
+    fn french_spacing_is_non_breaking() {
+        assert_eq!(
+            french_spacing("Pourquoi ? « Oui » : voici ; https://x.org"),
+            format!("Pourquoi{NNBSP}? «{NBSP}Oui{NBSP}»{NBSP}: voici{NNBSP}; https://x.org")
+        );
+    }
+
+    #[test]
+    fn dates_and_editions() {
+        let date = crate::profile::Date {
+            year: 2025,
+            month: 10,
+            day: 20,
+        };
+        assert_eq!(
+            formatter(Lang::Fr).date(&date).unwrap(),
+            format!("20{NBSP}octobre 2025")
+        );
+        assert_eq!(
+            formatter(Lang::Nl).date(&date).unwrap(),
+            format!("20{NBSP}oktober 2025")
+        );
+        assert_eq!(
+            formatter(Lang::En).date(&date).unwrap(),
+            format!("20{NBSP}October 2025")
+        );
+        let edition: crate::config::Edition = "2025-Q3".parse().unwrap();
+        assert_eq!(
+            formatter(Lang::Fr).edition(&edition).unwrap(),
+            "3e trimestre 2025"
+        );
+        assert_eq!(
+            formatter(Lang::Nl).edition(&edition).unwrap(),
+            "3e kwartaal 2025"
+        );
+        assert_eq!(formatter(Lang::En).edition(&edition).unwrap(), "Q3 2025");
+        let first: crate::config::Edition = "2026-Q1".parse().unwrap();
+        assert_eq!(
+            formatter(Lang::Fr).edition(&first).unwrap(),
+            "1er trimestre 2026"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! marketbrief turns YAML market profiles and trade datasets into print-ready PDF country
+//! briefs in French, Dutch and English.
+//!
+//! The pipeline runs one way, one module per stage:
+//!
+//! 1. [`project`] loads `marketbrief.yaml`, the profiles, datasets, classifications and
+//!    catalogues into a [`project::Project`] (with [`config`], [`profile`], [`dataset`],
+//!    [`reference`] and [`i18n`] for the pieces);
+//! 2. [`validate`] checks that a profile is complete for the languages being built;
+//! 3. [`figures`] computes the key figures, series and breakdowns from the datasets (pure);
+//! 4. [`charts`] draws them as SVG with plotters (pure, in memory);
+//! 5. [`template`] renders the MiniJinja template into Typst source, escaping every value;
+//! 6. [`typeset`] compiles that source with typst in-process and exports the PDF;
+//! 7. [`output`] writes the PDF atomically.
+//!
+//! [`brief`] chains stages 2–6 for one brief; the `cmd` modules drive whole commands.
+
+pub mod assets;
+pub mod brief;
+pub mod charts;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod dataset;
+pub mod error;
+pub mod figures;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod profile;
+pub mod project;
+pub mod reference;
+pub mod template;
+pub mod typeset;
+pub mod validate;
+
+pub use error::InputError;
+pub use i18n::Lang;

@@ -1,0 +1,138 @@
+//! Narrative Markdown → Typst markup, by walking the parsed Markdown tree and escaping
+//! every text node. Raw HTML and anything that looks like Typst is printed literally.
+
+use crate::template::escape;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Converts Markdown (bold, italics, lists, links, line breaks) to Typst markup.
+pub fn to_typst(markdown: &str) -> String {
+    let mut out = String::new();
+    // Typst links need their target in code position, so keep the open ones.
+    let mut list_stack: Vec<Option<u64>> = Vec::new();
+    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH);
+    let newline = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    };
+    for event in parser {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                if list_stack.is_empty() {
+                    newline(&mut out);
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if list_stack.is_empty() {
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                newline(&mut out);
+                out.push_str("\n#strong[");
+            }
+            Event::End(TagEnd::Heading(_)) => out.push_str("]\n"),
+            Event::Start(Tag::Strong) => out.push_str("#strong["),
+            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
+            Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
+            Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough) => out.push(']'),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let url = dest_url.trim();
+                // Only web and mail links become live; anything else shows as text.
+                if url.starts_with("https://")
+                    || url.starts_with("http://")
+                    || url.starts_with("mailto:")
+                {
+                    out.push_str(&format!("#link(\"{}\")[", escape::string(url)));
+                } else {
+                    out.push_str("#box[");
+                }
+            }
+            Event::End(TagEnd::Link) => out.push(']'),
+            Event::Start(Tag::List(start)) => {
+                newline(&mut out);
+                list_stack.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_stack.pop();
+                newline(&mut out);
+            }
+            Event::Start(Tag::Item) => {
+                newline(&mut out);
+                let depth = list_stack.len().saturating_sub(1);
+                out.push_str(&"  ".repeat(depth));
+                match list_stack.last_mut() {
+                    Some(Some(n)) => {
+                        out.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => out.push_str("- "),
+                }
+            }
+            Event::End(TagEnd::Item) => newline(&mut out),
+            Event::Start(Tag::BlockQuote(_)) => {
+                newline(&mut out);
+                out.push_str("#quote(block: true)[");
+            }
+            Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n"),
+            Event::Start(Tag::CodeBlock(_)) => {
+                newline(&mut out);
+                out.push_str("#block[");
+            }
+            Event::End(TagEnd::CodeBlock) => out.push_str("]\n"),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&escape::markup(&text));
+            }
+            Event::Code(code) => {
+                out.push_str(&format!("#raw(\"{}\")", escape::string(&code)));
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("\\\n"),
+            Event::Rule => {
+                newline(&mut out);
+                out.push_str("#line(length: 100%)\n");
+            }
+            // Footnotes, tables, math and images are not enabled; anything else that a
+            // parser might produce is shown as its text.
+            Event::InlineMath(text) | Event::DisplayMath(text) | Event::FootnoteReference(text) => {
+                out.push_str(&escape::markup(&text));
+            }
+            Event::TaskListMarker(_) | Event::Start(_) | Event::End(_) => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emphasis_lists_and_links() {
+        let t = to_typst(
+            "Le **Canada** est *ouvert*.\n\n- Vancouver\n- Toronto\n\nVoir [le site](https://example.org).",
+        );
+        assert!(t.contains("#strong[Canada]"), "{t}");
+        assert!(t.contains("#emph[ouvert]"), "{t}");
+        assert!(t.contains("\n- Vancouver\n- Toronto\n"), "{t}");
+        assert!(t.contains("#link(\"https://example.org\")[le site]"), "{t}");
+    }
+
+    #[test]
+    fn typst_and_html_are_literal() {
+        let t = to_typst("#read(\"/etc/passwd\") <b>x</b> $x^2$ @ref");
+        assert!(!t.contains("#read"), "{t}");
+        assert!(t.contains("\\#read"), "{t}");
+        assert!(t.contains("\\<b\\>"), "{t}");
+        assert!(t.contains("\\$x\\^2\\$"), "{t}");
+    }
+
+    #[test]
+    fn unsafe_links_are_not_live() {
+        let t = to_typst("[x](javascript:alert(1)) [y](/etc/passwd)");
+        assert!(!t.contains("#link"), "{t}");
+    }
+}

@@ -1,0 +1,192 @@
+//! Loading a project: `marketbrief.yaml`, `data/profiles/*.yaml`, `data/datasets/*`,
+//! reference data and catalogues, each read and parsed once per run.
+
+use crate::assets::Assets;
+use crate::config::{CONFIG_FILE, Config};
+use crate::dataset::Dataset;
+use crate::error::{InputError, InputErrors};
+use crate::i18n::Lang;
+use crate::i18n::catalogue::{self, Catalogue};
+use crate::profile::Profile;
+use crate::reference::Reference;
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const PROFILES_DIR: &str = "data/profiles";
+pub const DATASETS_DIR: &str = "data/datasets";
+
+/// A profile file and what came of parsing it: one bad profile does not stop the others.
+#[derive(Debug)]
+pub struct ProfileEntry {
+    /// Lower-case country code from the file name (`ca`).
+    pub code: String,
+    /// Path relative to the project root.
+    pub path: PathBuf,
+    pub profile: Result<Profile, Vec<InputError>>,
+}
+
+/// Everything a build reads, loaded once.
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub profiles: Vec<ProfileEntry>,
+    pub datasets: Vec<Dataset>,
+    pub reference: Reference,
+    pub catalogues: BTreeMap<Lang, Catalogue>,
+    pub assets: Assets,
+}
+
+/// Reads a file as UTF-8 text, naming the file in every error.
+pub fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| InputError::new(rel, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        InputError::new(rel, "the file is not valid UTF-8 (save it as UTF-8)").at(Some(line), None)
+    })?;
+    // A byte-order mark is harmless: drop it. CRLF line endings are handled by the parsers.
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+impl Project {
+    /// Loads the project at `root`. Problems shared by every brief (configuration,
+    /// catalogues, datasets) fail the load; a bad profile only fails its own briefs.
+    pub fn load(root: &Path) -> Result<Project> {
+        if !root.join(CONFIG_FILE).is_file() {
+            bail!(
+                "{} has no {CONFIG_FILE}: run marketbrief from a project folder or pass --project DIR",
+                root.display()
+            );
+        }
+        let assets = Assets::with_project(root);
+        let config_text = read_text(root, Path::new(CONFIG_FILE))?;
+        let config = Config::parse(Path::new(CONFIG_FILE), &config_text)?;
+
+        let mut catalogues = BTreeMap::new();
+        for lang in Lang::ALL {
+            catalogues.insert(lang, assets.catalogue(lang)?);
+        }
+        let all: Vec<Catalogue> = catalogues.values().cloned().collect();
+        let missing = catalogue::check_complete(&all);
+        if !missing.is_empty() {
+            return Err(InputErrors(missing).into());
+        }
+
+        let reference = Reference::load(&assets)?;
+        let datasets = load_datasets(root)?;
+        let profiles = load_profiles(root)?;
+        Ok(Project {
+            root: root.to_path_buf(),
+            config,
+            profiles,
+            datasets,
+            reference,
+            catalogues,
+            assets,
+        })
+    }
+
+    /// The catalogue of a language.
+    pub fn catalogue(&self, lang: Lang) -> &Catalogue {
+        // Every language's catalogue is loaded in `load`.
+        &self.catalogues[&lang]
+    }
+}
+
+fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
+    let mut entries = Vec::new();
+    for path in sorted_files(&root.join(PROFILES_DIR), "yaml")? {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let rel = Path::new(PROFILES_DIR).join(path.file_name().unwrap_or_default());
+        let profile = read_text(root, &rel)
+            .and_then(|text| Profile::parse(&rel, &text))
+            .map_err(|e| vec![e])
+            .and_then(|profile| {
+                let valid_name = stem.len() == 2 && stem.chars().all(|c| c.is_ascii_lowercase());
+                if !valid_name {
+                    Err(vec![InputError::new(
+                        &rel,
+                        "profile files are named by lower-case ISO 3166-1 alpha-2 code, e.g. ca.yaml",
+                    )])
+                } else if profile.code() != stem {
+                    Err(vec![InputError::new(
+                        &rel,
+                        format!(
+                            "the file is named {stem}.yaml but its country is `{}`",
+                            profile.country
+                        ),
+                    )
+                    .field("country")])
+                } else {
+                    Ok(profile)
+                }
+            });
+        entries.push(ProfileEntry {
+            code: stem,
+            path: rel,
+            profile,
+        });
+    }
+    Ok(entries)
+}
+
+fn load_datasets(root: &Path) -> Result<Vec<Dataset>> {
+    let mut datasets = Vec::new();
+    let mut errors = Vec::new();
+    for csv_path in sorted_files(&root.join(DATASETS_DIR), "csv")? {
+        let id = csv_path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let csv_rel = Path::new(DATASETS_DIR).join(format!("{id}.csv"));
+        let meta_rel = Path::new(DATASETS_DIR).join(format!("{id}.yaml"));
+        if !root.join(&meta_rel).is_file() {
+            errors.push(InputError::new(
+                &csv_rel,
+                format!("the dataset has no metadata file {}", meta_rel.display()),
+            ));
+            continue;
+        }
+        let texts = read_text(root, &meta_rel).and_then(|m| Ok((m, read_text(root, &csv_rel)?)));
+        match texts {
+            Err(e) => errors.push(e),
+            Ok((meta_text, csv_text)) => {
+                match Dataset::parse(&id, &meta_rel, &meta_text, &csv_rel, &csv_text) {
+                    Ok(d) => datasets.push(d),
+                    Err(e) => errors.extend(e),
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputErrors(errors).into());
+    }
+    Ok(datasets)
+}

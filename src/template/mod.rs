@@ -1,0 +1,131 @@
+//! Renders the MiniJinja template (`templates/brief.typ.j2`) into Typst source.
+//!
+//! Templates ending in `.typ.j2` auto-escape every value for Typst markup; the `str`
+//! filter writes a value as a Typst string literal and the `markdown` filter converts
+//! narrative Markdown to Typst markup, escaping every text node.
+
+pub mod escape;
+
+use crate::assets::Assets;
+use anyhow::Result;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
+use serde::Serialize;
+
+/// The default template's name.
+pub const BRIEF_TEMPLATE: &str = "brief.typ.j2";
+
+const TYPST: &str = "typst";
+
+/// A MiniJinja environment that loads templates from the project, then the embedded ones.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new(assets: &Assets) -> Self {
+        let mut env = Environment::new();
+        let assets = assets.clone();
+        env.set_loader(move |name| {
+            let rel = format!("templates/{name}");
+            match assets.read_text(&rel) {
+                Ok(found) => Ok(found.map(|(_, text)| text)),
+                Err(e) => Err(Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
+            }
+        });
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Block tags ({% ... %}) take their line with them, so the Typst stays readable.
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid");
+        env.set_syntax(syntax);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".typ.j2") || name.ends_with(".typ") {
+                AutoEscape::Custom(TYPST.into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if value.is_safe() || value.is_none() {
+                if !value.is_none() {
+                    out.write_str(&value.to_string())?;
+                }
+                Ok(())
+            } else if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == TYPST) {
+                out.write_str(&escape::markup(&value.to_string()))?;
+                Ok(())
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
+        env.add_filter("str", |value: Value| -> Value {
+            let text = if value.is_none() {
+                String::new()
+            } else {
+                value.to_string()
+            };
+            Value::from_safe_string(format!("\"{}\"", escape::string(&text)))
+        });
+        env.add_filter("markdown", |value: String| -> Value {
+            Value::from_safe_string(crate::markdown::to_typst(&value))
+        });
+        Templates { env }
+    }
+
+    /// Renders a template with a serializable context.
+    pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String> {
+        let template = self.env.get_template(name).map_err(describe)?;
+        template
+            .render(minijinja::value::Serde(context))
+            .map_err(describe)
+    }
+}
+
+/// Describes a MiniJinja error by the template file and line that produced it.
+fn describe(e: Error) -> anyhow::Error {
+    let place = match (e.name(), e.line()) {
+        (Some(name), Some(line)) => format!("templates/{name}:{line}: "),
+        (Some(name), None) => format!("templates/{name}: "),
+        _ => String::new(),
+    };
+    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    anyhow::anyhow!("{place}template error: {}{detail}", e.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str, ctx: &impl Serialize) -> Result<String> {
+        let mut t = Templates::new(&Assets::embedded());
+        t.env
+            .add_template_owned("t.typ.j2", template.to_string())
+            .unwrap();
+        t.render("t.typ.j2", ctx)
+    }
+
+    #[test]
+    fn values_are_escaped_for_typst() {
+        let out = render(
+            "= {{ title }}\n#set document(title: {{ title|str }})\n{{ md|markdown }}",
+            &serde_json::json!({"title": "#read(\"x\") \"q\"", "md": "**b** #x"}),
+        )
+        .unwrap();
+        assert!(out.contains("= \\#read\\(\\\"x\\\"\\) \\\"q\\\""), "{out}");
+        assert!(
+            out.contains("title: \"#read(\\\"x\\\") \\\"q\\\"\")"),
+            "{out}"
+        );
+        assert!(out.contains("#strong[b] \\#x"), "{out}");
+    }
+
+    #[test]
+    fn template_errors_name_template_and_line() {
+        let err = render("ok\n{{ missing.field }}", &serde_json::json!({})).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("templates/t.typ.j2:2"), "{text}");
+    }
+}

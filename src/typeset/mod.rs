@@ -1,0 +1,120 @@
+//! Typesetting: compiles the generated Typst source in-process with the typst crates and
+//! exports the PDF with typst-pdf.
+
+pub mod world;
+
+use anyhow::{Result, anyhow};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::Datetime;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+pub use world::{BriefWorld, Shared};
+
+/// A typeset brief.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Compiles briefs; holds what every brief shares.
+pub struct Typesetter {
+    shared: Shared,
+}
+
+impl Typesetter {
+    /// Loads the fonts (project fonts first, then the embedded ones) and the library.
+    pub fn new(font_files: Vec<(String, Vec<u8>)>) -> Result<Self> {
+        let mut fonts = Vec::new();
+        for (name, data) in font_files {
+            let before = fonts.len();
+            fonts.extend(Font::iter(typst::foundations::Bytes::new(data)));
+            if fonts.len() == before {
+                return Err(anyhow!(
+                    "fonts/{name}: not a font Typst can read (use OTF or TTF)"
+                ));
+            }
+        }
+        let book = FontBook::from_fonts(&fonts);
+        Ok(Typesetter {
+            shared: Shared {
+                library: LazyHash::new(Library::builder().build()),
+                book: LazyHash::new(book),
+                fonts,
+            },
+        })
+    }
+
+    /// Typesets `main` (Typst source) with its in-memory `files`, dated `date` so the
+    /// same inputs give the same PDF.
+    pub fn typeset(
+        &self,
+        main: String,
+        files: &BTreeMap<String, Arc<Vec<u8>>>,
+        date: (i32, u8, u8),
+        ident: &str,
+    ) -> Result<Typeset> {
+        let today = Datetime::from_ymd(date.0, date.1, date.2)
+            .ok_or_else(|| anyhow!("invalid document date {date:?}"))?;
+        let world = BriefWorld::new(&self.shared, main, files, today);
+        let result = typst::compile::<PagedDocument>(&world);
+        let warnings = result
+            .warnings
+            .iter()
+            .map(|w| describe(&world, w))
+            .collect();
+        let document = result
+            .output
+            .map_err(|errors| diagnostics(&world, errors.as_slice()))?;
+        let options = PdfOptions {
+            ident: typst::foundations::Smart::Custom(ident.to_string()),
+            timestamp: Some(Timestamp::new_utc(today)),
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options)
+            .map_err(|errors| diagnostics(&world, errors.as_slice()))?;
+        let pages = document.pages().len();
+        // Typst memoizes across compilations; without eviction memory grows per brief.
+        typst::comemo::evict(0);
+        Ok(Typeset {
+            pdf,
+            pages,
+            warnings,
+        })
+    }
+}
+
+fn diagnostics(world: &BriefWorld<'_>, errors: &[SourceDiagnostic]) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(|e| describe(world, e)).collect();
+    anyhow!("typesetting failed:\n  {}", lines.join("\n  "))
+}
+
+/// One diagnostic with the line of generated source it points at.
+fn describe(world: &BriefWorld<'_>, diag: &SourceDiagnostic) -> String {
+    let kind = match diag.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut text = format!("{kind}: {}", diag.message);
+    if let Some(range) = world.range(diag.span) {
+        let source = world.main_source();
+        if let Some(line) = source.lines().byte_to_line(range.start) {
+            let snippet = source.text().lines().nth(line).unwrap_or("").trim();
+            let snippet: String = snippet.chars().take(100).collect();
+            text.push_str(&format!(
+                " (generated main.typ line {}: `{snippet}`)",
+                line + 1
+            ));
+        }
+    }
+    for hint in &diag.hints {
+        text.push_str(&format!("\n    hint: {}", hint.v));
+    }
+    text
+}

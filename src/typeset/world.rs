@@ -1,0 +1,109 @@
+//! The Typst [`World`] of one brief: the shared library and fonts, the generated main
+//! source, and the in-memory files it may use (chart SVGs, the flag). Nothing else: every
+//! other path is "not found", so no brief can read a file or download a package.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, World};
+
+/// What every brief shares: the standard library and the fonts, loaded once per run.
+pub struct Shared {
+    pub library: LazyHash<Library>,
+    pub book: LazyHash<FontBook>,
+    pub fonts: Vec<Font>,
+}
+
+/// The virtual path of the generated main file. Paths are kept the same for every brief:
+/// Typst interns file ids for the life of the process.
+pub const MAIN_PATH: &str = "/main.typ";
+
+pub fn file_id(path: &str) -> Option<FileId> {
+    VirtualPath::new(path)
+        .ok()
+        .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// One brief's world.
+pub struct BriefWorld<'a> {
+    shared: &'a Shared,
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+impl<'a> BriefWorld<'a> {
+    pub fn new(
+        shared: &'a Shared,
+        main_text: String,
+        files: &BTreeMap<String, Arc<Vec<u8>>>,
+        today: Datetime,
+    ) -> Self {
+        let main_id = file_id(MAIN_PATH).expect("the main path is a valid virtual path");
+        let files = files
+            .iter()
+            .filter_map(|(path, bytes)| Some((file_id(path)?, Bytes::new(bytes.as_ref().clone()))))
+            .collect();
+        BriefWorld {
+            shared,
+            main: Source::new(main_id, main_text),
+            files,
+            today,
+        }
+    }
+
+    pub fn main_source(&self) -> &Source {
+        &self.main
+    }
+}
+
+impl World for BriefWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if self.files.contains_key(&id) {
+            Err(FileError::NotSource)
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(bytes) = self.files.get(&id) {
+            Ok(bytes.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.text().to_string()))
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.get().vpath().get_with_slash().into())
+}

@@ -1,0 +1,320 @@
+//! Validation of what a build uses, before anything is drawn or typeset: every translation
+//! present for the languages being built, codes known, trade rows present.
+
+use crate::dataset::{Dataset, Flow, TOTAL};
+use crate::error::InputError;
+use crate::i18n::Lang;
+use crate::profile::{Localized, Profile};
+use crate::project::Project;
+use std::path::Path;
+
+/// Problems with the project as a whole (configuration and datasets) for `langs`.
+pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    let config_path = Path::new(crate::config::CONFIG_FILE);
+    let config_text = crate::project::read_text(&project.root, config_path).unwrap_or_default();
+    missing_translations(
+        config_path,
+        &config_text,
+        &project.config.localized_fields(),
+        langs,
+        &mut errors,
+    );
+    for dataset in &project.datasets {
+        dataset_codes(project, dataset, langs, &mut errors);
+    }
+    errors
+}
+
+/// Problems with one profile for `langs`.
+pub fn profile(
+    project: &Project,
+    path: &Path,
+    profile: &Profile,
+    langs: &[Lang],
+) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    let text = crate::project::read_text(&project.root, path).unwrap_or_default();
+    missing_translations(path, &text, &profile.localized_fields(), langs, &mut errors);
+
+    let code = profile.country.to_ascii_uppercase();
+    let locate = |field: &str| locate(&text, field);
+    if profile.country != code || !project.reference.country_names.contains_key(&code) {
+        let (line, col) = locate("country");
+        errors.push(
+            InputError::new(
+                path,
+                format!(
+                    "expected an upper-case ISO 3166-1 alpha-2 country code, found `{}`",
+                    profile.country
+                ),
+            )
+            .at(line, col)
+            .field("country"),
+        );
+    }
+    let region = &project.config.region.code;
+    let has_rows = project.datasets.iter().any(|d| {
+        d.observations.keys().any(|k| {
+            &k.reporter == region
+                && k.partner == code
+                && k.flow == Flow::Export
+                && k.product == TOTAL
+        })
+    });
+    if !has_rows {
+        let (line, col) = locate("country");
+        errors.push(
+            InputError::new(
+                path,
+                format!(
+                    "no trade rows for {code}: the datasets in data/datasets have no {region} exports (product {TOTAL}) to this country"
+                ),
+            )
+            .at(line, col)
+            .field("country"),
+        );
+    }
+    if let Some(m) = &profile.mission
+        && m.start.is_none()
+        && m.season.is_none()
+    {
+        let (line, col) = locate("mission");
+        errors.push(
+            InputError::new(
+                path,
+                "expected the mission's `start` date or its `season`, found neither",
+            )
+            .at(line, col)
+            .field("mission"),
+        );
+    }
+    if let Some(m) = &profile.mission
+        && let (Some(start), Some(end)) = (m.start, m.end)
+        && end < start
+    {
+        let (line, col) = locate("mission.end");
+        errors.push(
+            InputError::new(
+                path,
+                format!("the mission ends ({end}) before it starts ({start})"),
+            )
+            .at(line, col)
+            .field("mission.end"),
+        );
+    }
+    for (field, value) in [("contact.email", &profile.contact.email)] {
+        if !value.contains('@') {
+            let (line, col) = locate(field);
+            errors.push(
+                InputError::new(path, format!("expected an e-mail address, found `{value}`"))
+                    .at(line, col)
+                    .field(field),
+            );
+        }
+    }
+    errors
+}
+
+fn missing_translations(
+    path: &Path,
+    text: &str,
+    fields: &[(String, &Localized)],
+    langs: &[Lang],
+    errors: &mut Vec<InputError>,
+) {
+    for (field, localized) in fields {
+        for &lang in langs {
+            if localized.get(lang).is_none() {
+                let what = if localized.0.contains_key(&lang) {
+                    "empty"
+                } else {
+                    "missing"
+                };
+                let full = format!("{field}.{}", lang.code());
+                let (line, col) = if what == "empty" {
+                    locate(text, &full)
+                } else {
+                    locate(text, field)
+                };
+                errors.push(
+                    InputError::new(
+                        path,
+                        format!("{what} translation: expected text in language {lang}"),
+                    )
+                    .at(line, col)
+                    .field(full),
+                );
+            }
+        }
+    }
+}
+
+fn dataset_codes(
+    project: &Project,
+    dataset: &Dataset,
+    langs: &[Lang],
+    errors: &mut Vec<InputError>,
+) {
+    let id = &dataset.meta.classification;
+    let Some(classification) = project.reference.classifications.get(id) else {
+        errors.push(
+            InputError::new(
+                &dataset.meta_path,
+                format!(
+                    "unknown classification `{id}` (expected one of {})",
+                    crate::reference::CLASSIFICATIONS.join(", ")
+                ),
+            )
+            .field("classification"),
+        );
+        return;
+    };
+    let mut reported = std::collections::BTreeSet::new();
+    for key in dataset.observations.keys() {
+        if key.product != TOTAL
+            && !classification.labels.contains_key(&key.product)
+            && reported.insert(key.product.clone())
+        {
+            errors.push(
+                InputError::new(
+                    &dataset.csv_path,
+                    format!(
+                        "unknown product code `{}`: not in {}",
+                        key.product, classification.origin
+                    ),
+                )
+                .field("product"),
+            );
+        }
+    }
+    let meta_text =
+        crate::project::read_text(&project.root, &dataset.meta_path).unwrap_or_default();
+    let mut fields: Vec<(String, &Localized)> = vec![
+        ("title".into(), &dataset.meta.title),
+        ("source".into(), &dataset.meta.source),
+        ("concept".into(), &dataset.meta.concept),
+    ];
+    if let crate::dataset::Licence::Text(text) = &dataset.meta.licence {
+        fields.push(("licence".into(), text));
+    }
+    for (i, p) in dataset.meta.publications.iter().enumerate() {
+        fields.push((format!("publications[{i}].title"), &p.title));
+    }
+    missing_translations(&dataset.meta_path, &meta_text, &fields, langs, errors);
+}
+
+/// Finds the line and column of a field path (`sectors[2].title.nl`) in YAML text written
+/// in block style. Best effort: `None` when the layout is unusual.
+pub fn locate(text: &str, path: &str) -> (Option<usize>, Option<usize>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0usize; // first line to search
+    let mut end = lines.len();
+    let mut min_indent = 0usize;
+    let mut found: Option<(usize, usize)> = None;
+    for segment in split_path(path) {
+        let hit = match segment {
+            Segment::Key(key) => (start..end).find_map(|i| {
+                let line = lines[i];
+                let trimmed = line.trim_start();
+                let indent = line.len() - trimmed.len();
+                let body = trimmed
+                    .strip_prefix("- ")
+                    .map(str::trim_start)
+                    .unwrap_or(trimmed);
+                let indent = indent + (trimmed.len() - body.len());
+                (indent >= min_indent && (body.starts_with(&format!("{key}:"))))
+                    .then_some((i, indent))
+            }),
+            Segment::Index(n) => {
+                let mut count = 0;
+                let mut item_indent = None;
+                (start..end).find_map(|i| {
+                    let line = lines[i];
+                    let trimmed = line.trim_start();
+                    let indent = line.len() - trimmed.len();
+                    if !trimmed.starts_with("- ") && trimmed != "-" {
+                        return None;
+                    }
+                    if indent < min_indent || item_indent.is_some_and(|ii| ii != indent) {
+                        return None;
+                    }
+                    item_indent = Some(indent);
+                    count += 1;
+                    (count == n + 1).then_some((i, indent + 2))
+                })
+            }
+        };
+        let Some((line, indent)) = hit else {
+            return match found {
+                Some((l, c)) => (Some(l + 1), Some(c + 1)),
+                None => (None, None),
+            };
+        };
+        found = Some((line, indent));
+        // The block of this node ends at the next line indented no deeper than it.
+        let node_indent = indent;
+        start = line + 1;
+        if let Segment::Index(_) = segment {
+            // Keys of a list item may sit on the item's own line ("- title: …").
+            start = line;
+        }
+        end = (line + 1..lines.len())
+            .find(|&i| {
+                let l = lines[i];
+                let t = l.trim_start();
+                !t.is_empty()
+                    && !t.starts_with('#')
+                    && l.len() - t.len() < node_indent.max(1)
+                    && !(matches!(segment, Segment::Key(_))
+                        && t.starts_with("- ")
+                        && l.len() - t.len() == node_indent)
+            })
+            .unwrap_or(lines.len());
+        min_indent = node_indent;
+    }
+    match found {
+        Some((l, c)) => (Some(l + 1), Some(c + 1)),
+        None => (None, None),
+    }
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn split_path(path: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        if !key.is_empty() {
+            out.push(Segment::Key(key));
+        }
+        for idx in rest.split('[') {
+            if let Ok(n) = idx.trim_end_matches(']').parse() {
+                out.push(Segment::Index(n));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = "country: CA\nsummary:\n  fr: Bonjour\n  nl: Hallo\nsectors:\n  - title:\n      fr: A\n      nl: B\n    text:\n      fr: x\n  - title:\n      fr: C\n      nl: ''\n    text: {fr: y}\n";
+
+    #[test]
+    fn locates_nested_fields() {
+        assert_eq!(locate(YAML, "country"), (Some(1), Some(1)));
+        assert_eq!(locate(YAML, "summary.nl"), (Some(4), Some(3)));
+        assert_eq!(locate(YAML, "sectors[0].title"), (Some(6), Some(5)));
+        assert_eq!(locate(YAML, "sectors[0].text.fr"), (Some(10), Some(7)));
+        assert_eq!(locate(YAML, "sectors[1].title.nl"), (Some(13), Some(7)));
+        assert_eq!(locate(YAML, "sectors[1].text"), (Some(14), Some(5)));
+        // A missing key points at its parent.
+        assert_eq!(locate(YAML, "summary.en"), (Some(2), Some(1)));
+    }
+}
