@@ -13,7 +13,7 @@ use crate::profile::{Localized, Profile};
 use crate::project::Project;
 use crate::reference::Reference;
 use crate::template::{BRIEF_TEMPLATE, Templates};
-use crate::typeset::{Typeset, Typesetter};
+use crate::typeset::{Files, Typeset, Typesetter};
 use crate::validate;
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
@@ -248,7 +248,7 @@ impl ContextWriter<'_> {
         Ok(self.cat.fill(key, args)?)
     }
 
-    fn write(&self) -> Result<(BriefContext, BTreeMap<String, Arc<Vec<u8>>>)> {
+    fn write(&self) -> Result<(BriefContext, Files)> {
         let config = &self.project.config;
         let lang = self.lang;
         let code = self.profile.country.to_ascii_uppercase();
@@ -267,7 +267,7 @@ impl ContextWriter<'_> {
         let kind = self.cat.get("brief.kind")?.to_string();
         let title = self.fill("brief.title", &[("country", &country_name)])?;
 
-        let mut files: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
+        let mut files: Files = BTreeMap::new();
         if let Some(flag) = Reference::flag(&self.project.assets, &code)? {
             files.insert("/flag.svg".into(), Arc::new(flag));
         }
@@ -546,11 +546,7 @@ impl ContextWriter<'_> {
         names.join("; ")
     }
 
-    fn charts(
-        &self,
-        country: &str,
-        files: &mut BTreeMap<String, Arc<Vec<u8>>>,
-    ) -> Result<Vec<ChartContext>> {
+    fn charts(&self, country: &str, files: &mut Files) -> Result<Vec<ChartContext>> {
         let config = &self.project.config;
         let region = self.text(&config.region.short);
         let national = self.text(&config.country.short);
@@ -718,7 +714,7 @@ impl ContextWriter<'_> {
                 None => Ok("–".into()),
             }
         };
-        Ok(self.fill(
+        self.fill(
             "charts.trend_alt",
             &[
                 ("who", region),
@@ -730,7 +726,7 @@ impl ContextWriter<'_> {
                 ("imports_first", &value(&t.imports, first)?),
                 ("imports_last", &value(&t.imports, last)?),
             ],
-        )?)
+        )
     }
 
     fn source(&self, d: &Dataset) -> Result<SourceContext> {

@@ -263,12 +263,15 @@ pub fn locate(text: &str, path: &str) -> (Option<usize>, Option<usize>) {
             .find(|&i| {
                 let l = lines[i];
                 let t = l.trim_start();
-                !t.is_empty()
-                    && !t.starts_with('#')
-                    && l.len() - t.len() < node_indent.max(1)
-                    && !(matches!(segment, Segment::Key(_))
-                        && t.starts_with("- ")
-                        && l.len() - t.len() == node_indent)
+                let indent = l.len() - t.len();
+                if t.is_empty() || t.starts_with('#') {
+                    return false;
+                }
+                // A key's value may be a list written at the key's own indentation.
+                let list_under_key = matches!(segment, Segment::Key(_))
+                    && t.starts_with("- ")
+                    && indent == node_indent;
+                indent < node_indent.max(1) && !list_under_key
             })
             .unwrap_or(lines.len());
         min_indent = node_indent;

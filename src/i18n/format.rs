@@ -305,7 +305,9 @@ mod tests {
     fn changes_carry_a_sign() {
         let en = formatter(Lang::En);
         assert_eq!(en.percent_change(-0.78).unwrap(), "-78%");
-        assert_eq!(en.percent_change(0.125).unwrap(), "+13%");
+        // CLDR rounds half to even.
+        assert_eq!(en.percent_change(0.125).unwrap(), "+12%");
+        assert_eq!(en.percent_change(0.135).unwrap(), "+14%");
         assert_eq!(en.percent_change(0.0).unwrap(), "0%");
         let fr = formatter(Lang::Fr);
         let change = fr.percent_change(-0.78).unwrap();

@@ -16,6 +16,10 @@ use typst_pdf::{PdfOptions, Timestamp};
 
 pub use world::{BriefWorld, Shared};
 
+/// The in-memory files a brief's Typst source may use (chart SVGs, the flag), by
+/// virtual path (`/charts/trend.svg`).
+pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+
 /// A typeset brief.
 pub struct Typeset {
     pub pdf: Vec<u8>,
@@ -56,7 +60,7 @@ impl Typesetter {
     pub fn typeset(
         &self,
         main: String,
-        files: &BTreeMap<String, Arc<Vec<u8>>>,
+        files: &Files,
         date: (i32, u8, u8),
         ident: &str,
     ) -> Result<Typeset> {

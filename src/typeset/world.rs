@@ -2,8 +2,7 @@
 //! source, and the in-memory files it may use (chart SVGs, the flag). Nothing else: every
 //! other path is "not found", so no brief can read a file or download a package.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::HashMap;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -41,7 +40,7 @@ impl<'a> BriefWorld<'a> {
     pub fn new(
         shared: &'a Shared,
         main_text: String,
-        files: &BTreeMap<String, Arc<Vec<u8>>>,
+        files: &super::Files,
         today: Datetime,
     ) -> Self {
         let main_id = file_id(MAIN_PATH).expect("the main path is a valid virtual path");

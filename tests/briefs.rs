@@ -1,0 +1,249 @@
+//! End-to-end: build the sample briefs, read the real PDFs back and check what a reader sees.
+
+use marketbrief::cli::BuildArgs;
+use marketbrief::cmd::{Outcome, build};
+use std::path::{Path, PathBuf};
+
+fn project_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_args(project: &Path, out: &Path, countries: &[&str]) -> BuildArgs {
+    BuildArgs {
+        project: project.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        countries: countries.iter().map(|c| c.to_string()).collect(),
+        langs: Vec::new(),
+        edition: None,
+    }
+}
+
+/// The PDF's text with every kind of space folded to a plain space.
+fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("extractable PDF text");
+    let spaced: String = text
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c == '\u{202F}' || c == '\u{A0}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn page_count(path: &Path) -> usize {
+    let doc = lopdf::Document::load(path).expect("a readable PDF");
+    doc.get_pages().len()
+}
+
+fn assert_contains(text: &str, needle: &str, what: &str) {
+    assert!(
+        text.contains(needle),
+        "{what}: expected `{needle}` in the PDF text:\n{text}"
+    );
+}
+
+#[test]
+fn canada_and_mexico_briefs_in_three_languages() {
+    let out = tempfile::tempdir().unwrap();
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let outcome = build::run(
+        &build_args(&project_dir(), out.path(), &["ca", "mx"]),
+        &mut stdout,
+        &mut stderr,
+    )
+    .expect("the build runs");
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Success,
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    assert_contains(&stdout, "built 6 briefs", "summary");
+
+    let dir = out.path().join("2025-Q3");
+    let fr = pdf_text(&dir.join("ca-fr.pdf"));
+    let nl = pdf_text(&dir.join("ca-nl.pdf"));
+    let en = pdf_text(&dir.join("ca-en.pdf"));
+
+    // The region's 2024 exports to Canada, as each language writes it.
+    assert_contains(&fr, "32,4 millions d’euros", "fr money");
+    assert_contains(&nl, "32,4 miljoen euro", "nl money");
+    assert_contains(&en, "EUR 32.4 million", "en money");
+    // Imports, Belgian goods and services exports.
+    assert_contains(&fr, "24 millions d’euros", "fr imports");
+    assert_contains(&fr, "2,6 milliards d’euros", "fr billions (plural)");
+    assert_contains(&nl, "2,6 miljard euro", "nl billions");
+    assert_contains(&en, "EUR 2.6 billion", "en billions");
+    assert_contains(&fr, "697 millions d’euros", "fr services");
+    // The 78 % fall, with the locale's percent spacing and sign.
+    assert!(
+        fr.contains("−78 %") || fr.contains("-78 %"),
+        "fr change: {fr}"
+    );
+    assert!(
+        en.contains("−78%") || en.contains("-78%"),
+        "en change: {en}"
+    );
+    // Translated headings and fixed phrases.
+    for (text, phrases) in [
+        (
+            &fr,
+            [
+                "Fiche marché",
+                "Chiffres clés 2024",
+                "Pourquoi ce marché ?",
+                "Secteurs porteurs",
+                "Sources et méthode",
+                "Exportations de biens de Bruxelles",
+            ],
+        ),
+        (
+            &nl,
+            [
+                "Marktfiche",
+                "Kerncijfers 2024",
+                "Waarom deze markt?",
+                "Kansrijke sectoren",
+                "Bronnen en methode",
+                "Goederenuitvoer van Brussel",
+            ],
+        ),
+        (
+            &en,
+            [
+                "Market brief",
+                "Key figures 2024",
+                "Why this market",
+                "Promising sectors",
+                "Sources and method",
+                "Goods exports of Brussels",
+            ],
+        ),
+    ] {
+        for phrase in phrases {
+            assert_contains(text, phrase, "heading");
+        }
+    }
+    // Country names from CLDR, edition in the reader's words, illustrative data marked.
+    let mx_fr = pdf_text(&dir.join("mx-fr.pdf"));
+    let mx_nl = pdf_text(&dir.join("mx-nl.pdf"));
+    let mx_en = pdf_text(&dir.join("mx-en.pdf"));
+    assert_contains(&mx_fr, "8,6 millions d’euros", "mx fr");
+    assert_contains(&mx_fr, "1,5 milliard d’euros", "mx fr singular milliard");
+    assert_contains(&mx_nl, "1,5 miljard euro", "mx nl");
+    assert_contains(&mx_en, "EUR 644 million", "mx en services");
+    assert_contains(&mx_fr, "3e trimestre 2025", "fr edition");
+    assert_contains(&mx_nl, "3e kwartaal 2025", "nl edition");
+    assert_contains(&mx_en, "Q3 2025", "en edition");
+    assert_contains(&mx_fr, "† illustratif", "fr illustrative mark");
+    assert_contains(&mx_nl, "† illustratief", "nl illustrative mark");
+    assert_contains(&mx_en, "† illustrative", "en illustrative mark");
+    assert_contains(&en, "Illustrative data", "en notice");
+
+    for name in ["ca-fr", "ca-nl", "ca-en", "mx-fr", "mx-nl", "mx-en"] {
+        let pages = page_count(&dir.join(format!("{name}.pdf")));
+        assert!(
+            (2..=6).contains(&pages),
+            "{name}: {pages} pages, expected 2 to 6"
+        );
+    }
+}
+
+/// Copies the sample project (config, profiles, datasets) into a temporary folder.
+fn copy_project(to: &Path) {
+    let from = project_dir();
+    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
+    for dir in ["data/profiles", "data/datasets"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
+        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn missing_translation_names_file_field_and_language() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let profile = project.path().join("data/profiles/ca.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    // Drop the Dutch title of the second sector.
+    let broken = text.replacen(
+        "  - title: {fr: Agroalimentaire, nl: Voeding en dranken, en: Food and drink}",
+        "  - title: {fr: Agroalimentaire, en: Food and drink}",
+        1,
+    );
+    assert_ne!(text, broken, "the fixture line must exist");
+    std::fs::write(&profile, broken).unwrap();
+
+    // An existing good PDF must survive a failed rebuild.
+    let out = tempfile::tempdir().unwrap();
+    let old = out.path().join("2025-Q3/ca-nl.pdf");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, b"%PDF- previous good brief").unwrap();
+
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let outcome = build::run(
+        &build_args(project.path(), out.path(), &["ca"]),
+        &mut stdout,
+        &mut stderr,
+    )
+    .unwrap();
+    assert_eq!(outcome, Outcome::Failure);
+    let stderr = String::from_utf8(stderr).unwrap();
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert_contains(&stderr, "data/profiles/ca.yaml:", "file");
+    assert_contains(&stderr, "sectors[1].title.nl", "field");
+    assert_contains(
+        &stderr,
+        "missing translation: expected text in language nl",
+        "language",
+    );
+    assert_contains(&stdout, "built 2 briefs, 1 failed", "summary");
+    assert_eq!(
+        std::fs::read(&old).unwrap(),
+        b"%PDF- previous good brief",
+        "the old PDF was replaced"
+    );
+    // The other languages still built.
+    assert!(out.path().join("2025-Q3/ca-fr.pdf").is_file());
+    assert!(out.path().join("2025-Q3/ca-en.pdf").is_file());
+}
+
+#[test]
+fn missing_catalogue_phrase_fails_the_build_naming_key_and_language() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let i18n = project.path().join("templates/i18n");
+    std::fs::create_dir_all(&i18n).unwrap();
+    let nl = std::fs::read_to_string(project_dir().join("templates/i18n/nl.yaml")).unwrap();
+    std::fs::write(
+        i18n.join("nl.yaml"),
+        nl.replace("  sectors: Kansrijke sectoren\n", ""),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let err = build::run(
+        &build_args(project.path(), out.path(), &["ca"]),
+        &mut Vec::new(),
+        &mut Vec::new(),
+    )
+    .expect_err("an incomplete catalogue stops the build");
+    let message = format!("{err:#}");
+    assert_contains(&message, "templates/i18n/nl.yaml", "catalogue file");
+    assert_contains(&message, "sections.sectors", "key");
+    assert_contains(&message, "not for nl", "language");
+}
