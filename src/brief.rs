@@ -3,7 +3,7 @@
 
 use crate::charts::{self, Bar, TrendLabels};
 use crate::config::Edition;
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, Status};
 use crate::error::InputErrors;
 use crate::figures::{self, Breakdown, Figures, KeyFigure, KeyFigureId, Reporters};
 use crate::i18n::Lang;
@@ -106,6 +106,8 @@ impl<'p> Renderer<'p> {
 #[derive(Serialize)]
 struct BriefContext {
     lang: &'static str,
+    /// The locale's region for Typst (`BE` for fr-BE and nl-BE), if any.
+    region_code: Option<&'static str>,
     /// The catalogue, for fixed phrases without placeholders.
     t: serde_yaml::Value,
     brand: String,
@@ -340,12 +342,19 @@ impl ContextWriter<'_> {
             .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
             .map(|d| self.source(d))
             .collect::<Result<Vec<_>>>()?;
+        // A dataset's publications are cited only when this country's figures quote them.
+        let quotes_publications = |d: &&Dataset| {
+            d.observations.iter().any(|(k, o)| {
+                k.partner == code && matches!(o.status, Status::Published | Status::Derived)
+            })
+        };
         let mut publications = Vec::new();
         for d in self
             .figures
             .datasets
             .iter()
             .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
+            .filter(quotes_publications)
         {
             for p in &d.meta.publications {
                 publications.push(self.link(p)?);
@@ -375,6 +384,7 @@ impl ContextWriter<'_> {
         Ok((
             BriefContext {
                 lang: lang.code(),
+                region_code: lang.locale().split_once('-').map(|(_, region)| region),
                 t: self.cat.tree.clone(),
                 brand: config.brand_colour.0.clone(),
                 subject: self.fill(

@@ -38,7 +38,7 @@ pub fn trend(
     exports: &[Point],
     imports: &[Point],
 ) -> DrawResult<String> {
-    let height = 250;
+    let height = 220;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -162,7 +162,7 @@ impl Bar {
 /// bar, an optional note in a column at the far right. Illustrative bars are hatched-free
 /// but lighter, with an outline, so they read as different in print.
 pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
-    let row = 30u32;
+    let row = 27u32;
     let height = row * bars.len().max(1) as u32 + 8;
     let label_width = 232i32;
     let note_width = if bars.iter().any(|b| b.note.is_some()) {

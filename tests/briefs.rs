@@ -247,3 +247,66 @@ fn missing_catalogue_phrase_fails_the_build_naming_key_and_language() {
     assert_contains(&message, "sections.sectors", "key");
     assert_contains(&message, "not for nl", "language");
 }
+
+/// Decodes a PDF text string (UTF-16BE with a byte-order mark, or PDFDocEncoding/ASCII).
+fn pdf_string(object: &lopdf::Object) -> String {
+    let bytes = object.as_str().expect("a PDF string");
+    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = utf16
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn pdf_metadata_is_set_in_every_language() {
+    let out = tempfile::tempdir().unwrap();
+    let outcome = build::run(
+        &build_args(&project_dir(), out.path(), &["mx"]),
+        &mut Vec::new(),
+        &mut Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(outcome, Outcome::Success);
+    for (lang, title, lang_tag, author) in [
+        (
+            "fr",
+            "Mexique\u{A0}: fiche marché",
+            "fr-BE",
+            "Brussels Trade Desk (éditeur d’exemple)",
+        ),
+        (
+            "nl",
+            "Mexico: marktfiche",
+            "nl-BE",
+            "Brussels Trade Desk (voorbeelduitgever)",
+        ),
+        (
+            "en",
+            "Mexico: market brief",
+            "en",
+            "Brussels Trade Desk (sample publisher)",
+        ),
+    ] {
+        let doc = lopdf::Document::load(out.path().join(format!("2025-Q3/mx-{lang}.pdf"))).unwrap();
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(|o| o.as_reference())
+            .unwrap();
+        let info = doc.get_dictionary(info).unwrap();
+        assert_eq!(pdf_string(info.get(b"Title").unwrap()), title);
+        assert_eq!(pdf_string(info.get(b"Author").unwrap()), author);
+        let keywords = pdf_string(info.get(b"Keywords").unwrap());
+        assert!(
+            keywords.contains("2025-Q3"),
+            "{lang}: edition in keywords: {keywords}"
+        );
+        let catalog = doc.catalog().unwrap();
+        assert_eq!(pdf_string(catalog.get(b"Lang").unwrap()), lang_tag);
+    }
+}

@@ -20,6 +20,9 @@ pub use world::{BriefWorld, Shared};
 /// virtual path (`/charts/trend.svg`).
 pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
 
+/// The typst release this binary is built with, for the PDF's creator field.
+const TYPST_VERSION: &str = "0.15";
+
 /// A typeset brief.
 pub struct Typeset {
     pub pdf: Vec<u8>,
@@ -78,6 +81,11 @@ impl Typesetter {
             .map_err(|errors| diagnostics(&world, errors.as_slice()))?;
         let options = PdfOptions {
             ident: typst::foundations::Smart::Custom(ident.to_string()),
+            creator: typst::foundations::Smart::Custom(Some(format!(
+                "marketbrief {} (Typst {})",
+                env!("CARGO_PKG_VERSION"),
+                TYPST_VERSION
+            ))),
             timestamp: Some(Timestamp::new_utc(today)),
             ..PdfOptions::default()
         };
