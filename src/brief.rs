@@ -4,7 +4,7 @@
 use crate::charts::{self, Bar, TrendLabels};
 use crate::config::Edition;
 use crate::dataset::{Dataset, Status};
-use crate::error::InputErrors;
+use crate::error::{InputError, InputErrors};
 use crate::figures::{self, Breakdown, Figures, KeyFigure, KeyFigureId, Reporters};
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
@@ -13,9 +13,9 @@ use crate::profile::{Localized, Profile};
 use crate::project::Project;
 use crate::reference::Reference;
 use crate::template::{BRIEF_TEMPLATE, Templates};
-use crate::typeset::{Files, Typeset, Typesetter};
+use crate::typeset::{Files, Typeset, TypesetError, Typesetter};
 use crate::validate;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -88,17 +88,57 @@ impl<'p> Renderer<'p> {
         let (context, files) = writer.write()?;
         let source = self.templates.render(BRIEF_TEMPLATE, &context)?;
         let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
-        let typeset = self
-            .typesetter
-            .typeset(source.clone(), &files, edition.last_day(), &ident)
-            .with_context(|| {
-                format!("templates/{BRIEF_TEMPLATE} produced Typst that does not compile")
-            })?;
+        let typeset =
+            match self
+                .typesetter
+                .typeset(source.clone(), &files, edition.last_day(), &ident)
+            {
+                Ok(typeset) => typeset,
+                Err(e) => {
+                    return Err(self.typst_error_in_template(e, &context, &files, edition, &ident));
+                }
+            };
         Ok(Brief {
             typeset,
             source,
             figures,
         })
+    }
+}
+
+impl Renderer<'_> {
+    /// Reports a Typst error at the template line that produced the failing source.
+    fn typst_error_in_template(
+        &self,
+        error: anyhow::Error,
+        context: &impl Serialize,
+        files: &Files,
+        edition: Edition,
+        ident: &str,
+    ) -> anyhow::Error {
+        let Some(typst) = error.downcast_ref::<TypesetError>() else {
+            return error;
+        };
+        let line = self
+            .templates
+            .template_line(BRIEF_TEMPLATE, context, |annotated| {
+                match self
+                    .typesetter
+                    .typeset(annotated, files, edition.last_day(), ident)
+                {
+                    Err(e) => e.downcast_ref::<TypesetError>().and_then(|t| t.line),
+                    Ok(_) => None,
+                }
+            });
+        InputError::new(
+            format!("templates/{BRIEF_TEMPLATE}"),
+            format!(
+                "the template produces Typst that does not compile: {}",
+                typst.messages.join("; ")
+            ),
+        )
+        .at(line, None)
+        .into()
     }
 }
 

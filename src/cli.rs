@@ -20,6 +20,18 @@ pub struct Cli {
 pub enum Command {
     /// Build briefs: every profile in every configured language by default.
     Build(BuildArgs),
+    /// Check every input a build would use and report all problems, without writing a PDF.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Check only this language (fr, nl or en); repeatable.
+    #[arg(long = "lang", value_name = "LANG")]
+    pub langs: Vec<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -72,7 +84,9 @@ mod tests {
             "2025-Q3",
         ])
         .unwrap();
-        let Command::Build(b) = cli.command;
+        let Command::Build(b) = cli.command else {
+            panic!("expected the build command");
+        };
         assert_eq!(b.project, PathBuf::from("p"));
         assert_eq!(b.out, Some(PathBuf::from("o")));
         assert_eq!(b.countries, ["ca", "MX"]);

@@ -23,6 +23,15 @@ pub enum Flow {
     Import,
 }
 
+impl Flow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Export => "export",
+            Flow::Import => "import",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -105,7 +114,12 @@ pub struct ObsKey {
 pub struct Observation {
     pub value_eur: f64,
     pub status: Status,
+    /// The row's line in the CSV file, for messages.
+    pub line: usize,
 }
+
+/// How far the categories of a flow may add up above its total (rounding in the source).
+pub const COMPONENT_TOLERANCE: f64 = 0.005;
 
 /// What a dataset is and where it comes from.
 #[derive(Debug, Clone, Deserialize)]
@@ -170,6 +184,35 @@ impl Dataset {
         csv_path: &Path,
         csv_text: &str,
     ) -> Result<Dataset, Vec<InputError>> {
+        match Self::parse_lenient(id, meta_path, meta_text, csv_path, csv_text) {
+            (Some(dataset), errors) if errors.is_empty() => Ok(dataset),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// Like [`Dataset::parse`], but keeps the good rows beside the errors, so that checks
+    /// of the profiles that use the dataset still make sense. `None` when the metadata or
+    /// the header cannot be read.
+    pub fn parse_lenient(
+        id: &str,
+        meta_path: &Path,
+        meta_text: &str,
+        csv_path: &Path,
+        csv_text: &str,
+    ) -> (Option<Dataset>, Vec<InputError>) {
+        match Self::parse_rows(id, meta_path, meta_text, csv_path, csv_text) {
+            Ok((dataset, errors)) => (Some(dataset), errors),
+            Err(errors) => (None, errors),
+        }
+    }
+
+    fn parse_rows(
+        id: &str,
+        meta_path: &Path,
+        meta_text: &str,
+        csv_path: &Path,
+        csv_text: &str,
+    ) -> Result<(Dataset, Vec<InputError>), Vec<InputError>> {
         let meta: Metadata = serde_yaml::from_str(meta_text)
             .map_err(|e| vec![InputError::from_yaml(meta_path, &e)])?;
         let mut errors = Vec::new();
@@ -298,7 +341,14 @@ impl Dataset {
                 product: row.product,
             };
             if observations
-                .insert(key.clone(), Observation { value_eur, status })
+                .insert(
+                    key.clone(),
+                    Observation {
+                        value_eur,
+                        status,
+                        line,
+                    },
+                )
                 .is_some()
             {
                 errors.push(err(
@@ -308,6 +358,24 @@ impl Dataset {
                         key.reporter, key.partner, row.flow, key.period, key.product
                     ),
                 ));
+            }
+        }
+        errors.extend(components_over_total(csv_path, &observations));
+        for (field, empty) in [
+            ("url", meta.url.trim().is_empty()),
+            (
+                "licence",
+                matches!(&meta.licence, Licence::Name(name) if name.trim().is_empty()),
+            ),
+        ] {
+            if empty {
+                errors.push(
+                    InputError::new(
+                        meta_path,
+                        format!("expected the dataset's {field}, found nothing"),
+                    )
+                    .field(field),
+                );
             }
         }
         if any_illustrative && !meta.illustrative {
@@ -322,17 +390,14 @@ impl Dataset {
         if observations.is_empty() && errors.is_empty() {
             errors.push(InputError::new(csv_path, "the dataset has no rows"));
         }
-        if errors.is_empty() {
-            Ok(Dataset {
-                id: id.to_string(),
-                csv_path: csv_path.to_path_buf(),
-                meta_path: meta_path.to_path_buf(),
-                meta,
-                observations,
-            })
-        } else {
-            Err(errors)
-        }
+        let dataset = Dataset {
+            id: id.to_string(),
+            csv_path: csv_path.to_path_buf(),
+            meta_path: meta_path.to_path_buf(),
+            meta,
+            observations,
+        };
+        Ok((dataset, errors))
     }
 
     /// The observation for a key, if any.
@@ -358,6 +423,48 @@ impl Dataset {
         }
         (lo <= hi).then_some((lo, hi))
     }
+}
+
+/// Categories of one flow and period that add up to more than its `TOTAL` row.
+fn components_over_total(
+    csv_path: &Path,
+    observations: &BTreeMap<ObsKey, Observation>,
+) -> Vec<InputError> {
+    let mut sums: BTreeMap<(&str, &str, Flow, Period), f64> = BTreeMap::new();
+    for (k, o) in observations {
+        if k.product != TOTAL {
+            *sums
+                .entry((&k.reporter, &k.partner, k.flow, k.period))
+                .or_default() += o.value_eur;
+        }
+    }
+    let mut errors = Vec::new();
+    for ((reporter, partner, flow, period), sum) in sums {
+        let key = ObsKey {
+            reporter: reporter.to_string(),
+            partner: partner.to_string(),
+            flow,
+            period,
+            product: TOTAL.to_string(),
+        };
+        if let Some(total) = observations.get(&key)
+            && sum > total.value_eur * (1.0 + COMPONENT_TOLERANCE) + 1.0
+        {
+            errors.push(
+                InputError::new(
+                    csv_path,
+                    format!(
+                        "the categories of {reporter} {partner} {} {period} add up to {sum:.0} EUR, more than their TOTAL of {:.0} EUR",
+                        flow.as_str(),
+                        total.value_eur
+                    ),
+                )
+                .at(Some(total.line), None)
+                .field("value_eur"),
+            );
+        }
+    }
+    errors
 }
 
 fn csv_message(e: &csv::Error) -> String {

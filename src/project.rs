@@ -4,7 +4,7 @@
 use crate::assets::Assets;
 use crate::config::{CONFIG_FILE, Config};
 use crate::dataset::Dataset;
-use crate::error::{InputError, InputErrors};
+use crate::error::InputError;
 use crate::i18n::Lang;
 use crate::i18n::catalogue::{self, Catalogue};
 use crate::profile::Profile;
@@ -35,6 +35,9 @@ pub struct Project {
     pub reference: Reference,
     pub catalogues: BTreeMap<Lang, Catalogue>,
     pub assets: Assets,
+    /// Problems that concern every brief (datasets, catalogues): `check` reports them,
+    /// `build` refuses to start while there are any.
+    pub problems: Vec<InputError>,
 }
 
 /// Reads a file as UTF-8 text, naming the file in every error.
@@ -50,6 +53,9 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
             + 1;
         InputError::new(rel, "the file is not valid UTF-8 (save it as UTF-8)").at(Some(line), None)
     })?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(InputError::new(rel, "the file is empty"));
+    }
     // A byte-order mark is harmless: drop it. CRLF line endings are handled by the parsers.
     Ok(text
         .strip_prefix('\u{feff}')
@@ -76,13 +82,11 @@ impl Project {
             catalogues.insert(lang, assets.catalogue(lang)?);
         }
         let all: Vec<Catalogue> = catalogues.values().cloned().collect();
-        let missing = catalogue::check_complete(&all);
-        if !missing.is_empty() {
-            return Err(InputErrors(missing).into());
-        }
+        let mut problems = catalogue::check_complete(&all);
 
         let reference = Reference::load(&assets)?;
-        let datasets = load_datasets(root)?;
+        let (datasets, dataset_problems) = load_datasets(root)?;
+        problems.extend(dataset_problems);
         let profiles = load_profiles(root)?;
         Ok(Project {
             root: root.to_path_buf(),
@@ -92,6 +96,7 @@ impl Project {
             reference,
             catalogues,
             assets,
+            problems,
         })
     }
 
@@ -125,9 +130,9 @@ fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
             .to_string();
         let rel = Path::new(PROFILES_DIR).join(path.file_name().unwrap_or_default());
         let profile = read_text(root, &rel)
-            .and_then(|text| Profile::parse(&rel, &text))
+            .and_then(|text| Ok((Profile::parse(&rel, &text)?, text)))
             .map_err(|e| vec![e])
-            .and_then(|profile| {
+            .and_then(|(profile, text)| {
                 let valid_name = stem.len() == 2 && stem.chars().all(|c| c.is_ascii_lowercase());
                 if !valid_name {
                     Err(vec![InputError::new(
@@ -135,6 +140,7 @@ fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
                         "profile files are named by lower-case ISO 3166-1 alpha-2 code, e.g. ca.yaml",
                     )])
                 } else if profile.code() != stem {
+                    let (line, column) = crate::validate::locate(&text, "country");
                     Err(vec![InputError::new(
                         &rel,
                         format!(
@@ -142,6 +148,7 @@ fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
                             profile.country
                         ),
                     )
+                    .at(line, column)
                     .field("country")])
                 } else {
                     Ok(profile)
@@ -156,7 +163,7 @@ fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
     Ok(entries)
 }
 
-fn load_datasets(root: &Path) -> Result<Vec<Dataset>> {
+fn load_datasets(root: &Path) -> Result<(Vec<Dataset>, Vec<InputError>)> {
     let mut datasets = Vec::new();
     let mut errors = Vec::new();
     for csv_path in sorted_files(&root.join(DATASETS_DIR), "csv")? {
@@ -178,15 +185,12 @@ fn load_datasets(root: &Path) -> Result<Vec<Dataset>> {
         match texts {
             Err(e) => errors.push(e),
             Ok((meta_text, csv_text)) => {
-                match Dataset::parse(&id, &meta_rel, &meta_text, &csv_rel, &csv_text) {
-                    Ok(d) => datasets.push(d),
-                    Err(e) => errors.extend(e),
-                }
+                let (dataset, problems) =
+                    Dataset::parse_lenient(&id, &meta_rel, &meta_text, &csv_rel, &csv_text);
+                datasets.extend(dataset);
+                errors.extend(problems);
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(InputErrors(errors).into());
-    }
-    Ok(datasets)
+    Ok((datasets, errors))
 }

@@ -56,7 +56,8 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
 
     // Problems shared by every brief stop the whole build.
-    let shared = validate::project(&project, &langs);
+    let mut shared = project.problems.clone();
+    shared.extend(validate::project(&project, &langs));
     if !shared.is_empty() {
         return Err(InputErrors(shared).into());
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each chains the pipeline stages and reports.
 
 pub mod build;
+pub mod check;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -18,5 +19,15 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        Command::Check(args) => {
+            use std::io::IsTerminal;
+            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            check::run(
+                &args,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+                colour,
+            )
+        }
     }
 }

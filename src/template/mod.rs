@@ -7,6 +7,7 @@
 pub mod escape;
 
 use crate::assets::Assets;
+use crate::error::InputError;
 use anyhow::Result;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
@@ -16,18 +17,23 @@ pub const BRIEF_TEMPLATE: &str = "brief.typ.j2";
 
 const TYPST: &str = "typst";
 
+/// Marks, at the end of each template line, which line it is: used only to map a Typst
+/// error back to the template line that produced the failing source.
+const LINE_MARK: &str = "// marketbrief-template-line:";
+
 /// A MiniJinja environment that loads templates from the project, then the embedded ones.
 pub struct Templates {
     env: Environment<'static>,
+    assets: Assets,
 }
 
 impl Templates {
     pub fn new(assets: &Assets) -> Self {
         let mut env = Environment::new();
-        let assets = assets.clone();
+        let loader_assets = assets.clone();
         env.set_loader(move |name| {
             let rel = format!("templates/{name}");
-            match assets.read_text(&rel) {
+            match loader_assets.read_text(&rel) {
                 Ok(found) => Ok(found.map(|(_, text)| text)),
                 Err(e) => Err(Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
             }
@@ -72,7 +78,10 @@ impl Templates {
         env.add_filter("markdown", |value: String| -> Value {
             Value::from_safe_string(crate::markdown::to_typst(&value))
         });
-        Templates { env }
+        Templates {
+            env,
+            assets: assets.clone(),
+        }
     }
 
     /// Renders a template with a serializable context.
@@ -84,15 +93,45 @@ impl Templates {
     }
 }
 
+impl Templates {
+    /// Finds the template line that produced line `typst_line` of `generated` source.
+    /// The template is rendered again with a line mark appended to every line (a Typst
+    /// comment, so the output means the same); `locate` compiles that output and returns
+    /// the line of its first error, and the first mark at or below it names the line.
+    pub fn template_line(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+        locate: impl FnOnce(String) -> Option<usize>,
+    ) -> Option<usize> {
+        let (_, source) = self.assets.read_text(&format!("templates/{name}")).ok()??;
+        let annotated: String = source
+            .lines()
+            .enumerate()
+            .map(|(i, line)| format!("{line} {LINE_MARK}{}\n", i + 1))
+            .collect();
+        let output = self
+            .env
+            .render_named_str(name, &annotated, minijinja::value::Serde(context))
+            .ok()?;
+        let error_line = locate(output.clone())?;
+        output
+            .lines()
+            .skip(error_line.saturating_sub(1))
+            .find_map(|l| {
+                let (_, n) = l.rsplit_once(LINE_MARK)?;
+                n.trim().parse().ok()
+            })
+    }
+}
+
 /// Describes a MiniJinja error by the template file and line that produced it.
 fn describe(e: Error) -> anyhow::Error {
-    let place = match (e.name(), e.line()) {
-        (Some(name), Some(line)) => format!("templates/{name}:{line}: "),
-        (Some(name), None) => format!("templates/{name}: "),
-        _ => String::new(),
-    };
+    let file = format!("templates/{}", e.name().unwrap_or(BRIEF_TEMPLATE));
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    anyhow::anyhow!("{place}template error: {}{detail}", e.kind())
+    InputError::new(file, format!("template error: {}{detail}", e.kind()))
+        .at(e.line(), None)
+        .into()
 }
 
 #[cfg(test)]

@@ -102,9 +102,34 @@ impl Typesetter {
     }
 }
 
+/// Typst refused the generated source.
+#[derive(Debug)]
+pub struct TypesetError {
+    /// Each error, described.
+    pub messages: Vec<String>,
+    /// The 1-based line of the generated source the first error points at, if any.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for TypesetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "typesetting failed: {}", self.messages.join("; "))
+    }
+}
+
+impl std::error::Error for TypesetError {}
+
 fn diagnostics(world: &BriefWorld<'_>, errors: &[SourceDiagnostic]) -> anyhow::Error {
-    let lines: Vec<String> = errors.iter().map(|e| describe(world, e)).collect();
-    anyhow!("typesetting failed:\n  {}", lines.join("\n  "))
+    let line = errors.iter().find_map(|e| {
+        let range = world.range(e.span)?;
+        world
+            .main_source()
+            .lines()
+            .byte_to_line(range.start)
+            .map(|l| l + 1)
+    });
+    let messages = errors.iter().map(|e| describe(world, e)).collect();
+    TypesetError { messages, line }.into()
 }
 
 /// One diagnostic with the line of generated source it points at.

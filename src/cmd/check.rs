@@ -1,0 +1,105 @@
+//! `marketbrief check`: validates everything a build would use — configuration, catalogues,
+//! datasets, profiles, the template and the Typst it produces — without writing a PDF, and
+//! reports every problem at once.
+
+use crate::brief::Renderer;
+use crate::cli::CheckArgs;
+use crate::cmd::Outcome;
+use crate::diag;
+use crate::error::{InputError, InputErrors};
+use crate::i18n::Lang;
+use crate::project::Project;
+use crate::validate;
+use anyhow::Result;
+use std::io::Write;
+
+/// Splits an error into the input errors it carries, or one unlocated error.
+pub fn input_errors(error: &anyhow::Error, fallback_file: &std::path::Path) -> Vec<InputError> {
+    if let Some(errors) = error.downcast_ref::<InputErrors>() {
+        errors.0.clone()
+    } else if let Some(error) = error.downcast_ref::<InputError>() {
+        vec![error.clone()]
+    } else {
+        vec![InputError::new(fallback_file, format!("{error:#}"))]
+    }
+}
+
+pub fn run(
+    args: &CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    colour: bool,
+) -> Result<Outcome> {
+    let root = &args.project;
+    let config_path = std::path::Path::new(crate::config::CONFIG_FILE);
+    let project = match Project::load(root) {
+        Ok(project) => project,
+        Err(e) => {
+            let errors = input_errors(&e, config_path);
+            diag::emit(&errors, root, err, colour)?;
+            writeln!(
+                out,
+                "found {} problem{} (the project could not be loaded)",
+                errors.len(),
+                plural(errors.len())
+            )?;
+            return Ok(Outcome::Failure);
+        }
+    };
+    let langs: Vec<Lang> = if args.langs.is_empty() {
+        project.config.languages.clone()
+    } else {
+        args.langs.clone()
+    };
+
+    let mut errors = project.problems.clone();
+    errors.extend(validate::project(&project, &langs));
+    let renderer = Renderer::new(&project)?;
+    let edition = project.config.edition;
+    for entry in &project.profiles {
+        match &entry.profile {
+            Err(profile_errors) => errors.extend(profile_errors.iter().cloned()),
+            Ok(profile) => {
+                for &lang in &langs {
+                    // A dry run of the whole pipeline: the template and Typst are checked too.
+                    if let Err(e) = renderer.build(&entry.path, profile, lang, edition) {
+                        errors.extend(input_errors(&e, &entry.path));
+                    }
+                }
+            }
+        }
+    }
+    // The same problem found for several languages is reported once.
+    let mut seen = Vec::new();
+    errors.retain(|e| {
+        let fresh = !seen.contains(e);
+        if fresh {
+            seen.push(e.clone());
+        }
+        fresh
+    });
+    diag::emit(&errors, root, err, colour)?;
+    let langs_text: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+    let scope = format!(
+        "{} profile{} in {}",
+        project.profiles.len(),
+        plural(project.profiles.len()),
+        langs_text.join(", ")
+    );
+    if errors.is_empty() {
+        writeln!(out, "checked {scope}: no problems")?;
+        Ok(Outcome::Success)
+    } else {
+        writeln!(
+            out,
+            "checked {scope}: found {} problem{}",
+            errors.len(),
+            plural(errors.len())
+        )?;
+        Ok(Outcome::Failure)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,143 @@
+//! Renders input errors like compiler diagnostics: the file, line and column, the field,
+//! and a snippet of the offending line with a caret. Colour only on a terminal.
+
+use crate::error::InputError;
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config, termcolor};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes each error as a diagnostic. `root` resolves the errors' relative file names.
+pub fn emit(
+    errors: &[InputError],
+    root: &Path,
+    out: &mut dyn Write,
+    colour: bool,
+) -> std::io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let mut ids: BTreeMap<String, Option<usize>> = BTreeMap::new();
+    let config = Config::default();
+    for error in errors {
+        let name = error.file.display().to_string();
+        let id = *ids.entry(name.clone()).or_insert_with(|| {
+            let text = std::fs::read(root.join(&error.file))
+                .ok()
+                .or_else(|| std::fs::read(&error.file).ok())
+                .and_then(|b| String::from_utf8(b).ok())?;
+            Some(files.add(name.clone(), text))
+        });
+        let message = match &error.field {
+            Some(field) => format!("{field}: {}", error.message),
+            None => error.message.clone(),
+        };
+        let span = id.zip(error.line).and_then(|(id, line)| {
+            let text = files.get(id).ok()?.source();
+            Some((id, span_of(text, line, error.column)?))
+        });
+        let rendered = match span {
+            Some((id, range)) => {
+                let diagnostic = Diagnostic::error().with_message(&message).with_labels(vec![
+                    Label::primary(id, range).with_message(error.field.clone().unwrap_or_default()),
+                ]);
+                let mut buffer = if colour {
+                    termcolor::Buffer::ansi()
+                } else {
+                    termcolor::Buffer::no_color()
+                };
+                match term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic) {
+                    Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+                    Err(_) => format!("error: {error}\n"),
+                }
+            }
+            None => format!("error: {error}\n"),
+        };
+        out.write_all(rendered.as_bytes())?;
+        if !rendered.ends_with("\n\n") {
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The byte range to underline: from the column to the end of the token, or the whole
+/// line's text when the column is unknown.
+fn span_of(text: &str, line: usize, column: Option<usize>) -> Option<std::ops::Range<usize>> {
+    let start_of_line: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let line_text = text
+        .get(start_of_line..)?
+        .split('\n')
+        .next()?
+        .trim_end_matches('\r');
+    let indent = line_text.len() - line_text.trim_start().len();
+    let col = column.map(|c| c.saturating_sub(1)).unwrap_or(indent);
+    let col_byte = line_text
+        .char_indices()
+        .nth(col)
+        .map(|(i, _)| i)
+        .unwrap_or(line_text.len().min(indent));
+    let rest = &line_text[col_byte..];
+    let len = if column.is_some() {
+        rest.find(|c: char| c.is_whitespace() || c == ',' || c == '}')
+            .unwrap_or(rest.len())
+            .max(1)
+    } else {
+        rest.len().max(1)
+    };
+    let start = start_of_line + col_byte;
+    Some(
+        start
+            ..(start + len)
+                .min(start_of_line + line_text.len())
+                .max(start),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_snippet_with_caret_and_plain_without_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.yaml"), "country: CA\nsumary: x\n").unwrap();
+        let error = InputError::new("p.yaml", "unknown field `sumary`")
+            .at(Some(2), Some(1))
+            .field("sumary");
+        let mut out = Vec::new();
+        emit(&[error], dir.path(), &mut out, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("error: sumary: unknown field `sumary`"),
+            "{text}"
+        );
+        assert!(text.contains("p.yaml:2:1"), "{text}");
+        assert!(text.contains("2 │ sumary: x"), "{text}");
+        assert!(text.contains("^^^^^^^"), "{text}");
+        assert!(
+            !text.contains('\u{1b}'),
+            "no colour codes off a terminal: {text}"
+        );
+    }
+
+    #[test]
+    fn errors_without_position_are_one_line() {
+        let mut out = Vec::new();
+        emit(
+            &[InputError::new("missing.csv", "cannot read the file")],
+            Path::new("."),
+            &mut out,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "error: missing.csv: cannot read the file\n\n"
+        );
+    }
+}
