@@ -54,7 +54,7 @@ pub struct Region {
 impl Config {
     pub fn parse(origin: &Path, text: &str) -> Result<Config, InputError> {
         let config: Config =
-            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, &e))?;
+            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, text, &e))?;
         if config.languages.is_empty() {
             return Err(
                 InputError::new(origin, "expected at least one language, found none")

@@ -214,7 +214,7 @@ impl Dataset {
         csv_text: &str,
     ) -> Result<(Dataset, Vec<InputError>), Vec<InputError>> {
         let meta: Metadata = serde_yaml::from_str(meta_text)
-            .map_err(|e| vec![InputError::from_yaml(meta_path, &e)])?;
+            .map_err(|e| vec![InputError::from_yaml(meta_path, meta_text, &e)])?;
         let mut errors = Vec::new();
         let mut observations = BTreeMap::new();
         let mut reader = csv::ReaderBuilder::new()

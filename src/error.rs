@@ -40,19 +40,44 @@ impl InputError {
         self
     }
 
-    /// Builds an error from a serde_yaml error, keeping its position.
-    pub fn from_yaml(file: impl AsRef<Path>, err: &serde_yaml::Error) -> Self {
+    /// Builds an error from a serde_yaml error on `text`, keeping its position.
+    pub fn from_yaml(file: impl AsRef<Path>, text: &str, err: &serde_yaml::Error) -> Self {
         let (line, column) = match err.location() {
             Some(loc) => (Some(loc.line()), Some(loc.column())),
             None => (None, None),
         };
         // serde_yaml appends " at line X column Y" to its message; the position is shown
         // in front instead, so drop the duplicate.
+        // The primary position is shown in front; keep any secondary one ("while scanning a
+        // quoted scalar at line 3 column 7") in the message.
         let mut message = err.to_string();
-        if let Some(idx) = message.find(" at line ") {
-            message.truncate(idx);
+        if let Some(loc) = err.location() {
+            message = message.replacen(
+                &format!(" at line {} column {}", loc.line(), loc.column()),
+                "",
+                1,
+            );
         }
+        let message = message.replace("unknown variant", "unknown value");
         let mut error = InputError::new(file, message).at(line, column);
+        // Our own value checks (dates, editions, colours) report where the enclosing
+        // mapping starts; the offending value itself is a better place to point at.
+        if let Some(found) = error
+            .message
+            .split("found `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+            && !found.is_empty()
+            && let Some((i, line_text)) = text.lines().enumerate().find(|(_, l)| {
+                l.split_once(':')
+                    .is_some_and(|(_, value)| value.contains(found))
+            })
+        {
+            let column = line_text
+                .find(found)
+                .map(|b| line_text[..b].chars().count() + 1);
+            error = error.at(Some(i + 1), column);
+        }
         // serde_yaml reports the field path as a prefix "a.b[2].c: message".
         if let Some((path, rest)) = error.message.split_once(": ")
             && !path.contains(' ')

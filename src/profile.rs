@@ -157,7 +157,7 @@ impl<'de> Deserialize<'de> for Date {
 impl Profile {
     pub fn parse(origin: &Path, text: &str) -> Result<Profile, InputError> {
         let profile: Profile =
-            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, &e))?;
+            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, text, &e))?;
         Ok(profile)
     }
 

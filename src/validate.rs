@@ -62,7 +62,8 @@ pub fn profile(
                 && k.product == TOTAL
         })
     });
-    if !has_rows {
+    // When a dataset failed to load, missing rows say nothing about the profile.
+    if !has_rows && project.problems.is_empty() {
         let (line, col) = locate("country");
         errors.push(
             InputError::new(
@@ -171,7 +172,7 @@ fn dataset_codes(
         return;
     };
     let mut reported = std::collections::BTreeSet::new();
-    for key in dataset.observations.keys() {
+    for (key, obs) in &dataset.observations {
         if key.product != TOTAL
             && !classification.labels.contains_key(&key.product)
             && reported.insert(key.product.clone())
@@ -184,6 +185,7 @@ fn dataset_codes(
                         key.product, classification.origin
                     ),
                 )
+                .at(Some(obs.line), None)
                 .field("product"),
             );
         }

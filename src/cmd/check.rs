@@ -54,6 +54,10 @@ pub fn run(
 
     let mut errors = project.problems.clone();
     errors.extend(validate::project(&project, &langs));
+    // With every shared input sound, each brief is built in memory — template and Typst
+    // included; otherwise the profiles are only validated, since a dry run would fail for
+    // the shared reasons already reported.
+    let dry_run = errors.is_empty();
     let renderer = Renderer::new(&project)?;
     let edition = project.config.edition;
     for entry in &project.profiles {
@@ -61,9 +65,12 @@ pub fn run(
             Err(profile_errors) => errors.extend(profile_errors.iter().cloned()),
             Ok(profile) => {
                 for &lang in &langs {
-                    // A dry run of the whole pipeline: the template and Typst are checked too.
-                    if let Err(e) = renderer.build(&entry.path, profile, lang, edition) {
-                        errors.extend(input_errors(&e, &entry.path));
+                    if dry_run {
+                        if let Err(e) = renderer.build(&entry.path, profile, lang, edition) {
+                            errors.extend(input_errors(&e, &entry.path));
+                        }
+                    } else {
+                        errors.extend(validate::profile(&project, &entry.path, profile, &[lang]));
                     }
                 }
             }

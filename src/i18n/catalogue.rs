@@ -23,7 +23,7 @@ pub struct Catalogue {
 impl Catalogue {
     pub fn parse(lang: Lang, origin: &str, text: &str) -> Result<Self, InputError> {
         let tree: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, &e))?;
+            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, text, &e))?;
         let mut phrases = BTreeMap::new();
         flatten(&tree, String::new(), origin, &mut phrases)?;
         if phrases.is_empty() {

@@ -1,0 +1,95 @@
+//! The corpus of broken inputs: each folder under tests/corpus/ holds one mistake — files
+//! that replace those of the small valid project in tests/corpus/_base/ — and
+//! `expected.txt`, the diagnostics `marketbrief check` must print for it.
+//!
+//! After a deliberate change to the messages, regenerate the snapshots with
+//! `MARKETBRIEF_BLESS=1 cargo test --test corpus` and review the diff.
+
+use marketbrief::cli::CheckArgs;
+use marketbrief::cmd::{Outcome, check};
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else if path.file_name().unwrap() != "expected.txt" {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Runs `check` on the base project with the case's files laid over it.
+fn check_case(case: &Path) -> (Outcome, String) {
+    let project = tempfile::tempdir().unwrap();
+    copy_tree(&corpus_dir().join("_base"), project.path());
+    copy_tree(case, project.path());
+    let args = CheckArgs {
+        project: project.path().to_path_buf(),
+        langs: Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let outcome = check::run(&args, &mut out, &mut err, false).expect("check runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8(err).unwrap(),
+        String::from_utf8(out).unwrap()
+    );
+    (
+        outcome,
+        text.replace(&project.path().display().to_string(), "[PROJECT]"),
+    )
+}
+
+#[test]
+fn base_project_is_clean() {
+    let (outcome, text) = check_case(&corpus_dir().join("_base"));
+    assert_eq!(outcome, Outcome::Success, "{text}");
+}
+
+#[test]
+fn every_broken_input_gives_its_diagnostic() {
+    let bless = std::env::var_os("MARKETBRIEF_BLESS").is_some();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "the corpus has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (outcome, text) = check_case(case);
+        if outcome != Outcome::Failure {
+            failures.push(format!("{name}: check passed, expected a problem:\n{text}"));
+            continue;
+        }
+        let expected_path = case.join("expected.txt");
+        if bless {
+            std::fs::write(&expected_path, &text).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != text {
+            failures.push(format!(
+                "{name}:\n--- expected\n{expected}\n--- found\n{text}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
