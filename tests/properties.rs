@@ -1,0 +1,115 @@
+//! Property tests: escaping holds for any text, and any text in a profile field either
+//! builds a brief that shows it or gives a clean error — never a panic.
+
+use marketbrief::cli::BuildArgs;
+use marketbrief::cmd::{Outcome, build};
+use marketbrief::template::escape;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use typst::syntax::{SyntaxKind, SyntaxNode};
+
+/// Every node of escaped markup is plain text: no code, no markup syntax.
+fn only_text(node: &SyntaxNode) -> Result<(), String> {
+    match node.kind() {
+        SyntaxKind::Markup => node.children().try_for_each(only_text),
+        SyntaxKind::Text | SyntaxKind::Escape | SyntaxKind::Space => Ok(()),
+        other => Err(format!("{other:?} in {:?}", node.full_text())),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+
+    #[test]
+    fn escaped_markup_parses_as_plain_text(text in any::<String>()) {
+        let escaped = escape::markup(&text);
+        let root = typst::syntax::parse(&escaped);
+        prop_assert!(root.errors_and_warnings().0.is_empty(), "syntax error in {escaped:?}");
+        prop_assert_eq!(only_text(&root), Ok(()));
+    }
+
+    #[test]
+    fn escaped_strings_parse_as_one_string(text in any::<String>()) {
+        let code = format!("#let x = \"{}\"", escape::string(&text));
+        let root = typst::syntax::parse(&code);
+        prop_assert!(root.errors_and_warnings().0.is_empty(), "syntax error in {code:?}");
+    }
+
+    #[test]
+    fn markdown_conversion_never_panics(text in any::<String>()) {
+        let typst = marketbrief::markdown::to_typst(&text);
+        let root = typst::syntax::parse(&typst);
+        prop_assert!(root.errors_and_warnings().0.is_empty(), "syntax error in {typst:?} from {text:?}");
+    }
+}
+
+fn base() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/_base")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\u{AD}' && *c != '-')
+        .collect()
+}
+
+/// Characters the bundled fonts can show: ASCII, Latin-1 and Latin Extended-A letters,
+/// typographic punctuation, and everything Typst or MiniJinja give a meaning to.
+fn field_text() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[ -~À-ſ«»‘’“”–—…€\\n\\t]{0,60}").unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_field_text_builds_or_fails_cleanly(title in field_text(), name in field_text()) {
+        let project = tempfile::tempdir().unwrap();
+        copy_tree(&base(), project.path());
+        let path = project.path().join("data/profiles/ca.yaml");
+        let profile = std::fs::read_to_string(&path).unwrap()
+            .replace(
+                "  - title: {fr: Agroalimentaire, nl: Voeding, en: Food}",
+                &format!("  - title: {{fr: {t}, nl: {t}, en: {t}}}", t = serde_json::to_string(&title).unwrap()),
+            )
+            .replace("  name: Test Contact", &format!("  name: {}", serde_json::to_string(&name).unwrap()));
+        std::fs::write(&path, profile).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let args = BuildArgs {
+            project: project.path().to_path_buf(),
+            out: Some(out.path().to_path_buf()),
+            countries: vec![],
+            langs: vec!["en".parse().unwrap()],
+            edition: None,
+        };
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let outcome = build::run(&args, &mut stdout, &mut stderr).unwrap();
+        let pdf = out.path().join("2025-Q3/ca-en.pdf");
+        match outcome {
+            Outcome::Success => {
+                let text = squash(&pdf_extract::extract_text_from_mem(&std::fs::read(&pdf).unwrap()).unwrap());
+                prop_assert!(text.contains(&squash(&title)), "title {title:?} not in {text}");
+                prop_assert!(text.contains(&squash(&name)), "name {name:?} not in {text}");
+            }
+            Outcome::Failure => {
+                let log = String::from_utf8_lossy(&stderr);
+                prop_assert!(log.contains("data/profiles/ca.yaml"), "unclear error: {log}");
+                prop_assert!(!pdf.exists(), "a failed brief left a PDF");
+            }
+        }
+    }
+}
