@@ -12,7 +12,7 @@ use std::path::Path;
 pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
     let mut errors = Vec::new();
     let config_path = Path::new(crate::config::CONFIG_FILE);
-    let config_text = crate::project::read_text(&project.root, config_path).unwrap_or_default();
+    let config_text = LazyText::new(&project.root, config_path);
     missing_translations(
         config_path,
         &config_text,
@@ -34,11 +34,12 @@ pub fn profile(
     langs: &[Lang],
 ) -> Vec<InputError> {
     let mut errors = Vec::new();
-    let text = crate::project::read_text(&project.root, path).unwrap_or_default();
+    // The file is read again only to place an error: most profiles have none.
+    let text = LazyText::new(&project.root, path);
     missing_translations(path, &text, &profile.localized_fields(), langs, &mut errors);
 
     let code = profile.country.to_ascii_uppercase();
-    let locate = |field: &str| locate(&text, field);
+    let locate = |field: &str| locate(text.get(), field);
     if profile.country != code || !project.reference.country_names.contains_key(&code) {
         let (line, col) = locate("country");
         errors.push(
@@ -117,9 +118,31 @@ pub fn profile(
     errors
 }
 
+/// A file's text, read on first use.
+struct LazyText<'a> {
+    root: &'a Path,
+    path: &'a Path,
+    text: std::cell::OnceCell<String>,
+}
+
+impl<'a> LazyText<'a> {
+    fn new(root: &'a Path, path: &'a Path) -> Self {
+        LazyText {
+            root,
+            path,
+            text: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &str {
+        self.text
+            .get_or_init(|| crate::project::read_text(self.root, self.path).unwrap_or_default())
+    }
+}
+
 fn missing_translations(
     path: &Path,
-    text: &str,
+    text: &LazyText<'_>,
     fields: &[(String, &Localized)],
     langs: &[Lang],
     errors: &mut Vec<InputError>,
@@ -134,9 +157,9 @@ fn missing_translations(
                 };
                 let full = format!("{field}.{}", lang.code());
                 let (line, col) = if what == "empty" {
-                    locate(text, &full)
+                    locate(text.get(), &full)
                 } else {
-                    locate(text, field)
+                    locate(text.get(), field)
                 };
                 errors.push(
                     InputError::new(
@@ -190,8 +213,7 @@ fn dataset_codes(
             );
         }
     }
-    let meta_text =
-        crate::project::read_text(&project.root, &dataset.meta_path).unwrap_or_default();
+    let meta_text = LazyText::new(&project.root, &dataset.meta_path);
     let mut fields: Vec<(String, &Localized)> = vec![
         ("title".into(), &dataset.meta.title),
         ("source".into(), &dataset.meta.source),
