@@ -13,6 +13,7 @@ use crate::profile::{Localized, Profile};
 use crate::project::Project;
 use crate::reference::Reference;
 use crate::template::{BRIEF_TEMPLATE, Templates};
+use crate::timings::{Stage, Timings};
 use crate::typeset::{Files, Typeset, TypesetError, Typesetter};
 use crate::validate;
 use anyhow::{Result, anyhow};
@@ -32,14 +33,21 @@ pub struct Renderer<'p> {
 /// A finished brief.
 pub struct Brief {
     pub typeset: Typeset,
-    /// The generated Typst source and the files it uses, for inspection.
+    /// The generated Typst source and the in-memory files it uses (`build --emit-typst`).
     pub source: String,
+    pub files: Files,
     pub figures: Figures,
+    pub timings: Timings,
 }
 
 impl<'p> Renderer<'p> {
     pub fn new(project: &'p Project) -> Result<Self> {
-        let typesetter = Typesetter::new(project.assets.fonts()?)?;
+        Self::with_fonts(project, project.assets.fonts()?)
+    }
+
+    /// Like [`Renderer::new`] with the font files already read.
+    pub fn with_fonts(project: &'p Project, fonts: Vec<(String, Vec<u8>)>) -> Result<Self> {
+        let typesetter = Typesetter::new(fonts)?;
         let mut formatters = BTreeMap::new();
         for lang in Lang::ALL {
             formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
@@ -60,20 +68,25 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
     ) -> Result<Brief> {
-        let errors = validate::profile(self.project, path, profile, &[lang]);
+        let mut timings = Timings::default();
+        let errors = timings.time(Stage::Validate, || {
+            validate::profile(self.project, path, profile, &[lang])
+        });
         if !errors.is_empty() {
             return Err(InputErrors(errors).into());
         }
         let config = &self.project.config;
         let country = profile.country.to_ascii_uppercase();
-        let figures = figures::compute(
-            &self.project.datasets,
-            &Reporters {
-                region: &config.region.code,
-                national: &config.country.code,
-            },
-            &country,
-        );
+        let figures = timings.time(Stage::Figures, || {
+            figures::compute(
+                &self.project.datasets,
+                &Reporters {
+                    region: &config.region.code,
+                    national: &config.country.code,
+                },
+                &country,
+            )
+        });
         let fmt = &self.formatters[&lang];
         let cat = self.project.catalogue(lang);
         let writer = ContextWriter {
@@ -85,8 +98,11 @@ impl<'p> Renderer<'p> {
             figures: &figures,
             edition,
         };
-        let (context, files) = writer.write()?;
-        let source = self.templates.render(BRIEF_TEMPLATE, &context)?;
+        // Charts are drawn while the context is written.
+        let (context, files) = timings.time(Stage::Charts, || writer.write())?;
+        let source = timings.time(Stage::Template, || {
+            self.templates.render(BRIEF_TEMPLATE, &context)
+        })?;
         let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
         let typeset =
             match self
@@ -98,10 +114,14 @@ impl<'p> Renderer<'p> {
                     return Err(self.typst_error_in_template(e, &context, &files, edition, &ident));
                 }
             };
+        timings.add(Stage::Typeset, typeset.compile_time);
+        timings.add(Stage::Pdf, typeset.export_time);
         Ok(Brief {
             typeset,
             source,
+            files,
             figures,
+            timings,
         })
     }
 }

@@ -22,6 +22,24 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every input a build would use and report all problems, without writing a PDF.
     Check(CheckArgs),
+    /// Build, then rebuild the affected briefs whenever an input file changes.
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Where to write briefs [default: <project>/output]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Watch only this country's briefs; repeatable.
+    #[arg(long = "country", value_name = "CODE")]
+    pub countries: Vec<String>,
+    /// Watch only this language's briefs; repeatable.
+    #[arg(long = "lang", value_name = "LANG")]
+    pub langs: Vec<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +69,36 @@ pub struct BuildArgs {
     /// The edition, e.g. 2025-Q3 [default: the edition in marketbrief.yaml]
     #[arg(long, value_name = "ED")]
     pub edition: Option<Edition>,
+    /// Rebuild every brief, even those whose inputs have not changed.
+    #[arg(long)]
+    pub force: bool,
+    /// How many briefs to build at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print where the time went, per pipeline stage.
+    #[arg(long)]
+    pub timings: bool,
+    /// Also write each brief's Typst project to DIR/<code>-<lang>/ (main.typ, charts,
+    /// fonts) for a designer to open in Typst.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
+}
+
+impl BuildArgs {
+    /// The defaults of `marketbrief build --project DIR`.
+    pub fn for_project(project: impl Into<PathBuf>) -> Self {
+        BuildArgs {
+            project: project.into(),
+            out: None,
+            countries: Vec::new(),
+            langs: Vec::new(),
+            edition: None,
+            force: false,
+            jobs: None,
+            timings: false,
+            emit_typst: None,
+        }
+    }
 }
 
 #[cfg(test)]

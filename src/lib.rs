@@ -26,12 +26,14 @@ pub mod diag;
 pub mod error;
 pub mod figures;
 pub mod i18n;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod profile;
 pub mod project;
 pub mod reference;
 pub mod template;
+pub mod timings;
 pub mod typeset;
 pub mod validate;
 

@@ -15,6 +15,7 @@ fn build_args(project: &Path, out: &Path, countries: &[&str]) -> BuildArgs {
         countries: countries.iter().map(|c| c.to_string()).collect(),
         langs: Vec::new(),
         edition: None,
+        ..BuildArgs::for_project(".")
     }
 }
 

@@ -113,6 +113,7 @@ fn build_fr(project: &Path, out: &Path) -> (Outcome, String) {
         countries: vec!["ca".into()],
         langs: vec!["fr".parse().unwrap()],
         edition: None,
+        ..BuildArgs::for_project(".")
     };
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();

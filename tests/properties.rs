@@ -95,6 +95,7 @@ proptest! {
             countries: vec![],
             langs: vec!["en".parse().unwrap()],
             edition: None,
+            ..BuildArgs::for_project(".")
         };
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();

@@ -1,28 +1,51 @@
 //! `marketbrief build`: every requested profile × language into
-//! `<out>/<edition>/<code>-<lang>.pdf`.
+//! `<out>/<edition>/<code>-<lang>.pdf`, in parallel, skipping briefs whose inputs have not
+//! changed since their PDF was written.
 
-use crate::brief::Renderer;
+use crate::brief::{Brief, Renderer};
 use crate::cli::BuildArgs;
 use crate::cmd::Outcome;
+use crate::config::Edition;
 use crate::error::InputErrors;
 use crate::i18n::Lang;
+use crate::incremental::{Digests, State};
 use crate::output;
-use crate::project::Project;
+use crate::project::{ProfileEntry, Project};
+use crate::timings::{Stage, Timings};
 use crate::validate;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// One brief's result, for the summary.
-struct Failure {
-    brief: String,
-    error: String,
+/// Typst runs rayon inside each compilation; briefs compiled on a pool of their own need
+/// deeper stacks than rayon's default.
+const WORKER_STACK: usize = 16 << 20;
+
+/// One brief to build.
+struct Job<'a> {
+    entry: &'a ProfileEntry,
+    lang: Lang,
+    name: String,
+    pdf: PathBuf,
+    digest: String,
+}
+
+enum JobResult {
+    Built {
+        pages: usize,
+        bytes: usize,
+        warnings: Vec<String>,
+        timings: Timings,
+    },
+    Failed(anyhow::Error),
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     let started = Instant::now();
-    let project = Project::load(&args.project)?;
+    let mut timings = Timings::default();
+    let project = timings.time(Stage::Load, || Project::load(&args.project))?;
     let edition = args.edition.unwrap_or(project.config.edition);
     let langs: Vec<Lang> = if args.langs.is_empty() {
         project.config.languages.clone()
@@ -62,9 +85,11 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         return Err(InputErrors(shared).into());
     }
 
-    let renderer = Renderer::new(&project)?;
-    let mut built = 0usize;
-    let mut failures = Vec::new();
+    let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
+    let digests = timings.time(Stage::Load, || Digests::new(&project, &fonts, edition))?;
+    let mut state = State::load(&out_dir);
+    let mut jobs = Vec::new();
+    let mut skipped = 0usize;
     for entry in project
         .profiles
         .iter()
@@ -72,58 +97,171 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     {
         for &lang in &langs {
             let name = format!("{}-{}", entry.code, lang);
-            let path = out_dir.join(format!("{name}.pdf"));
-            let result = match &entry.profile {
-                Err(errors) => Err(InputErrors(errors.clone()).into()),
-                Ok(profile) => renderer
-                    .build(&entry.path, profile, lang, edition)
-                    .and_then(|brief| {
-                        output::write_atomic(&path, &brief.typeset.pdf)?;
-                        Ok(brief)
-                    }),
-            };
-            match result {
-                Ok(brief) => {
-                    built += 1;
-                    writeln!(
-                        out,
-                        "wrote {} ({} pages, {} KB)",
-                        path.display(),
-                        brief.typeset.pages,
-                        brief.typeset.pdf.len().div_ceil(1024)
-                    )?;
-                    for warning in &brief.typeset.warnings {
-                        writeln!(err, "warning: {name}: {warning}")?;
-                    }
+            let pdf = out_dir.join(format!("{name}.pdf"));
+            let digest = digests.brief(&project, &entry.path, &entry.code, lang)?;
+            // Emitting Typst needs the generated source, so it builds every brief.
+            if !args.force && args.emit_typst.is_none() && state.is_current(&name, &digest, &pdf) {
+                skipped += 1;
+                continue;
+            }
+            jobs.push(Job {
+                entry,
+                lang,
+                name,
+                pdf,
+                digest,
+            });
+        }
+    }
+
+    let mut results = Vec::new();
+    if !jobs.is_empty() {
+        let renderer = timings.time(Stage::Load, || {
+            Renderer::with_fonts(&project, fonts.clone())
+        })?;
+        let workers = args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(workers.max(1))
+            .stack_size(WORKER_STACK)
+            .build()
+            .context("cannot start the worker threads")?;
+        let progress = progress_bar(jobs.len());
+        results = pool.install(|| {
+            jobs.par_iter()
+                .map(|job| {
+                    let result =
+                        build_one(&renderer, job, edition, args.emit_typst.as_deref(), &fonts);
+                    progress.inc(1);
+                    result
+                })
+                .collect::<Vec<_>>()
+        });
+        progress.finish_and_clear();
+    }
+
+    let mut built = 0usize;
+    let mut failures = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            JobResult::Built {
+                pages,
+                bytes,
+                warnings,
+                timings: brief_timings,
+            } => {
+                built += 1;
+                state.record(&job.name, job.digest.clone());
+                timings.merge(&brief_timings);
+                writeln!(
+                    out,
+                    "wrote {} ({pages} pages, {} KB)",
+                    job.pdf.display(),
+                    bytes.div_ceil(1024)
+                )?;
+                for warning in warnings {
+                    writeln!(err, "warning: {}: {warning}", job.name)?;
                 }
-                Err(e) => {
-                    writeln!(err, "error: {name}: {e:#}")?;
-                    failures.push(Failure {
-                        brief: name,
-                        error: format!("{e:#}"),
-                    });
-                }
+            }
+            JobResult::Failed(e) => {
+                writeln!(err, "error: {}: {e:#}", job.name)?;
+                failures.push((job.name.clone(), format!("{e:#}")));
             }
         }
     }
+    state.save()?;
+
     let seconds = started.elapsed().as_secs_f64();
+    if args.timings {
+        write!(out, "{}", timings.report(built))?;
+    }
+    let skipped_text = if skipped > 0 {
+        format!(", skipped {skipped} unchanged")
+    } else {
+        String::new()
+    };
     if failures.is_empty() {
         writeln!(
             out,
-            "built {built} briefs in {} ({seconds:.1} s)",
+            "built {built} briefs{skipped_text} in {} ({seconds:.1} s)",
             out_dir.display()
         )?;
         Ok(Outcome::Success)
     } else {
         writeln!(
             out,
-            "built {built} briefs, {} failed ({seconds:.1} s); existing PDFs of failed briefs were left untouched:",
+            "built {built} briefs{skipped_text}, {} failed ({seconds:.1} s); existing PDFs of failed briefs were left untouched:",
             failures.len()
         )?;
-        for f in &failures {
-            let first_line = f.error.lines().next().unwrap_or_default();
-            writeln!(out, "  {}: {first_line}", f.brief)?;
+        for (name, error) in &failures {
+            writeln!(
+                out,
+                "  {name}: {}",
+                error.lines().next().unwrap_or_default()
+            )?;
         }
         Ok(Outcome::Failure)
     }
+}
+
+fn build_one(
+    renderer: &Renderer<'_>,
+    job: &Job<'_>,
+    edition: Edition,
+    emit_typst: Option<&Path>,
+    fonts: &[(String, Vec<u8>)],
+) -> JobResult {
+    let result = (|| {
+        let profile = match &job.entry.profile {
+            Ok(profile) => profile,
+            Err(errors) => return Err(InputErrors(errors.clone()).into()),
+        };
+        let mut brief = renderer.build(&job.entry.path, profile, job.lang, edition)?;
+        if let Some(dir) = emit_typst {
+            emit_typst_project(&dir.join(&job.name), &brief, fonts)?;
+        }
+        brief.timings.time(Stage::Write, || {
+            output::write_atomic(&job.pdf, &brief.typeset.pdf)
+        })?;
+        Ok::<Brief, anyhow::Error>(brief)
+    })();
+    match result {
+        Ok(brief) => JobResult::Built {
+            pages: brief.typeset.pages,
+            bytes: brief.typeset.pdf.len(),
+            warnings: brief.typeset.warnings,
+            timings: brief.timings,
+        },
+        Err(e) => JobResult::Failed(e),
+    }
+}
+
+/// Writes a brief's Typst project — `main.typ`, its chart SVGs and flag, and the fonts —
+/// so that `typst compile --root DIR --ignore-system-fonts --font-path DIR/fonts main.typ`
+/// gives the same document.
+pub fn emit_typst_project(dir: &Path, brief: &Brief, fonts: &[(String, Vec<u8>)]) -> Result<()> {
+    output::write_atomic(&dir.join("main.typ"), brief.source.as_bytes())?;
+    for (virtual_path, bytes) in &brief.files {
+        output::write_atomic(&dir.join(virtual_path.trim_start_matches('/')), bytes)?;
+    }
+    for (name, bytes) in fonts {
+        output::write_atomic(&dir.join("fonts").join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// A progress bar on a terminal; nothing in pipes and CI.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if len < 2 || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }

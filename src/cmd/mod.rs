@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod watch;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -19,6 +20,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        Command::Watch(args) => watch::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Check(args) => {
             use std::io::IsTerminal;
             let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -28,6 +28,9 @@ pub struct Typeset {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub warnings: Vec<String>,
+    /// Time spent compiling (layout) and exporting the PDF.
+    pub compile_time: std::time::Duration,
+    pub export_time: std::time::Duration,
 }
 
 /// Compiles briefs; holds what every brief shares.
@@ -70,6 +73,7 @@ impl Typesetter {
         let today = Datetime::from_ymd(date.0, date.1, date.2)
             .ok_or_else(|| anyhow!("invalid document date {date:?}"))?;
         let world = BriefWorld::new(&self.shared, main, files, today);
+        let started = std::time::Instant::now();
         let result = typst::compile::<PagedDocument>(&world);
         let warnings = result
             .warnings
@@ -79,6 +83,8 @@ impl Typesetter {
         let document = result
             .output
             .map_err(|errors| diagnostics(&world, errors.as_slice()))?;
+        let compile_time = started.elapsed();
+        let started = std::time::Instant::now();
         let options = PdfOptions {
             ident: typst::foundations::Smart::Custom(ident.to_string()),
             creator: typst::foundations::Smart::Custom(Some(format!(
@@ -98,6 +104,8 @@ impl Typesetter {
             pdf,
             pages,
             warnings,
+            compile_time,
+            export_time: started.elapsed(),
         })
     }
 }

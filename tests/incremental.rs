@@ -1,0 +1,170 @@
+//! Parallel and incremental builds, and the emitted Typst projects.
+
+use marketbrief::cli::BuildArgs;
+use marketbrief::cmd::{Outcome, build};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+fn sample_project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_project(to: &Path) {
+    let from = sample_project();
+    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
+    for dir in ["data/profiles", "data/datasets"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
+        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn run(args: &BuildArgs) -> String {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let outcome = build::run(args, &mut out, &mut err).unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap()
+    );
+    assert_eq!(outcome, Outcome::Success, "{log}");
+    log
+}
+
+/// Every file of the output folder with its bytes and modification time.
+fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                (std::fs::read(&path).unwrap(), modified),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_workers_give_the_same_pdfs_as_one() {
+    let serial = tempfile::tempdir().unwrap();
+    let parallel = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(sample_project());
+    args.out = Some(serial.path().to_path_buf());
+    args.jobs = Some(1);
+    run(&args);
+    args.out = Some(parallel.path().to_path_buf());
+    args.jobs = Some(2);
+    run(&args);
+    let a = snapshot(&serial.path().join("2025-Q3"));
+    let b = snapshot(&parallel.path().join("2025-Q3"));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert_eq!(a.len(), 12 + 1, "12 briefs and the input record");
+    for (name, (bytes, _)) in &a {
+        assert!(
+            &b[name].0 == bytes,
+            "{name} differs between 1 and 2 workers"
+        );
+    }
+}
+
+#[test]
+fn unchanged_inputs_write_nothing_and_a_touched_profile_rebuilds_its_three_briefs() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let out = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(project.path());
+    args.out = Some(out.path().to_path_buf());
+    let first = run(&args);
+    assert!(first.contains("built 12 briefs"), "{first}");
+    let dir = out.path().join("2025-Q3");
+    let before = snapshot(&dir);
+
+    let second = run(&args);
+    assert!(
+        second.contains("built 0 briefs, skipped 12 unchanged"),
+        "{second}"
+    );
+    assert_eq!(
+        snapshot(&dir),
+        before,
+        "a build without changes wrote something"
+    );
+
+    // Edit one profile: exactly its three briefs are rebuilt.
+    let profile = project.path().join("data/profiles/jp.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replace("Tokyo", "Tōkyō")).unwrap();
+    let third = run(&args);
+    assert!(
+        third.contains("built 3 briefs, skipped 9 unchanged"),
+        "{third}"
+    );
+    let after = snapshot(&dir);
+    let changed: Vec<&str> = after
+        .keys()
+        .filter(|k| after[*k] != before[*k])
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ".marketbrief-inputs.json",
+            "jp-en.pdf",
+            "jp-fr.pdf",
+            "jp-nl.pdf"
+        ]
+    );
+
+    // --force rebuilds everything.
+    args.force = true;
+    let forced = run(&args);
+    assert!(forced.contains("built 12 briefs"), "{forced}");
+}
+
+#[test]
+fn emitted_typst_project_compiles_to_the_same_page_count() {
+    let out = tempfile::tempdir().unwrap();
+    let emitted = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(sample_project());
+    args.out = Some(out.path().to_path_buf());
+    args.countries = vec!["ca".into()];
+    args.langs = vec!["nl".parse().unwrap()];
+    args.emit_typst = Some(emitted.path().to_path_buf());
+    run(&args);
+    let project = emitted.path().join("ca-nl");
+    let main = std::fs::read_to_string(project.join("main.typ")).unwrap();
+    // The project as a designer gets it: its files and fonts, read back from disk.
+    let mut files = marketbrief::typeset::Files::new();
+    for rel in [
+        "charts/trend.svg",
+        "charts/products.svg",
+        "charts/services.svg",
+        "flag.svg",
+    ] {
+        let bytes = std::fs::read(project.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        files.insert(format!("/{rel}"), std::sync::Arc::new(bytes));
+    }
+    let fonts: Vec<(String, Vec<u8>)> = std::fs::read_dir(project.join("fonts"))
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    assert!(!fonts.is_empty());
+    let typesetter = marketbrief::typeset::Typesetter::new(fonts).unwrap();
+    let typeset = typesetter
+        .typeset(main, &files, (2025, 9, 30), "emitted")
+        .unwrap();
+    let built = lopdf::Document::load(out.path().join("2025-Q3/ca-nl.pdf")).unwrap();
+    assert_eq!(typeset.pages, built.get_pages().len());
+}
