@@ -14,13 +14,11 @@ use crate::project::{ProfileEntry, Project};
 use crate::timings::{Stage, Timings};
 use crate::validate;
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Typst runs rayon inside each compilation; briefs compiled on a pool of their own need
-/// deeper stacks than rayon's default.
+/// Typst recurses deeply while laying out; worker threads need more than the default stack.
 const WORKER_STACK: usize = 16 << 20;
 
 /// One brief to build.
@@ -122,22 +120,12 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         let workers = args
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(workers.max(1))
-            .stack_size(WORKER_STACK)
-            .build()
-            .context("cannot start the worker threads")?;
         let progress = progress_bar(jobs.len());
-        results = pool.install(|| {
-            jobs.par_iter()
-                .map(|job| {
-                    let result =
-                        build_one(&renderer, job, edition, args.emit_typst.as_deref(), &fonts);
-                    progress.inc(1);
-                    result
-                })
-                .collect::<Vec<_>>()
-        });
+        results = run_workers(workers, &jobs, |job| {
+            let result = build_one(&renderer, job, edition, args.emit_typst.as_deref(), &fonts);
+            progress.inc(1);
+            result
+        })?;
         progress.finish_and_clear();
     }
 
@@ -203,6 +191,56 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         Ok(Outcome::Failure)
     }
+}
+
+/// Runs `work` over `jobs` on `workers` threads, each taking the next job in turn, and
+/// returns the results in job order.
+///
+/// Plain threads rather than a rayon pool: Typst parallelises inside each compilation on
+/// rayon's global pool, and compiling from within a pool of our own made Typst's memoized
+/// results outlive `comemo::evict` (peak memory grew with every brief). The threads get
+/// deep stacks, as Typst needs.
+fn run_workers<J: Sync, R: Send>(
+    workers: usize,
+    jobs: &[J],
+    work: impl Fn(&J) -> R + Sync,
+) -> Result<Vec<R>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| -> Result<()> {
+        let mut handles = Vec::new();
+        for _ in 0..workers.clamp(1, jobs.len().max(1)) {
+            let handle = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        let result = work(job);
+                        if let Ok(mut slots) = results.lock() {
+                            slots[i] = Some(result);
+                        }
+                    }
+                })
+                .context("cannot start a worker thread")?;
+            handles.push(handle);
+        }
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a worker thread panicked"))?;
+        }
+        Ok(())
+    })?;
+    let slots = results
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a worker thread panicked"))?;
+    slots
+        .into_iter()
+        .map(|r| r.ok_or_else(|| anyhow::anyhow!("a brief was not built")))
+        .collect()
 }
 
 fn build_one(

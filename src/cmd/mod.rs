@@ -1,5 +1,6 @@
 //! One module per subcommand; each chains the pipeline stages and reports.
 
+pub mod bench;
 pub mod build;
 pub mod check;
 pub mod watch;
@@ -20,6 +21,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        Command::Bench(args) => bench::run(&args, &mut std::io::stdout()),
         Command::Watch(args) => watch::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Check(args) => {
             use std::io::IsTerminal;
