@@ -14,7 +14,7 @@ use crate::project::Project;
 use crate::reference::Reference;
 use crate::template::{BRIEF_TEMPLATE, Templates};
 use crate::timings::{Stage, Timings};
-use crate::typeset::{Files, Typeset, TypesetError, Typesetter};
+use crate::typeset::{Files, Typeset, TypesetError, TypesetStage, Typesetter};
 use crate::validate;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
@@ -42,12 +42,20 @@ pub struct Brief {
 
 impl<'p> Renderer<'p> {
     pub fn new(project: &'p Project) -> Result<Self> {
-        Self::with_fonts(project, project.assets.fonts()?)
+        Self::with_fonts(project, project.assets.fonts()?, None)
     }
 
-    /// Like [`Renderer::new`] with the font files already read.
-    pub fn with_fonts(project: &'p Project, fonts: Vec<(String, Vec<u8>)>) -> Result<Self> {
-        let typesetter = Typesetter::new(fonts)?;
+    /// Like [`Renderer::new`] with the font files already read, conforming to the given
+    /// PDF standards (`None`: the defaults, PDF/A-2b and PDF/UA-1).
+    pub fn with_fonts(
+        project: &'p Project,
+        fonts: Vec<(String, Vec<u8>)>,
+        standards: Option<Vec<typst_pdf::PdfStandard>>,
+    ) -> Result<Self> {
+        let mut typesetter = Typesetter::new(fonts)?;
+        if let Some(standards) = standards {
+            typesetter = typesetter.with_standards(standards);
+        }
         let mut formatters = BTreeMap::new();
         for lang in Lang::ALL {
             formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
@@ -111,7 +119,9 @@ impl<'p> Renderer<'p> {
             {
                 Ok(typeset) => typeset,
                 Err(e) => {
-                    return Err(self.typst_error_in_template(e, &context, &files, edition, &ident));
+                    return Err(
+                        self.typst_error_in_template(e, path, &context, &files, edition, &ident)
+                    );
                 }
             };
         timings.add(Stage::Typeset, typeset.compile_time);
@@ -131,6 +141,7 @@ impl Renderer<'_> {
     fn typst_error_in_template(
         &self,
         error: anyhow::Error,
+        profile_path: &Path,
         context: &impl Serialize,
         files: &Files,
         edition: Edition,
@@ -139,6 +150,22 @@ impl Renderer<'_> {
         let Some(typst) = error.downcast_ref::<TypesetError>() else {
             return error;
         };
+        if typst.stage == TypesetStage::Export {
+            // The source compiled: what the PDF cannot hold comes from the brief's text.
+            let messages: Vec<&str> = typst
+                .messages
+                .iter()
+                .map(|m| m.split(" (generated main.typ").next().unwrap_or(m))
+                .collect();
+            return InputError::new(
+                profile_path,
+                format!(
+                    "cannot write the PDF: {}; add a font that has these characters to fonts/, or choose other PDF standards with --standard",
+                    messages.join("; ")
+                ),
+            )
+            .into();
+        }
         let line = self
             .templates
             .template_line(BRIEF_TEMPLATE, context, |annotated| {

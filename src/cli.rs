@@ -103,6 +103,10 @@ pub struct BuildArgs {
     /// fonts) for a designer to open in Typst.
     #[arg(long, value_name = "DIR")]
     pub emit_typst: Option<PathBuf>,
+    /// PDF standard to conform to, repeatable (a-2b, a-3b, ua-1…), or `none`
+    /// [default: a-2b and ua-1]
+    #[arg(long = "standard", value_name = "STD")]
+    pub standards: Vec<String>,
 }
 
 impl BuildArgs {
@@ -118,6 +122,7 @@ impl BuildArgs {
             jobs: None,
             timings: false,
             emit_typst: None,
+            standards: Vec::new(),
         }
     }
 }

@@ -29,13 +29,16 @@ fn feed(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
 }
 
 impl Digests {
+    /// `settings` stands for the command-line choices that change the PDF (standards).
     pub fn new(
         project: &Project,
         fonts: &[(String, Vec<u8>)],
         edition: Edition,
+        settings: &str,
     ) -> Result<Digests> {
         let mut h = Sha256::new();
         feed(&mut h, "version", env!("CARGO_PKG_VERSION").as_bytes());
+        feed(&mut h, "settings", settings.as_bytes());
         feed(&mut h, "edition", edition.to_string().as_bytes());
         let config = std::fs::read(project.root.join(CONFIG_FILE))
             .with_context(|| format!("cannot read {CONFIG_FILE}"))?;

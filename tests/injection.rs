@@ -148,14 +148,25 @@ fn payloads_in_every_field_print_literally() {
 }
 
 #[test]
+fn text_no_font_can_show_fails_cleanly_in_an_archival_pdf() {
+    // No bundled font has emoji; PDF/A forbids text without glyphs.
+    let project = tempfile::tempdir().unwrap();
+    hostile_project(project.path(), &["emoji 🚢📈"]);
+    let out = tempfile::tempdir().unwrap();
+    let (outcome, log) = build_fr(project.path(), out.path());
+    assert_eq!(outcome, Outcome::Failure, "{log}");
+    assert!(log.contains("data/profiles/ca.yaml"), "{log}");
+    assert!(log.contains("could not be displayed"), "{log}");
+    assert!(log.contains("add a font"), "{log}");
+    assert!(!out.path().join("2025-Q3/ca-fr.pdf").exists());
+}
+
+#[test]
 fn unusual_unicode_and_huge_words_build() {
     let long_word = "a".repeat(10_000);
     let payloads = [
         "שלום עולם مرحبا",
         "zero\u{200B}width\u{200D}joiner\u{FEFF}",
-        // No bundled font has emoji: they must not break the build, but print only with
-        // an emoji font in the project's fonts/.
-        "emoji 🚢📈",
         long_word.as_str(),
         "Ünïcödé ÉÈÀÇ œ ß",
     ];

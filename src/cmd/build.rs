@@ -83,8 +83,11 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         return Err(InputErrors(shared).into());
     }
 
+    let standards = parse_standards(&args.standards)?;
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
-    let digests = timings.time(Stage::Load, || Digests::new(&project, &fonts, edition))?;
+    let digests = timings.time(Stage::Load, || {
+        Digests::new(&project, &fonts, edition, &format!("{standards:?}"))
+    })?;
     let mut state = State::load(&out_dir);
     let mut jobs = Vec::new();
     let mut skipped = 0usize;
@@ -115,7 +118,7 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut results = Vec::new();
     if !jobs.is_empty() {
         let renderer = timings.time(Stage::Load, || {
-            Renderer::with_fonts(&project, fonts.clone())
+            Renderer::with_fonts(&project, fonts.clone(), standards.clone())
         })?;
         let workers = args
             .jobs
@@ -287,6 +290,21 @@ pub fn emit_typst_project(dir: &Path, brief: &Brief, fonts: &[(String, Vec<u8>)]
         output::write_atomic(&dir.join("fonts").join(name), bytes)?;
     }
     Ok(())
+}
+
+/// The `--standard` values: none given means the defaults, `none` means no standard.
+fn parse_standards(names: &[String]) -> Result<Option<Vec<typst_pdf::PdfStandard>>> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    if names.iter().any(|n| n == "none") {
+        return Ok(Some(Vec::new()));
+    }
+    names
+        .iter()
+        .map(|n| crate::typeset::parse_standard(n).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }
 
 /// A progress bar on a terminal; nothing in pipes and CI.

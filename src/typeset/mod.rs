@@ -12,7 +12,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use world::{BriefWorld, Shared};
 
@@ -36,6 +36,18 @@ pub struct Typeset {
 /// Compiles briefs; holds what every brief shares.
 pub struct Typesetter {
     shared: Shared,
+    standards: Vec<PdfStandard>,
+}
+
+/// The PDF standards briefs conform to unless told otherwise: PDF/A-2b for archiving and
+/// PDF/UA-1 for accessibility (tagged, with alternative text).
+pub const DEFAULT_STANDARDS: [PdfStandard; 2] = [PdfStandard::A_2b, PdfStandard::Ua_1];
+
+/// Parses a standard as the typst CLI names it (`a-2b`, `ua-1`, `1.7`…).
+pub fn parse_standard(name: &str) -> Result<PdfStandard, String> {
+    let quoted = serde_json::Value::String(name.to_ascii_lowercase());
+    serde_json::from_value(quoted)
+        .map_err(|_| format!("unknown PDF standard `{name}` (expected e.g. a-2b, a-3b, ua-1, 1.7)"))
 }
 
 impl Typesetter {
@@ -53,12 +65,19 @@ impl Typesetter {
         }
         let book = FontBook::from_fonts(&fonts);
         Ok(Typesetter {
+            standards: DEFAULT_STANDARDS.to_vec(),
             shared: Shared {
                 library: LazyHash::new(Library::builder().build()),
                 book: LazyHash::new(book),
                 fonts,
             },
         })
+    }
+
+    /// Chooses the PDF standards to conform to (none: a plain, still tagged, PDF).
+    pub fn with_standards(mut self, standards: Vec<PdfStandard>) -> Self {
+        self.standards = standards;
+        self
     }
 
     /// Typesets `main` (Typst source) with its in-memory `files`, dated `date` so the
@@ -82,7 +101,7 @@ impl Typesetter {
             .collect();
         let document = result
             .output
-            .map_err(|errors| diagnostics(&world, errors.as_slice()))?;
+            .map_err(|errors| diagnostics(&world, TypesetStage::Compile, errors.as_slice()))?;
         let compile_time = started.elapsed();
         let started = std::time::Instant::now();
         let options = PdfOptions {
@@ -93,10 +112,12 @@ impl Typesetter {
                 TYPST_VERSION
             ))),
             timestamp: Some(Timestamp::new_utc(today)),
+            standards: PdfStandards::new(&self.standards)
+                .map_err(|e| anyhow!("invalid combination of PDF standards: {}", e.message()))?,
             ..PdfOptions::default()
         };
         let pdf = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| diagnostics(&world, errors.as_slice()))?;
+            .map_err(|errors| diagnostics(&world, TypesetStage::Export, errors.as_slice()))?;
         let pages = document.pages().len();
         // Typst memoizes across compilations; without eviction memory grows per brief.
         typst::comemo::evict(0);
@@ -110,9 +131,20 @@ impl Typesetter {
     }
 }
 
+/// Where typesetting failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypesetStage {
+    /// Compiling the source: a template problem, since every value is escaped.
+    Compile,
+    /// Writing the PDF, e.g. text that no font can show in a PDF/A document.
+    Export,
+}
+
 /// Typst refused the generated source.
 #[derive(Debug)]
 pub struct TypesetError {
+    /// Whether compiling or exporting the PDF failed.
+    pub stage: TypesetStage,
     /// Each error, described.
     pub messages: Vec<String>,
     /// The 1-based line of the generated source the first error points at, if any.
@@ -127,7 +159,11 @@ impl std::fmt::Display for TypesetError {
 
 impl std::error::Error for TypesetError {}
 
-fn diagnostics(world: &BriefWorld<'_>, errors: &[SourceDiagnostic]) -> anyhow::Error {
+fn diagnostics(
+    world: &BriefWorld<'_>,
+    stage: TypesetStage,
+    errors: &[SourceDiagnostic],
+) -> anyhow::Error {
     let line = errors.iter().find_map(|e| {
         let range = world.range(e.span)?;
         world
@@ -137,7 +173,12 @@ fn diagnostics(world: &BriefWorld<'_>, errors: &[SourceDiagnostic]) -> anyhow::E
             .map(|l| l + 1)
     });
     let messages = errors.iter().map(|e| describe(world, e)).collect();
-    TypesetError { messages, line }.into()
+    TypesetError {
+        stage,
+        messages,
+        line,
+    }
+    .into()
 }
 
 /// One diagnostic with the line of generated source it points at.
