@@ -37,7 +37,42 @@ pub struct Brief {
     pub source: String,
     pub files: Files,
     pub figures: Figures,
+    /// The key figures as printed, for `figures.json`.
+    pub record: BriefFigures,
     pub timings: Timings,
+}
+
+/// What one brief printed: kept in `figures.json` so editions can be compared.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct BriefFigures {
+    pub country: String,
+    pub language: String,
+    pub key_figures: Vec<FigureRecord>,
+    pub top_products: Vec<CategoryRecord>,
+    pub services: Vec<CategoryRecord>,
+}
+
+/// A key figure as printed.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct FigureRecord {
+    pub id: String,
+    pub label: String,
+    pub year: i32,
+    /// Euros, or the rank.
+    pub value: f64,
+    pub previous: Option<f64>,
+    pub printed: String,
+    pub illustrative: bool,
+}
+
+/// A category of a breakdown chart.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct CategoryRecord {
+    pub code: String,
+    pub label: String,
+    pub year: i32,
+    pub value: f64,
+    pub previous: Option<f64>,
 }
 
 impl<'p> Renderer<'p> {
@@ -107,7 +142,7 @@ impl<'p> Renderer<'p> {
             edition,
         };
         // Charts are drawn while the context is written.
-        let (context, files) = timings.time(Stage::Charts, || writer.write())?;
+        let (context, files, record) = timings.time(Stage::Charts, || writer.write())?;
         let source = timings.time(Stage::Template, || {
             self.templates.render(BRIEF_TEMPLATE, &context)
         })?;
@@ -131,6 +166,7 @@ impl<'p> Renderer<'p> {
             source,
             files,
             figures,
+            record,
             timings,
         })
     }
@@ -210,6 +246,7 @@ struct BriefContext {
     key_figures_heading: String,
     card_groups: Vec<CardGroup>,
     has_flag: bool,
+    flag_alt: String,
     charts: Vec<ChartContext>,
     why: String,
     sectors: Vec<TitledText>,
@@ -337,7 +374,7 @@ impl ContextWriter<'_> {
         Ok(self.cat.fill(key, args)?)
     }
 
-    fn write(&self) -> Result<(BriefContext, Files)> {
+    fn write(&self) -> Result<(BriefContext, Files, BriefFigures)> {
         let config = &self.project.config;
         let lang = self.lang;
         let code = self.profile.country.to_ascii_uppercase();
@@ -363,8 +400,24 @@ impl ContextWriter<'_> {
 
         let mut region_cards = Vec::new();
         let mut national_cards = Vec::new();
+        let mut records = BriefFigures {
+            country: code.clone(),
+            language: lang.code().to_string(),
+            key_figures: Vec::new(),
+            top_products: self.categories(self.figures.top_products.as_ref()),
+            services: self.categories(self.figures.services.as_ref()),
+        };
         for k in &self.figures.key_figures {
             let card = self.card(k, &region_of, &national_of)?;
+            records.key_figures.push(FigureRecord {
+                id: k.id.key().to_string(),
+                label: card.label.clone(),
+                year: k.year,
+                value: k.value,
+                previous: k.previous,
+                printed: format!("{}{}{}", card.before, card.number, card.after),
+                illustrative: k.illustrative,
+            });
             match k.id {
                 KeyFigureId::NationalGoodsExports | KeyFigureId::NationalServicesExports => {
                     national_cards.push(card)
@@ -511,6 +564,7 @@ impl ContextWriter<'_> {
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
                 card_groups,
                 has_flag: files.contains_key("/flag.svg"),
+                flag_alt: self.fill("brief.flag_alt", &[("country", &country_name)])?,
                 charts,
                 why: self.text(&self.profile.why),
                 sectors: self
@@ -549,7 +603,29 @@ impl ContextWriter<'_> {
                 date: [date.0, i32::from(date.1), i32::from(date.2)],
             },
             files,
+            records,
         ))
+    }
+
+    fn categories(&self, breakdown: Option<&Breakdown>) -> Vec<CategoryRecord> {
+        let Some(b) = breakdown else {
+            return Vec::new();
+        };
+        b.items
+            .iter()
+            .map(|item| CategoryRecord {
+                code: item.code.clone(),
+                label: self
+                    .project
+                    .reference
+                    .label(&b.classification, &item.code, self.lang)
+                    .unwrap_or(&item.code)
+                    .to_string(),
+                year: b.year,
+                value: item.value,
+                previous: item.previous,
+            })
+            .collect()
     }
 
     fn card(&self, k: &KeyFigure, region_of: &str, national_of: &str) -> Result<Card> {
@@ -725,7 +801,15 @@ impl ContextWriter<'_> {
                 continue;
             }
             let path = format!("/charts/{name}.svg");
-            let (svg, alt) = self.breakdown_chart(b, &self.project.reference)?;
+            let title = self.fill(
+                title_key,
+                &[
+                    ("who", who),
+                    ("country", country),
+                    ("year", &b.year.to_string()),
+                ],
+            )?;
+            let (svg, alt) = self.breakdown_chart(b, &title)?;
             files.insert(path.clone(), Arc::new(svg.into_bytes()));
             let any_illustrative = b.items.iter().any(|i| i.illustrative);
             let mut caption = self.fill(
@@ -746,14 +830,7 @@ impl ContextWriter<'_> {
             caption.push_str(&illustrative_note(any_illustrative)?);
             out.push(ChartContext {
                 path,
-                title: self.fill(
-                    title_key,
-                    &[
-                        ("who", who),
-                        ("country", country),
-                        ("year", &b.year.to_string()),
-                    ],
-                )?,
+                title,
                 unit: unit.clone(),
                 caption,
                 alt,
@@ -762,7 +839,8 @@ impl ContextWriter<'_> {
         Ok(out)
     }
 
-    fn breakdown_chart(&self, b: &Breakdown, reference: &Reference) -> Result<(String, String)> {
+    fn breakdown_chart(&self, b: &Breakdown, title: &str) -> Result<(String, String)> {
+        let reference = &self.project.reference;
         let previous_year = (b.year - 1).to_string();
         let mut bars = Vec::new();
         let mut described = Vec::new();
@@ -795,10 +873,7 @@ impl ContextWriter<'_> {
             .map_err(|e| anyhow!("cannot draw a chart: {e}"))?;
         let alt = self.fill(
             "charts.bars_alt",
-            &[
-                ("year", &b.year.to_string()),
-                ("items", &described.join("; ")),
-            ],
+            &[("title", title), ("items", &described.join("; "))],
         )?;
         Ok((svg, alt))
     }

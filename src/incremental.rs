@@ -8,12 +8,10 @@ use crate::i18n::Lang;
 use crate::project::{DATASETS_DIR, Project};
 use crate::reference::{CLASSIFICATIONS, Reference};
 use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// Where the input hashes of an edition's briefs are kept, beside the PDFs.
-pub const STATE_FILE: &str = ".marketbrief-inputs.json";
 
 /// Hashes of what every brief of a run shares.
 pub struct Digests {
@@ -103,46 +101,140 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The recorded input hashes of an edition's briefs, by brief name (`ca-fr`).
+/// An edition's record of its briefs: `manifest.json` beside the PDFs lists every brief
+/// with the hash of its file and of its inputs, and `figures.json` the key figures each
+/// brief printed, so editions can be compared after the data files have moved on. The
+/// manifest also tells an incremental build which briefs are up to date.
 pub struct State {
-    path: PathBuf,
-    entries: BTreeMap<String, String>,
+    dir: PathBuf,
+    manifest: Manifest,
+    figures: BTreeMap<String, crate::brief::BriefFigures>,
     changed: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub edition: String,
+    pub briefs: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub country: String,
+    pub language: String,
+    pub file: String,
+    pub sha256: String,
+    pub pages: usize,
+    pub bytes: usize,
+    /// The hash of everything the brief was built from.
+    pub inputs: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FiguresFile {
+    edition: String,
+    briefs: BTreeMap<String, crate::brief::BriefFigures>,
+}
+
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const FIGURES_FILE: &str = "figures.json";
+
+/// The SHA-256 of some bytes, as hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 impl State {
-    /// Reads the state of `out_dir`; a missing or unreadable file means "nothing built yet".
-    pub fn load(out_dir: &Path) -> State {
-        let path = out_dir.join(STATE_FILE);
-        let entries = std::fs::read_to_string(&path)
+    /// Reads the record of `out_dir`; a missing or unreadable one means "nothing built yet".
+    pub fn load(out_dir: &Path, edition: Edition) -> State {
+        let manifest = std::fs::read_to_string(out_dir.join(MANIFEST_FILE))
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or(Manifest {
+                edition: edition.to_string(),
+                briefs: Vec::new(),
+            });
+        let figures = std::fs::read_to_string(out_dir.join(FIGURES_FILE))
+            .ok()
+            .and_then(|text| serde_json::from_str::<FiguresFile>(&text).ok())
+            .map(|f| f.briefs)
             .unwrap_or_default();
         State {
-            path,
-            entries,
+            dir: out_dir.to_path_buf(),
+            manifest,
+            figures,
             changed: false,
         }
     }
 
-    /// Whether the brief's PDF exists and was written from these very inputs.
-    pub fn is_current(&self, name: &str, digest: &str, pdf: &Path) -> bool {
-        self.entries.get(name).is_some_and(|d| d == digest) && pdf.is_file()
+    /// Whether the brief's PDF is the one recorded, written from these very inputs.
+    pub fn is_current(&self, file: &str, inputs: &str, pdf: &Path) -> bool {
+        let Some(entry) = self.manifest.briefs.iter().find(|e| e.file == file) else {
+            return false;
+        };
+        entry.inputs == inputs
+            && self.figures.contains_key(file.trim_end_matches(".pdf"))
+            && std::fs::read(pdf).is_ok_and(|bytes| sha256(&bytes) == entry.sha256)
     }
 
-    pub fn record(&mut self, name: &str, digest: String) {
-        if self.entries.get(name) != Some(&digest) {
-            self.entries.insert(name.to_string(), digest);
+    /// Records a brief just written.
+    pub fn record(&mut self, entry: ManifestEntry, figures: crate::brief::BriefFigures) {
+        let name = entry.file.trim_end_matches(".pdf").to_string();
+        match self
+            .manifest
+            .briefs
+            .iter_mut()
+            .find(|e| e.file == entry.file)
+        {
+            Some(old) if *old == entry => {}
+            Some(old) => {
+                *old = entry;
+                self.changed = true;
+            }
+            None => {
+                self.manifest.briefs.push(entry);
+                self.manifest.briefs.sort_by(|a, b| a.file.cmp(&b.file));
+                self.changed = true;
+            }
+        }
+        if self.figures.get(&name) != Some(&figures) {
+            self.figures.insert(name, figures);
             self.changed = true;
         }
     }
 
-    /// Writes the state back, only if something changed.
+    /// Writes `manifest.json` and `figures.json`, only if something changed.
     pub fn save(&self) -> Result<()> {
-        if self.changed {
-            let text = serde_json::to_string_pretty(&self.entries)?;
-            crate::output::write_atomic(&self.path, text.as_bytes())?;
+        if !self.changed {
+            return Ok(());
+        }
+        let figures = FiguresFile {
+            edition: self.manifest.edition.clone(),
+            briefs: self.figures.clone(),
+        };
+        for (name, text) in [
+            (
+                MANIFEST_FILE,
+                serde_json::to_string_pretty(&self.manifest)? + "\n",
+            ),
+            (FIGURES_FILE, serde_json::to_string_pretty(&figures)? + "\n"),
+        ] {
+            let path = self.dir.join(name);
+            // Leave a file alone when its content is the same.
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                crate::output::write_atomic(&path, text.as_bytes())?;
+            }
         }
         Ok(())
     }
+}
+
+/// Reads an edition's `figures.json`.
+pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::brief::BriefFigures>> {
+    let path = out_dir.join(FIGURES_FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}: build that edition first", path.display()))?;
+    let file: FiguresFile = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a figures file", path.display()))?;
+    Ok(file.briefs)
 }

@@ -2,6 +2,10 @@
 //! that replace those of the small valid project in tests/corpus/_base/ — and
 //! `expected.txt`, the diagnostics `marketbrief check` must print for it.
 //!
+//! A case may instead hold `edit.yaml`: a file of the repository (a built-in catalogue or
+//! template) copied into the project with some text replaced, so the case follows changes
+//! to the built-in files.
+//!
 //! After a deliberate change to the messages, regenerate the snapshots with
 //! `MARKETBRIEF_BLESS=1 cargo test --test corpus` and review the diff.
 
@@ -20,10 +24,40 @@ fn copy_tree(from: &Path, to: &Path) {
         if path.is_dir() {
             std::fs::create_dir_all(&target).unwrap();
             copy_tree(&path, &target);
-        } else if path.file_name().unwrap() != "expected.txt" {
+        } else if !["expected.txt", "edit.yaml"]
+            .contains(&path.file_name().unwrap().to_str().unwrap())
+        {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+#[derive(serde::Deserialize)]
+struct Edit {
+    file: String,
+    from: String,
+    replace: Vec<(String, String)>,
+}
+
+fn apply_edit(case: &Path, project: &Path) {
+    let Ok(text) = std::fs::read_to_string(case.join("edit.yaml")) else {
+        return;
+    };
+    let edit: Edit = serde_yaml::from_str(&text).expect("a valid edit.yaml");
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut content = std::fs::read_to_string(repo.join(&edit.from)).unwrap();
+    for (from, to) in &edit.replace {
+        assert!(
+            content.contains(from.as_str()),
+            "{}: `{from}` is not in {}",
+            case.display(),
+            edit.from
+        );
+        content = content.replacen(from.as_str(), to, 1);
+    }
+    let target = project.join(&edit.file);
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(target, content).unwrap();
 }
 
 /// Runs `check` on the base project with the case's files laid over it.
@@ -31,6 +65,7 @@ fn check_case(case: &Path) -> (Outcome, String) {
     let project = tempfile::tempdir().unwrap();
     copy_tree(&corpus_dir().join("_base"), project.path());
     copy_tree(case, project.path());
+    apply_edit(case, project.path());
     let args = CheckArgs {
         project: project.path().to_path_buf(),
         langs: Vec::new(),

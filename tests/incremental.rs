@@ -64,7 +64,7 @@ fn two_workers_give_the_same_pdfs_as_one() {
     let a = snapshot(&serial.path().join("2025-Q3"));
     let b = snapshot(&parallel.path().join("2025-Q3"));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    assert_eq!(a.len(), 12 + 1, "12 briefs and the input record");
+    assert_eq!(a.len(), 12 + 2, "12 briefs, the manifest and the figures");
     for (name, (bytes, _)) in &a {
         assert!(
             &b[name].0 == bytes,
@@ -113,12 +113,7 @@ fn unchanged_inputs_write_nothing_and_a_touched_profile_rebuilds_its_three_brief
         .collect();
     assert_eq!(
         changed,
-        [
-            ".marketbrief-inputs.json",
-            "jp-en.pdf",
-            "jp-fr.pdf",
-            "jp-nl.pdf"
-        ]
+        ["jp-en.pdf", "jp-fr.pdf", "jp-nl.pdf", "manifest.json"]
     );
 
     // --force rebuilds everything.

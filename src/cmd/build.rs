@@ -8,7 +8,7 @@ use crate::cmd::Outcome;
 use crate::config::Edition;
 use crate::error::InputErrors;
 use crate::i18n::Lang;
-use crate::incremental::{Digests, State};
+use crate::incremental::{Digests, ManifestEntry, State};
 use crate::output;
 use crate::project::{ProfileEntry, Project};
 use crate::timings::{Stage, Timings};
@@ -33,9 +33,11 @@ struct Job<'a> {
 enum JobResult {
     Built {
         pages: usize,
+        sha256: String,
         bytes: usize,
         warnings: Vec<String>,
         timings: Timings,
+        record: Box<crate::brief::BriefFigures>,
     },
     Failed(anyhow::Error),
 }
@@ -88,7 +90,7 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let digests = timings.time(Stage::Load, || {
         Digests::new(&project, &fonts, edition, &format!("{standards:?}"))
     })?;
-    let mut state = State::load(&out_dir);
+    let mut state = State::load(&out_dir, edition);
     let mut jobs = Vec::new();
     let mut skipped = 0usize;
     for entry in project
@@ -101,7 +103,10 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             let pdf = out_dir.join(format!("{name}.pdf"));
             let digest = digests.brief(&project, &entry.path, &entry.code, lang)?;
             // Emitting Typst needs the generated source, so it builds every brief.
-            if !args.force && args.emit_typst.is_none() && state.is_current(&name, &digest, &pdf) {
+            if !args.force
+                && args.emit_typst.is_none()
+                && state.is_current(&format!("{name}.pdf"), &digest, &pdf)
+            {
                 skipped += 1;
                 continue;
             }
@@ -138,12 +143,25 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         match result {
             JobResult::Built {
                 pages,
+                sha256,
                 bytes,
                 warnings,
                 timings: brief_timings,
+                record,
             } => {
                 built += 1;
-                state.record(&job.name, job.digest.clone());
+                state.record(
+                    ManifestEntry {
+                        country: job.entry.code.clone(),
+                        language: job.lang.code().to_string(),
+                        file: format!("{}.pdf", job.name),
+                        sha256,
+                        pages,
+                        bytes,
+                        inputs: job.digest.clone(),
+                    },
+                    *record,
+                );
                 timings.merge(&brief_timings);
                 writeln!(
                     out,
@@ -270,9 +288,11 @@ fn build_one(
     match result {
         Ok(brief) => JobResult::Built {
             pages: brief.typeset.pages,
+            sha256: crate::incremental::sha256(&brief.typeset.pdf),
             bytes: brief.typeset.pdf.len(),
             warnings: brief.typeset.warnings,
             timings: brief.timings,
+            record: Box::new(brief.record),
         },
         Err(e) => JobResult::Failed(e),
     }

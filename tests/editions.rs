@@ -1,0 +1,144 @@
+//! Editions on file: reproducible PDFs, the manifest, accessible charts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn sample_project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the sample briefs of `countries` in a separate process.
+fn build_in_process(out: &Path, countries: &[&str]) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_marketbrief"));
+    cmd.arg("build")
+        .arg("--project")
+        .arg(sample_project())
+        .arg("--out")
+        .arg(out);
+    for c in countries {
+        cmd.args(["--country", c]);
+    }
+    let output = cmd.output().expect("marketbrief runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn rebuilds_in_separate_processes_are_byte_identical() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    build_in_process(first.path(), &["ca", "jp"]);
+    build_in_process(second.path(), &["ca", "jp"]);
+    for name in [
+        "ca-fr.pdf",
+        "ca-nl.pdf",
+        "ca-en.pdf",
+        "jp-fr.pdf",
+        "manifest.json",
+        "figures.json",
+    ] {
+        let a = std::fs::read(first.path().join("2025-Q3").join(name)).unwrap();
+        let b = std::fs::read(second.path().join("2025-Q3").join(name)).unwrap();
+        assert!(a == b, "{name} differs between two runs");
+    }
+}
+
+#[test]
+fn manifest_lists_every_brief_with_matching_hashes() {
+    let out = tempfile::tempdir().unwrap();
+    build_in_process(out.path(), &["mx", "us"]);
+    let dir = out.path().join("2025-Q3");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["edition"], "2025-Q3");
+    let briefs = manifest["briefs"].as_array().unwrap();
+    assert_eq!(briefs.len(), 6);
+    for brief in briefs {
+        let file = brief["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        assert_eq!(
+            brief["sha256"].as_str().unwrap(),
+            marketbrief::incremental::sha256(&bytes),
+            "{file}"
+        );
+        assert_eq!(
+            brief["bytes"].as_u64().unwrap() as usize,
+            bytes.len(),
+            "{file}"
+        );
+        let pages = lopdf::Document::load_mem(&bytes).unwrap().get_pages().len();
+        assert_eq!(brief["pages"].as_u64().unwrap() as usize, pages, "{file}");
+        assert_eq!(brief["inputs"].as_str().unwrap().len(), 64, "{file}");
+        assert!(["mx", "us"].contains(&brief["country"].as_str().unwrap()));
+    }
+    let figures: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
+    let printed = &figures["briefs"]["mx-fr"]["key_figures"][0]["printed"];
+    assert_eq!(printed.as_str().unwrap(), "8,6\u{A0}millions d’euros");
+}
+
+/// The /Alt texts of the /Figure elements of a PDF's structure tree.
+fn figure_alts(pdf: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut alts = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let is_figure =
+            dict.get(b"S").ok().and_then(|s| s.as_name().ok()) == Some(b"Figure".as_slice());
+        if !is_figure {
+            continue;
+        }
+        let alt = dict
+            .get(b"Alt")
+            .ok()
+            .and_then(|a| a.as_str().ok())
+            .unwrap_or_default();
+        let text = if let Some(utf16) = alt.strip_prefix(&[0xFE, 0xFF]) {
+            let units: Vec<u16> = utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            String::from_utf8_lossy(alt).into_owned()
+        };
+        alts.push(text);
+    }
+    alts
+}
+
+#[test]
+fn every_chart_has_alternative_text_in_every_language() {
+    let out = tempfile::tempdir().unwrap();
+    build_in_process(out.path(), &["ca"]);
+    for (lang, words) in [
+        ("fr", ["Graphique linéaire", "Graphique à barres"]),
+        ("nl", ["Lijndiagram", "Staafdiagram"]),
+        ("en", ["Line chart", "Bar chart"]),
+    ] {
+        let alts = figure_alts(&out.path().join(format!("2025-Q3/ca-{lang}.pdf")));
+        // The flag and three charts.
+        assert_eq!(alts.len(), 4, "{lang}: {alts:?}");
+        assert!(
+            alts.iter().all(|a| !a.trim().is_empty()),
+            "{lang}: {alts:?}"
+        );
+        for word in words {
+            assert!(
+                alts.iter().any(|a| a.starts_with(word)),
+                "{lang}: no `{word}` in {alts:?}"
+            );
+        }
+    }
+    let en = figure_alts(&out.path().join("2025-Q3/ca-en.pdf"));
+    assert!(
+        en.iter().any(|a| a
+            .replace('\u{A0}', " ")
+            .contains("EUR 32.4 million in 2024")),
+        "{en:?}"
+    );
+    assert!(en.contains(&"Flag of Canada".to_string()), "{en:?}");
+}
