@@ -26,6 +26,39 @@ pub enum Command {
     Watch(WatchArgs),
     /// Measure whole builds on a generated corpus of profiles (see the README).
     Bench(BenchArgs),
+    /// Show what changed between two editions' briefs, per country.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier edition, e.g. 2025-Q2.
+    pub from: Edition,
+    /// The later edition, e.g. 2025-Q3.
+    pub to: Edition,
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Where the editions were built [default: <project>/output]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// The language of the labels and numbers [default: the first configured language]
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// An aligned table for the terminal.
+    Table,
+    /// A Markdown table.
+    Markdown,
+    /// CSV, one change per row.
+    Csv,
 }
 
 #[derive(Debug, Args)]

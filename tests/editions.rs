@@ -142,3 +142,78 @@ fn every_chart_has_alternative_text_in_every_language() {
     );
     assert!(en.contains(&"Flag of Canada".to_string()), "{en:?}");
 }
+
+fn copy_project(to: &Path) {
+    let from = sample_project();
+    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
+    for dir in ["data/profiles", "data/datasets"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
+        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn marketbrief(project: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(args)
+        .arg("--project")
+        .arg(project)
+        .output()
+        .expect("marketbrief runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn diff_reports_exactly_the_changed_figures() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    marketbrief(
+        project.path(),
+        &["build", "--edition", "2025-Q2", "--lang", "en"],
+    );
+    // The next quarter's data: Canada's 2024 regional exports revised, a new category.
+    let csv = project.path().join("data/datasets/bru-goods.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let revised = text.replace(
+        "BE-BRU,CA,export,2024,TOTAL,32400000,published",
+        "BE-BRU,CA,export,2024,TOTAL,35100000,published",
+    ) + "BE-BRU,CA,export,2024,XIV,2000000,illustrative\n";
+    std::fs::write(&csv, revised).unwrap();
+    marketbrief(
+        project.path(),
+        &["build", "--edition", "2025-Q3", "--lang", "en"],
+    );
+
+    let report = marketbrief(
+        project.path(),
+        &[
+            "diff", "2025-Q2", "2025-Q3", "--format", "csv", "--lang", "en",
+        ],
+    );
+    let rows: Vec<&str> = report.lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "country,what,item,2025-Q2,2025-Q3,change",
+            "CA,figure,Goods exports of Brussels,EUR\u{A0}32.4\u{A0}million,EUR\u{A0}35.1\u{A0}million,+8.3%",
+            "CA,figure,Rank among the export markets of Brussels,31st of 44,29th of 44,↑ 2",
+            "CA,new category,\"Pearls, precious stones and metals\",,EUR\u{A0}2\u{A0}million,",
+            "CA,dropped category,Vehicles and transport equipment,EUR\u{A0}1.9\u{A0}million,,",
+        ]
+    );
+    let table = marketbrief(
+        project.path(),
+        &["diff", "2025-Q3", "2025-Q3", "--lang", "en"],
+    );
+    assert!(
+        table.contains("no changes between 2025-Q3 and 2025-Q3"),
+        "{table}"
+    );
+}
