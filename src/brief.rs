@@ -111,6 +111,55 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
     ) -> Result<Brief> {
+        let Rendered {
+            context,
+            source,
+            files,
+            figures,
+            record,
+            mut timings,
+        } = self.render(path, profile, lang, edition, false)?;
+        let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
+        let typeset =
+            match self
+                .typesetter
+                .typeset(source.clone(), &files, edition.last_day(), &ident)
+            {
+                Ok(typeset) => typeset,
+                Err(e) => {
+                    return Err(
+                        self.typst_error_in_template(e, path, &context, &files, edition, &ident)
+                    );
+                }
+            };
+        timings.add(Stage::Typeset, typeset.compile_time);
+        timings.add(Stage::Pdf, typeset.export_time);
+        Ok(Brief {
+            typeset,
+            source,
+            files,
+            figures,
+            record,
+            timings,
+        })
+    }
+
+    /// The typesetter, for documents made of several briefs.
+    pub fn typesetter(&self) -> &Typesetter {
+        &self.typesetter
+    }
+
+    /// Validates, computes, draws and renders one brief to Typst source, without
+    /// typesetting it. `bundled` renders it as a part of a mission bundle (no document
+    /// metadata, headings one level down under the country's name).
+    pub fn render(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+        bundled: bool,
+    ) -> Result<Rendered> {
         let mut timings = Timings::default();
         let errors = timings.time(Stage::Validate, || {
             validate::profile(self.project, path, profile, &[lang])
@@ -140,29 +189,15 @@ impl<'p> Renderer<'p> {
             profile,
             figures: &figures,
             edition,
+            bundled,
         };
         // Charts are drawn while the context is written.
         let (context, files, record) = timings.time(Stage::Charts, || writer.write())?;
         let source = timings.time(Stage::Template, || {
             self.templates.render(BRIEF_TEMPLATE, &context)
         })?;
-        let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
-        let typeset =
-            match self
-                .typesetter
-                .typeset(source.clone(), &files, edition.last_day(), &ident)
-            {
-                Ok(typeset) => typeset,
-                Err(e) => {
-                    return Err(
-                        self.typst_error_in_template(e, path, &context, &files, edition, &ident)
-                    );
-                }
-            };
-        timings.add(Stage::Typeset, typeset.compile_time);
-        timings.add(Stage::Pdf, typeset.export_time);
-        Ok(Brief {
-            typeset,
+        Ok(Rendered {
+            context,
             source,
             files,
             figures,
@@ -170,6 +205,16 @@ impl<'p> Renderer<'p> {
             timings,
         })
     }
+}
+
+/// A brief rendered to Typst source, not yet typeset.
+pub struct Rendered {
+    context: BriefContext,
+    pub source: String,
+    pub files: Files,
+    pub figures: Figures,
+    pub record: BriefFigures,
+    pub timings: Timings,
 }
 
 impl Renderer<'_> {
@@ -229,6 +274,8 @@ impl Renderer<'_> {
 #[derive(Serialize)]
 struct BriefContext {
     lang: &'static str,
+    /// Part of a mission bundle rather than a document of its own.
+    bundled: bool,
     /// The locale's region for Typst (`BE` for fr-BE and nl-BE), if any.
     region_code: Option<&'static str>,
     /// The catalogue, for fixed phrases without placeholders.
@@ -246,6 +293,7 @@ struct BriefContext {
     key_figures_heading: String,
     card_groups: Vec<CardGroup>,
     has_flag: bool,
+    flag_path: String,
     flag_alt: String,
     charts: Vec<ChartContext>,
     why: String,
@@ -351,6 +399,7 @@ struct LinkContext {
 
 /// Turns figures and profile into the template context, formatted for one language.
 struct ContextWriter<'a> {
+    bundled: bool,
     project: &'a Project,
     fmt: &'a LocaleFormatter,
     cat: &'a Catalogue,
@@ -368,6 +417,12 @@ impl ContextWriter<'_> {
             Lang::Fr => crate::i18n::format::french_spacing(text),
             _ => text.to_string(),
         }
+    }
+
+    /// The virtual path of one of the brief's files: under the country's code, so the
+    /// briefs of a bundle do not collide, and the same for every build of that country.
+    fn path(&self, name: &str) -> String {
+        format!("/{}/{name}", self.profile.code())
     }
 
     fn fill(&self, key: &str, args: &[(&str, &str)]) -> Result<String> {
@@ -395,7 +450,7 @@ impl ContextWriter<'_> {
 
         let mut files: Files = BTreeMap::new();
         if let Some(flag) = Reference::flag(&self.project.assets, &code)? {
-            files.insert("/flag.svg".into(), Arc::new(flag));
+            files.insert(self.path("flag.svg"), Arc::new(flag));
         }
 
         let mut region_cards = Vec::new();
@@ -524,6 +579,7 @@ impl ContextWriter<'_> {
         Ok((
             BriefContext {
                 lang: lang.code(),
+                bundled: self.bundled,
                 region_code: lang.locale().split_once('-').map(|(_, region)| region),
                 t: self.cat.tree.clone(),
                 brand: config.brand_colour.0.clone(),
@@ -563,7 +619,8 @@ impl ContextWriter<'_> {
                 key_figures_heading: self
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
                 card_groups,
-                has_flag: files.contains_key("/flag.svg"),
+                has_flag: files.contains_key(&self.path("flag.svg")),
+                flag_path: self.path("flag.svg"),
                 flag_alt: self.fill("brief.flag_alt", &[("country", &country_name)])?,
                 charts,
                 why: self.text(&self.profile.why),
@@ -741,7 +798,7 @@ impl ContextWriter<'_> {
             };
             let svg = charts::trend(self.fmt, &labels, &trend.exports, &trend.imports)
                 .map_err(|e| anyhow!("cannot draw the trend chart: {e}"))?;
-            files.insert("/charts/trend.svg".into(), Arc::new(svg.into_bytes()));
+            files.insert(self.path("charts/trend.svg"), Arc::new(svg.into_bytes()));
             let years: Vec<i32> = trend
                 .exports
                 .iter()
@@ -760,7 +817,7 @@ impl ContextWriter<'_> {
                 .any(|p| p.illustrative);
             let alt = self.trend_alt(country, &region, first, last)?;
             out.push(ChartContext {
-                path: "/charts/trend.svg".into(),
+                path: self.path("charts/trend.svg"),
                 title: self.fill(
                     "charts.trend_title",
                     &[
@@ -800,7 +857,7 @@ impl ContextWriter<'_> {
             if b.items.is_empty() {
                 continue;
             }
-            let path = format!("/charts/{name}.svg");
+            let path = self.path(&format!("charts/{name}.svg"));
             let title = self.fill(
                 title_key,
                 &[

@@ -137,10 +137,10 @@ fn emitted_typst_project_compiles_to_the_same_page_count() {
     // The project as a designer gets it: its files and fonts, read back from disk.
     let mut files = marketbrief::typeset::Files::new();
     for rel in [
-        "charts/trend.svg",
-        "charts/products.svg",
-        "charts/services.svg",
-        "flag.svg",
+        "ca/charts/trend.svg",
+        "ca/charts/products.svg",
+        "ca/charts/services.svg",
+        "ca/flag.svg",
     ] {
         let bytes = std::fs::read(project.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
         files.insert(format!("/{rel}"), std::sync::Arc::new(bytes));
