@@ -28,6 +28,26 @@ pub enum Command {
     Bench(BenchArgs),
     /// Show what changed between two editions' briefs, per country.
     Diff(DiffArgs),
+    /// Build one printable handout per language for a trade mission in marketbrief.yaml.
+    Bundle(BundleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// The mission's name in marketbrief.yaml (`missions:`), e.g. north-america.
+    pub name: String,
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Where to write, as <out>/<edition>/mission-<name>-<lang>.pdf [default: <project>/output]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Build only this language; repeatable.
+    #[arg(long = "lang", value_name = "LANG")]
+    pub langs: Vec<Lang>,
+    /// The edition [default: the edition in marketbrief.yaml]
+    #[arg(long, value_name = "ED")]
+    pub edition: Option<Edition>,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,41 @@ pub struct Config {
     pub languages: Vec<Lang>,
     /// The current edition, e.g. `2025-Q3`.
     pub edition: Edition,
+    /// Trade missions, by name, for `marketbrief bundle NAME`.
+    #[serde(default)]
+    pub missions: std::collections::BTreeMap<String, MissionConfig>,
+}
+
+/// A trade mission: its countries (lower-case codes), and optionally its name and dates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MissionConfig {
+    /// `north-america: [ca, mx, us]`
+    Countries(Vec<String>),
+    Details(MissionDetails),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissionDetails {
+    pub name: Localized,
+    #[serde(default)]
+    pub start: Option<crate::profile::Date>,
+    #[serde(default)]
+    pub end: Option<crate::profile::Date>,
+    /// When the dates are not set yet ("automne 2025").
+    #[serde(default)]
+    pub season: Option<Localized>,
+    pub countries: Vec<String>,
+}
+
+impl MissionConfig {
+    pub fn countries(&self) -> &[String] {
+        match self {
+            MissionConfig::Countries(c) => c,
+            MissionConfig::Details(d) => &d.countries,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -66,7 +101,7 @@ impl Config {
 
     /// Every localized field of the configuration, with its path, for validation.
     pub fn localized_fields(&self) -> Vec<(String, &Localized)> {
-        vec![
+        let mut fields = vec![
             ("publisher.name".into(), &self.publisher.name),
             ("region.name".into(), &self.region.name),
             ("region.short".into(), &self.region.short),
@@ -74,7 +109,16 @@ impl Config {
             ("country.name".into(), &self.country.name),
             ("country.short".into(), &self.country.short),
             ("country.of".into(), &self.country.of),
-        ]
+        ];
+        for (name, mission) in &self.missions {
+            if let MissionConfig::Details(d) = mission {
+                fields.push((format!("missions.{name}.name"), &d.name));
+                if let Some(season) = &d.season {
+                    fields.push((format!("missions.{name}.season"), season));
+                }
+            }
+        }
+        fields
     }
 }
 

@@ -217,3 +217,56 @@ fn diff_reports_exactly_the_changed_figures() {
         "{table}"
     );
 }
+
+#[test]
+fn mission_bundle_has_a_contents_page_and_briefs_on_right_hand_pages() {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["bundle", "north-america", "--project"])
+        .arg(sample_project())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (lang, kind, countries) in [
+        ("fr", "FICHE MARCHÉ", ["Canada", "Mexique", "États-Unis"]),
+        ("en", "MARKET BRIEF", ["Canada", "Mexico", "United States"]),
+    ] {
+        let bytes = std::fs::read(
+            out.path()
+                .join(format!("2025-Q3/mission-north-america-{lang}.pdf")),
+        )
+        .unwrap();
+        let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
+        let contents = pages[1].replace(['\u{A0}', '.'], " ");
+        // Each brief starts where the contents page says, on an odd (right-hand) page.
+        let starts: Vec<usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, text)| text.contains(kind))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(starts.len(), 3, "{lang}: {starts:?}");
+        for (country, start) in countries.iter().zip(&starts) {
+            assert!(start % 2 == 1, "{lang}: {country} starts on page {start}");
+            let line = contents
+                .lines()
+                .find(|l| l.contains(country))
+                .unwrap_or_else(|| panic!("{lang}: {country} not in the contents: {contents}"));
+            let number: String = line.split_whitespace().last().unwrap().to_string();
+            assert_eq!(number, start.to_string(), "{lang}: {line}");
+            assert!(pages[start - 1].contains(country), "{lang}: page {start}");
+        }
+        // Page numbers run on through the briefs.
+        let total = pages.len();
+        assert!(
+            pages[starts[2] - 1].contains(&format!("{} / {total}", starts[2])),
+            "{lang}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod bundle;
 pub mod check;
 pub mod diff;
 pub mod watch;
@@ -22,6 +23,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
         Command::Bench(args) => bench::run(&args, &mut std::io::stdout()),
         Command::Watch(args) => watch::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),

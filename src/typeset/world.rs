@@ -33,6 +33,7 @@ pub struct BriefWorld<'a> {
     shared: &'a Shared,
     main: Source,
     files: HashMap<FileId, Bytes>,
+    sources: HashMap<FileId, Source>,
     today: Datetime,
 }
 
@@ -44,14 +45,23 @@ impl<'a> BriefWorld<'a> {
         today: Datetime,
     ) -> Self {
         let main_id = file_id(MAIN_PATH).expect("the main path is a valid virtual path");
-        let files = files
-            .iter()
-            .filter_map(|(path, bytes)| Some((file_id(path)?, Bytes::new(bytes.as_ref().clone()))))
-            .collect();
+        let mut sources = HashMap::new();
+        let mut bytes_by_id = HashMap::new();
+        for (path, bytes) in files {
+            let Some(id) = file_id(path) else { continue };
+            // Typst sources of the parts of a bundle (one per brief) are parsed once.
+            if path.ends_with(".typ")
+                && let Ok(text) = std::str::from_utf8(bytes)
+            {
+                sources.insert(id, Source::new(id, text.to_string()));
+            }
+            bytes_by_id.insert(id, Bytes::new(bytes.as_ref().clone()));
+        }
         BriefWorld {
             shared,
             main: Source::new(main_id, main_text),
-            files,
+            files: bytes_by_id,
+            sources,
             today,
         }
     }
@@ -77,6 +87,8 @@ impl World for BriefWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
+        } else if let Some(source) = self.sources.get(&id) {
+            Ok(source.clone())
         } else if self.files.contains_key(&id) {
             Err(FileError::NotSource)
         } else {
