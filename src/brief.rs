@@ -24,6 +24,8 @@ use std::sync::Arc;
 
 /// What every brief of a run shares, built once: templates, fonts, formatters.
 pub struct Renderer<'p> {
+    /// Drafts are built despite missing text, marked DRAFT (`build --draft`).
+    draft: bool,
     project: &'p Project,
     templates: Templates,
     typesetter: Typesetter,
@@ -96,6 +98,7 @@ impl<'p> Renderer<'p> {
             formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
         }
         Ok(Renderer {
+            draft: false,
             project,
             templates: Templates::new(&project.assets),
             typesetter,
@@ -144,6 +147,13 @@ impl<'p> Renderer<'p> {
         })
     }
 
+    /// Builds drafts: a profile's missing texts are shown as still to write, and every page
+    /// is marked DRAFT, instead of failing the brief.
+    pub fn with_draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
+        self
+    }
+
     /// The typesetter, for documents made of several briefs.
     pub fn typesetter(&self) -> &Typesetter {
         &self.typesetter
@@ -161,9 +171,15 @@ impl<'p> Renderer<'p> {
         bundled: bool,
     ) -> Result<Rendered> {
         let mut timings = Timings::default();
-        let errors = timings.time(Stage::Validate, || {
+        let mut errors = timings.time(Stage::Validate, || {
             validate::profile(self.project, path, profile, &[lang])
         });
+        if self.draft {
+            // A draft only needs a known country; everything else may still be missing.
+            errors.retain(|e| {
+                e.field.as_deref() == Some("country") && !e.message.starts_with("no trade rows")
+            });
+        }
         if !errors.is_empty() {
             return Err(InputErrors(errors).into());
         }
@@ -190,6 +206,7 @@ impl<'p> Renderer<'p> {
             figures: &figures,
             edition,
             bundled,
+            draft: self.draft,
         };
         // Charts are drawn while the context is written.
         let (context, files, record) = timings.time(Stage::Charts, || writer.write())?;
@@ -276,6 +293,8 @@ struct BriefContext {
     lang: &'static str,
     /// Part of a mission bundle rather than a document of its own.
     bundled: bool,
+    /// A draft: marked as such on every page.
+    draft: bool,
     /// The locale's region for Typst (`BE` for fr-BE and nl-BE), if any.
     region_code: Option<&'static str>,
     /// The catalogue, for fixed phrases without placeholders.
@@ -348,6 +367,8 @@ struct Card {
     /// "up", "down" or "flat"; for ranks "up" means a better (smaller) rank.
     direction: &'static str,
     illustrative: bool,
+    /// Set when the figure comes from a dataset that covers only some products.
+    partial: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -400,6 +421,7 @@ struct LinkContext {
 /// Turns figures and profile into the template context, formatted for one language.
 struct ContextWriter<'a> {
     bundled: bool,
+    draft: bool,
     project: &'a Project,
     fmt: &'a LocaleFormatter,
     cat: &'a Catalogue,
@@ -411,8 +433,10 @@ struct ContextWriter<'a> {
 
 impl ContextWriter<'_> {
     fn text(&self, localized: &Localized) -> String {
-        // Validation has checked every field for this language.
-        let text = localized.get(self.lang).unwrap_or_default();
+        // Validation has checked every field for this language, except in drafts.
+        let Some(text) = localized.get(self.lang) else {
+            return self.cat.get("brief.to_write").unwrap_or("…").to_string();
+        };
         match self.lang {
             Lang::Fr => crate::i18n::format::french_spacing(text),
             _ => text.to_string(),
@@ -580,6 +604,7 @@ impl ContextWriter<'_> {
             BriefContext {
                 lang: lang.code(),
                 bundled: self.bundled,
+                draft: self.draft,
                 region_code: lang.locale().split_once('-').map(|(_, region)| region),
                 t: self.cat.tree.clone(),
                 brand: config.brand_colour.0.clone(),
@@ -728,6 +753,7 @@ impl ContextWriter<'_> {
                 change,
                 direction,
                 illustrative: k.illustrative,
+                partial: self.partial_mark(&k.dataset)?,
             });
         }
         let amount = self.fmt.money(k.value)?;
@@ -763,6 +789,21 @@ impl ContextWriter<'_> {
             change,
             direction,
             illustrative: k.illustrative,
+            partial: self.partial_mark(&k.dataset)?,
+        })
+    }
+
+    /// The partial-coverage mark of figures from `dataset`, if it covers only some products.
+    fn partial_mark(&self, dataset: &str) -> Result<Option<String>> {
+        let partial = self
+            .project
+            .datasets
+            .iter()
+            .any(|d| d.id == dataset && d.meta.coverage.is_some());
+        Ok(if partial {
+            Some(self.cat.get("brief.partial_mark")?.to_string())
+        } else {
+            None
         })
     }
 
@@ -980,6 +1021,10 @@ impl ContextWriter<'_> {
                 ),
             ],
         )?;
+        let details = match &d.meta.coverage {
+            Some(coverage) => format!("{details} {}", self.text(coverage)),
+            None => details,
+        };
         Ok(SourceContext {
             title: self.text(&d.meta.title),
             details,

@@ -30,6 +30,45 @@ pub enum Command {
     Diff(DiffArgs),
     /// Build one printable handout per language for a trade mission in marketbrief.yaml.
     Bundle(BundleArgs),
+    /// Start the profile of a new country, with every section present but empty.
+    New(NewArgs),
+    /// Import real data into the project's datasets.
+    #[command(subcommand)]
+    Import(ImportSource),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The country's ISO 3166-1 alpha-2 code, e.g. de.
+    pub code: String,
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// A Eurostat Comext SDMX-CSV extract (DATAFLOW,LAST UPDATE,freq,reporter,partner,
+    /// product,flow,indicators,TIME_PERIOD,OBS_VALUE).
+    Comext(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The extract to import.
+    pub file: PathBuf,
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Keep only this reporter's rows.
+    #[arg(long, value_name = "CODE", default_value = "BE")]
+    pub reporter: String,
+    /// The dataset to merge into: data/datasets/<ID>.csv and .yaml.
+    #[arg(long, value_name = "ID", default_value = "comext-goods")]
+    pub dataset: String,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +199,10 @@ pub struct BuildArgs {
     /// [default: a-2b and ua-1]
     #[arg(long = "standard", value_name = "STD")]
     pub standards: Vec<String>,
+    /// Build profiles that are not finished: missing texts show as still to write and
+    /// every page is marked DRAFT.
+    #[arg(long)]
+    pub draft: bool,
 }
 
 impl BuildArgs {
@@ -176,6 +219,7 @@ impl BuildArgs {
             timings: false,
             emit_typst: None,
             standards: Vec::new(),
+            draft: false,
         }
     }
 }

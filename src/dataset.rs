@@ -143,6 +143,13 @@ pub struct Metadata {
     /// Publications quoted by `published` and `derived` rows.
     #[serde(default)]
     pub publications: Vec<crate::profile::Source>,
+    /// The source's own id of the dataset (`DS-045409`).
+    #[serde(default)]
+    pub dataset_id: Option<String>,
+    /// When the dataset covers only some products: what it covers. Its TOTAL rows are then
+    /// the covered products' sum, and briefs mark figures taken from them as partial.
+    #[serde(default)]
+    pub coverage: Option<Localized>,
 }
 
 /// A licence: a name that reads the same in every language, or a text per language.

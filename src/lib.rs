@@ -26,6 +26,7 @@ pub mod diag;
 pub mod error;
 pub mod figures;
 pub mod i18n;
+pub mod import;
 pub mod incremental;
 pub mod markdown;
 pub mod output;

@@ -88,7 +88,12 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let standards = parse_standards(&args.standards)?;
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
     let digests = timings.time(Stage::Load, || {
-        Digests::new(&project, &fonts, edition, &format!("{standards:?}"))
+        Digests::new(
+            &project,
+            &fonts,
+            edition,
+            &format!("{standards:?} draft={}", args.draft),
+        )
     })?;
     let mut state = State::load(&out_dir, edition);
     let mut jobs = Vec::new();
@@ -124,6 +129,7 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     if !jobs.is_empty() {
         let renderer = timings.time(Stage::Load, || {
             Renderer::with_fonts(&project, fonts.clone(), standards.clone())
+                .map(|r| r.with_draft(args.draft))
         })?;
         let workers = args
             .jobs

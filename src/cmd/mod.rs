@@ -5,6 +5,8 @@ pub mod build;
 pub mod bundle;
 pub mod check;
 pub mod diff;
+pub mod import;
+pub mod new;
 pub mod watch;
 
 use crate::cli::{Cli, Command};
@@ -23,6 +25,10 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        Command::Import(crate::cli::ImportSource::Comext(args)) => {
+            import::run(&args, &mut std::io::stdout())
+        }
+        Command::New(args) => new::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
         Command::Bench(args) => bench::run(&args, &mut std::io::stdout()),

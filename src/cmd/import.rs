@@ -1,0 +1,162 @@
+//! `marketbrief import comext FILE`: merges a Eurostat Comext SDMX-CSV extract into the
+//! project's goods dataset (see [`crate::import`]).
+
+use crate::cli::ImportArgs;
+use crate::cmd::Outcome;
+use crate::dataset::{Flow, Period};
+use crate::import;
+use crate::output;
+use crate::project::DATASETS_DIR;
+use anyhow::{Context, Result};
+use std::collections::BTreeSet;
+use std::io::Write;
+
+pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let (sums, report) = import::read_comext(std::io::BufReader::new(file), &args.reporter)
+        .with_context(|| format!("{}", args.file.display()))?;
+    let has_total = sums.keys().any(|k| k.2 == crate::dataset::TOTAL);
+    let rows = import::aggregate(&sums, &report, &args.reporter, !has_total);
+
+    writeln!(
+        out,
+        "read {} rows from {}",
+        report.rows_read,
+        args.file.display()
+    )?;
+    writeln!(
+        out,
+        "kept {} rows (values in euros reported by {})",
+        report.rows_kept, args.reporter
+    )?;
+    for (why, n) in &report.skipped {
+        writeln!(out, "skipped {n} rows: {why}")?;
+    }
+    for (year, months) in &report.months {
+        let state = if months.len() == 12 {
+            "complete".to_string()
+        } else {
+            format!("partial ({} months): no annual figure", months.len())
+        };
+        writeln!(out, "{year}: {state}")?;
+    }
+
+    let csv_path = args
+        .project
+        .join(DATASETS_DIR)
+        .join(format!("{}.csv", args.dataset));
+    let meta_path = args
+        .project
+        .join(DATASETS_DIR)
+        .join(format!("{}.yaml", args.dataset));
+    let mut merged = read_existing(&csv_path)?;
+    let (mut added, mut changed, mut same) = (0, 0, 0);
+    for (key, value) in &rows {
+        match merged.insert(key.clone(), (*value, "reported".to_string())) {
+            None => added += 1,
+            Some((old, _)) if old == *value => same += 1,
+            Some(_) => changed += 1,
+        }
+    }
+    writeln!(
+        out,
+        "{}: {added} rows to add, {changed} to change, {same} unchanged",
+        csv_path
+            .strip_prefix(&args.project)
+            .unwrap_or(&csv_path)
+            .display()
+    )?;
+    let csv_text = write_rows(&merged);
+    let meta_text = metadata(&report, !has_total);
+    if args.dry_run {
+        writeln!(out, "dry run: nothing written")?;
+        return Ok(Outcome::Success);
+    }
+    for (path, text) in [(&csv_path, &csv_text), (&meta_path, &meta_text)] {
+        if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            output::write_atomic(path, text.as_bytes())?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+type Merged = std::collections::BTreeMap<(String, String, Flow, Period, String), (f64, String)>;
+
+fn read_existing(path: &std::path::Path) -> Result<Merged> {
+    let mut merged = Merged::new();
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(merged);
+    };
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for record in reader.records() {
+        let r = record.with_context(|| format!("cannot read {}", path.display()))?;
+        let flow = if &r[2] == "export" {
+            Flow::Export
+        } else {
+            Flow::Import
+        };
+        let period: Period = r[3].parse().map_err(anyhow::Error::msg)?;
+        let value: f64 = r[5]
+            .parse()
+            .with_context(|| format!("{}: bad value `{}`", path.display(), &r[5]))?;
+        merged.insert(
+            (
+                r[0].to_string(),
+                r[1].to_string(),
+                flow,
+                period,
+                r[4].to_string(),
+            ),
+            (value, r[6].to_string()),
+        );
+    }
+    Ok(merged)
+}
+
+fn write_rows(rows: &Merged) -> String {
+    let mut text = String::from("reporter,partner,flow,period,product,value_eur,status\n");
+    for ((reporter, partner, flow, period, product), (value, status)) in rows {
+        text.push_str(&format!(
+            "{reporter},{partner},{},{period},{product},{value},{status}\n",
+            flow.as_str()
+        ));
+    }
+    text
+}
+
+fn metadata(report: &import::ImportReport, partial: bool) -> String {
+    let last_update = import::last_update_date(&report.last_update)
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "1970-01-01".into());
+    let dataset_id = report
+        .dataflow
+        .split(':')
+        .nth(1)
+        .and_then(|s| s.split('(').next())
+        .unwrap_or("DS-045409")
+        .to_string();
+    let chapters: BTreeSet<&str> = report.products.iter().map(|p| &p[..2]).collect();
+    let chapters: Vec<&str> = chapters.into_iter().collect();
+    let n = report.products.len();
+    let coverage = if partial {
+        format!(
+            "coverage:\n  fr: \"Couverture partielle : {n} produits NC8 (chapitres {c}) ; les totaux ne portent que sur ces produits.\"\n  nl: \"Gedeeltelijke dekking: {n} GN8-producten (hoofdstukken {c}); de totalen gelden alleen voor die producten.\"\n  en: \"Partial coverage: {n} CN8 products (chapters {c}); totals cover these products only.\"\n",
+            c = chapters.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "# Written by `marketbrief import comext` from Eurostat {dataset_id}; importing again rewrites it.\n\
+title:\n  fr: Commerce de biens de la Belgique par partenaire (Eurostat Comext)\n  nl: Goederenhandel van België per partner (Eurostat Comext)\n  en: Goods trade of Belgium by partner (Eurostat Comext)\n\
+kind: goods\nclassification: hs-section\n\
+source: {{fr: Eurostat, nl: Eurostat, en: Eurostat}}\n\
+url: https://ec.europa.eu/eurostat/databrowser/view/{}/default/table\n\
+licence:\n  fr: \"politique de réutilisation d’Eurostat (mention : « Source : Eurostat »)\"\n  nl: \"hergebruikbeleid van Eurostat (vermelding: ‘Bron: Eurostat’)\"\n  en: \"Eurostat reuse policy (credit: “Source: Eurostat”)\"\n\
+concept:\n  fr: Concept communautaire, commerce de biens déclaré par la Belgique\n  nl: Communautair concept, goederenhandel gerapporteerd door België\n  en: Community concept, goods trade reported by Belgium\n\
+last_update: {last_update}\nillustrative: false\ndataset_id: {dataset_id}\n{coverage}",
+        dataset_id.to_ascii_lowercase()
+    )
+}

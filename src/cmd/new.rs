@@ -1,0 +1,66 @@
+//! `marketbrief new CODE`: starts `data/profiles/<code>.yaml` for a new country — its names
+//! in every language from CLDR, every section present but empty — so that `check` lists what
+//! is still to write and `build --draft` can already show the figures.
+
+use crate::cli::NewArgs;
+use crate::cmd::Outcome;
+use crate::i18n::Lang;
+use crate::project::{PROFILES_DIR, Project};
+use crate::reference::Reference;
+use anyhow::{Result, bail};
+use std::io::Write;
+
+pub fn run(args: &NewArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let project = Project::load(&args.project)?;
+    let code = args.code.to_ascii_uppercase();
+    let Some(names) = project.reference.country_names.get(&code) else {
+        bail!(
+            "unknown country code `{}`: expected an ISO 3166-1 alpha-2 code such as de",
+            args.code
+        );
+    };
+    let path = args
+        .project
+        .join(PROFILES_DIR)
+        .join(format!("{}.yaml", code.to_ascii_lowercase()));
+    if path.exists() {
+        bail!(
+            "{} already exists: edit it, or remove it to start again",
+            path.display()
+        );
+    }
+    let name = |lang: Lang| names.get(lang).unwrap_or(&code).to_string();
+    let flag = if Reference::flag(&project.assets, &code)?.is_some() {
+        format!("data/reference/flags/{code}.svg (built in)")
+    } else {
+        format!("none found: add data/reference/flags/{code}.svg")
+    };
+    let empty = r#"{fr: "", nl: "", en: ""}"#;
+    let text = format!(
+        "# Market profile: {en} (fr: {fr}, nl: {nl}). Flag: {flag}.\n\
+# Write every text in French, Dutch and English; Markdown works in summary, why and the\n\
+# texts. `marketbrief check` lists what is still to write; `marketbrief build --draft`\n\
+# builds the brief meanwhile, marked DRAFT.\n\
+country: {code}\n\
+# Two or three sentences for page 1: why this market matters.\n\
+summary: {empty}\n\
+# Why this market: a few bullet points.\n\
+why: {empty}\n\
+sectors:\n  - title: {empty}\n    text: {empty}\n\
+cities:\n  - name: {empty}\n    text: {empty}\n\
+agreement:\n  name: {empty}\n  # in_force_since: 2019\n  text: {empty}\n\
+# mission:\n#   title: {empty}\n#   start: 2026-05-18\n#   end: 2026-05-22\n#   place: {empty}\n#   text: {empty}\n\
+contact:\n  name: \"\"\n  role: {empty}\n  email: \"\"\n\
+sources: []\n",
+        en = name(Lang::En),
+        fr = name(Lang::Fr),
+        nl = name(Lang::Nl),
+    );
+    crate::output::write_atomic(&path, text.as_bytes())?;
+    writeln!(
+        out,
+        "wrote {}: fill it in, then run `marketbrief check`",
+        path.display()
+    )?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,313 @@
+//! Importing real data: Eurostat Comext SDMX-CSV extracts into the tidy dataset format.
+//!
+//! The file is read as a stream (constant memory whatever its size), filtered by reporter
+//! and to values in euros, CN8 codes are rolled up to HS sections, months are summed into
+//! complete quarters and years, and the result is merged into `data/datasets/<id>.csv` with
+//! its metadata. Importing the same file twice changes nothing.
+
+use crate::dataset::{Flow, Period, TOTAL};
+use anyhow::{Context, Result, bail};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+/// The columns of a Comext SDMX-CSV extract, in order.
+pub const COMEXT_COLUMNS: [&str; 10] = [
+    "DATAFLOW",
+    "LAST UPDATE",
+    "freq",
+    "reporter",
+    "partner",
+    "product",
+    "flow",
+    "indicators",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+];
+
+/// The HS section of a CN/HS chapter (01–97).
+pub fn hs_section(chapter: u8) -> Option<&'static str> {
+    Some(match chapter {
+        1..=5 => "I",
+        6..=14 => "II",
+        15 => "III",
+        16..=24 => "IV",
+        25..=27 => "V",
+        28..=38 => "VI",
+        39..=40 => "VII",
+        41..=43 => "VIII",
+        44..=46 => "IX",
+        47..=49 => "X",
+        50..=63 => "XI",
+        64..=67 => "XII",
+        68..=70 => "XIII",
+        71 => "XIV",
+        72..=83 => "XV",
+        84..=85 => "XVI",
+        86..=89 => "XVII",
+        90..=92 => "XVIII",
+        93 => "XIX",
+        94..=96 => "XX",
+        97 => "XXI",
+        _ => return None,
+    })
+}
+
+/// What an import read, kept and skipped.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportReport {
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    /// Skipped rows by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// The dataflow and its LAST UPDATE, as found in the file.
+    pub dataflow: String,
+    pub last_update: String,
+    /// CN8 codes seen among the kept rows (the product coverage).
+    pub products: BTreeSet<String>,
+    /// Months present in the file, per year.
+    pub months: BTreeMap<i32, BTreeSet<u8>>,
+}
+
+/// Sums by (partner, flow, HS section or TOTAL, month) in euros.
+pub type MonthlySums = BTreeMap<(String, Flow, String, i32, u8), f64>;
+
+/// Reads a Comext SDMX-CSV stream, keeping `reporter`'s values in euros.
+pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, ImportReport)> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = reader
+        .headers()
+        .context("cannot read the header line")?
+        .clone();
+    let found: Vec<&str> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}'))
+        .collect();
+    if found != COMEXT_COLUMNS {
+        bail!(
+            "not a Eurostat Comext SDMX-CSV file: expected the columns `{}`, found `{}`",
+            COMEXT_COLUMNS.join(","),
+            found.join(",")
+        );
+    }
+    let mut sums = MonthlySums::new();
+    let mut report = ImportReport::default();
+    let skip = |report: &mut ImportReport, why: &str| {
+        *report.skipped.entry(why.to_string()).or_default() += 1;
+    };
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .with_context(|| format!("cannot read line {}", report.rows_read + 2))?
+    {
+        report.rows_read += 1;
+        if record.len() != COMEXT_COLUMNS.len() {
+            skip(&mut report, "wrong number of columns");
+            continue;
+        }
+        let field = |i: usize| record.get(i).unwrap_or_default().trim();
+        if report.dataflow.is_empty() {
+            report.dataflow = field(0).to_string();
+            report.last_update = field(1).to_string();
+        }
+        if field(3) != reporter {
+            skip(&mut report, "another reporter");
+            continue;
+        }
+        if field(7) != "VALUE_IN_EUROS" {
+            skip(&mut report, "not a value in euros (quantities)");
+            continue;
+        }
+        let Some((year, month)) = parse_month(field(8)) else {
+            skip(&mut report, "not a monthly period");
+            continue;
+        };
+        report.months.entry(year).or_default().insert(month);
+        let flow = match field(6) {
+            "1" => Flow::Import,
+            "2" => Flow::Export,
+            _ => {
+                skip(&mut report, "unknown flow");
+                continue;
+            }
+        };
+        let product = field(5);
+        let section = match product {
+            "TOTAL" => TOTAL,
+            p if p.len() == 8 && p.bytes().all(|b| b.is_ascii_digit()) => {
+                match p[..2].parse().ok().and_then(hs_section) {
+                    Some(section) => section,
+                    None => {
+                        skip(&mut report, "unknown CN chapter");
+                        continue;
+                    }
+                }
+            }
+            _ => {
+                skip(&mut report, "product not a CN8 code");
+                continue;
+            }
+        };
+        let Ok(value) = field(9).parse::<f64>() else {
+            skip(&mut report, "no value");
+            continue;
+        };
+        if !value.is_finite() || value < 0.0 {
+            skip(&mut report, "negative or invalid value");
+            continue;
+        }
+        report.rows_kept += 1;
+        if section != TOTAL {
+            report.products.insert(product.to_string());
+        }
+        let partner = field(4).to_string();
+        *sums
+            .entry((partner.clone(), flow, section.to_string(), year, month))
+            .or_default() += value;
+        // The products' own total, so partial coverage still gives a (marked) figure.
+        if section != TOTAL {
+            *sums
+                .entry((partner, flow, "COVERED".to_string(), year, month))
+                .or_default() += value;
+        }
+    }
+    Ok((sums, report))
+}
+
+fn parse_month(period: &str) -> Option<(i32, u8)> {
+    let (y, m) = period.split_once('-')?;
+    let month: u8 = m.parse().ok()?;
+    (y.len() == 4 && (1..=12).contains(&month)).then_some((y.parse().ok()?, month))
+}
+
+/// One tidy row: reporter, partner, flow, period, product → euros.
+pub type Rows = BTreeMap<(String, String, Flow, Period, String), f64>;
+
+/// Sums months into the quarters and years the file covers completely (a year whose
+/// months are not all in the file is partial and gets no annual row).
+pub fn aggregate(
+    sums: &MonthlySums,
+    report: &ImportReport,
+    reporter: &str,
+    partial_total: bool,
+) -> Rows {
+    let complete_year = |y: i32| report.months.get(&y).is_some_and(|m| m.len() == 12);
+    let complete_quarter = |y: i32, q: u8| {
+        report
+            .months
+            .get(&y)
+            .is_some_and(|m| (q * 3 - 2..=q * 3).all(|month| m.contains(&month)))
+    };
+    let mut rows = Rows::new();
+    for ((partner, flow, product, year, month), value) in sums {
+        // Without a TOTAL in the file, the covered products' sum stands in for it, and the
+        // dataset's metadata says the coverage is partial.
+        let product = match product.as_str() {
+            "COVERED" if partial_total => TOTAL,
+            "COVERED" => continue,
+            p => p,
+        };
+        let quarter = (month - 1) / 3 + 1;
+        let mut add = |period| {
+            *rows
+                .entry((
+                    reporter.to_string(),
+                    partner.clone(),
+                    *flow,
+                    period,
+                    product.to_string(),
+                ))
+                .or_default() += value;
+        };
+        if complete_quarter(*year, quarter) {
+            add(Period::Quarter(*year, quarter));
+        }
+        if complete_year(*year) {
+            add(Period::Year(*year));
+        }
+    }
+    rows
+}
+
+/// Turns Comext's LAST UPDATE (`13/02/26 11:00:00`) into a date.
+pub fn last_update_date(text: &str) -> Option<crate::profile::Date> {
+    let date = text.split_whitespace().next()?;
+    let mut parts = date.split('/');
+    let day: u8 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let year: i32 = parts.next()?.parse().ok()?;
+    let year = if year < 100 { 2000 + year } else { year };
+    format!("{year:04}-{month:02}-{day:02}").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "DATAFLOW,LAST UPDATE,freq,reporter,partner,product,flow,indicators,TIME_PERIOD,OBS_VALUE\n";
+
+    #[test]
+    fn sections_cover_every_chapter() {
+        assert_eq!(hs_section(32), Some("VI"));
+        assert_eq!(hs_section(39), Some("VII"));
+        assert_eq!(hs_section(48), Some("X"));
+        assert_eq!(hs_section(85), Some("XVI"));
+        assert!(
+            (1..=97)
+                .filter(|c| *c != 77)
+                .all(|c| hs_section(c).is_some())
+        );
+    }
+
+    #[test]
+    fn months_roll_up_into_complete_quarters_and_years_only() {
+        let mut csv = HEADER.to_string();
+        for m in 1..=12 {
+            csv.push_str(&format!("ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,DE,32121000,2,VALUE_IN_EUROS,2024-{m:02},100\n"));
+            csv.push_str(&format!("ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,DE,32121000,2,QUANTITY_IN_100KG,2024-{m:02},5\n"));
+        }
+        csv.push_str(
+            "ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,DE,85235910,2,VALUE_IN_EUROS,2025-01,7\n",
+        );
+        csv.push_str(
+            "ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,FR,DE,85235910,2,VALUE_IN_EUROS,2024-01,7\n",
+        );
+        let (sums, report) = read_comext(csv.as_bytes(), "BE").unwrap();
+        assert_eq!(report.rows_read, 26);
+        assert_eq!(report.rows_kept, 13);
+        assert_eq!(report.skipped["not a value in euros (quantities)"], 12);
+        assert_eq!(report.skipped["another reporter"], 1);
+        let rows = aggregate(&sums, &report, "BE", true);
+        let key = |p, product: &str| {
+            (
+                "BE".to_string(),
+                "DE".to_string(),
+                Flow::Export,
+                p,
+                product.to_string(),
+            )
+        };
+        assert_eq!(rows[&key(Period::Year(2024), "VI")], 1200.0);
+        assert_eq!(rows[&key(Period::Year(2024), TOTAL)], 1200.0);
+        assert_eq!(rows[&key(Period::Quarter(2024, 2), "VI")], 300.0);
+        // January 2025 alone makes no quarter and no year.
+        assert!(
+            !rows
+                .keys()
+                .any(|k| matches!(k.3, Period::Year(2025) | Period::Quarter(2025, _)))
+        );
+        assert_eq!(
+            last_update_date("13/02/26 11:00:00").unwrap().to_string(),
+            "2026-02-13"
+        );
+    }
+
+    #[test]
+    fn other_layouts_are_refused() {
+        let err = read_comext("a,b,c\n1,2,3\n".as_bytes(), "BE").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not a Eurostat Comext SDMX-CSV file"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! Real data in: the shared Eurostat Comext extract imported, checked against sums made
+//! independently from the raw file, then a draft brief for a new country built from it.
+
+use marketbrief::cli::BuildArgs;
+use marketbrief::cmd::{Outcome, build};
+use marketbrief::i18n::Lang;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn comext_extract() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/eurostat-comext/ds045409_BE_2023_2024.csv")
+}
+
+fn copy_project(to: &Path) {
+    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
+    for dir in ["data/profiles", "data/datasets"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
+        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn marketbrief(project: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(args)
+        .arg("--project")
+        .arg(project)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Yearly export and import values of reporter BE by (partner, flow, year), summed straight
+/// from the raw file.
+fn expected_totals() -> BTreeMap<(String, String, String), f64> {
+    let text = std::fs::read_to_string(comext_extract()).expect("the shared Comext extract");
+    let mut sums = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[3] != "BE" || f[7] != "VALUE_IN_EUROS" {
+            continue;
+        }
+        let flow = if f[6] == "2" { "export" } else { "import" };
+        let year = f[8][..4].to_string();
+        *sums
+            .entry((f[4].to_string(), flow.to_string(), year))
+            .or_insert(0.0) += f[9].parse::<f64>().unwrap();
+    }
+    sums
+}
+
+#[test]
+fn comext_import_matches_the_raw_file_and_is_idempotent() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let extract = comext_extract();
+    let report = marketbrief(
+        project.path(),
+        &["import", "comext", extract.to_str().unwrap()],
+    );
+    assert!(report.contains("read 21876 rows"), "{report}");
+    assert!(
+        report.contains("skipped 10938 rows: not a value in euros"),
+        "{report}"
+    );
+    let csv = project.path().join("data/datasets/comext-goods.csv");
+    let meta = project.path().join("data/datasets/comext-goods.yaml");
+    let first = (std::fs::read(&csv).unwrap(), std::fs::read(&meta).unwrap());
+
+    let mut totals = BTreeMap::new();
+    for line in String::from_utf8(first.0.clone()).unwrap().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[4] == "TOTAL" && f[3].len() == 4 {
+            totals.insert(
+                (f[1].to_string(), f[2].to_string(), f[3].to_string()),
+                f[5].parse::<f64>().unwrap(),
+            );
+        }
+    }
+    let expected = expected_totals();
+    assert_eq!(totals.len(), expected.len());
+    for (key, value) in &expected {
+        assert!(
+            (totals[key] - value).abs() < 0.5,
+            "{key:?}: {} imported, {value} in the file",
+            totals[key]
+        );
+    }
+    // Partner sums never exceed WORLD.
+    for flow in ["export", "import"] {
+        for year in ["2023", "2024"] {
+            let world = totals[&("WORLD".to_string(), flow.to_string(), year.to_string())];
+            let partners: f64 = totals
+                .iter()
+                .filter(|((p, f, y), _)| p != "WORLD" && f == flow && y == year)
+                .map(|(_, v)| v)
+                .sum();
+            assert!(
+                partners <= world + 0.5,
+                "{flow} {year}: partners {partners} > WORLD {world}"
+            );
+        }
+    }
+    let meta_text = String::from_utf8(first.1.clone()).unwrap();
+    assert!(
+        meta_text.contains("18 CN8 products (chapters 32, 35, 39, 48, 85)"),
+        "{meta_text}"
+    );
+    assert!(meta_text.contains("last_update: 2026-02-13"), "{meta_text}");
+
+    // Importing the same file again changes nothing.
+    let again = marketbrief(
+        project.path(),
+        &["import", "comext", extract.to_str().unwrap()],
+    );
+    assert!(again.contains("0 rows to add, 0 to change"), "{again}");
+    assert_eq!(
+        (std::fs::read(&csv).unwrap(), std::fs::read(&meta).unwrap()),
+        first
+    );
+
+    // A file in another layout is refused.
+    let other = project.path().join("other.csv");
+    std::fs::write(&other, "a;b;c\n1;2;3\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["import", "comext", other.to_str().unwrap(), "--project"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("not a Eurostat Comext SDMX-CSV file")
+    );
+}
+
+#[test]
+fn draft_brief_for_germany_from_imported_data() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let extract = comext_extract();
+    marketbrief(
+        project.path(),
+        &["import", "comext", extract.to_str().unwrap()],
+    );
+    marketbrief(project.path(), &["new", "de"]);
+    let out = tempfile::tempdir().unwrap();
+    let args = BuildArgs {
+        out: Some(out.path().to_path_buf()),
+        countries: vec!["de".into()],
+        draft: true,
+        ..BuildArgs::for_project(project.path())
+    };
+    let mut log = Vec::new();
+    assert_eq!(
+        build::run(&args, &mut log, &mut Vec::new()).unwrap(),
+        Outcome::Success
+    );
+
+    let exports = expected_totals()[&("DE".to_string(), "export".to_string(), "2024".to_string())];
+    let catalogues = marketbrief::assets::Assets::embedded();
+    for (lang, draft, partial) in [
+        (Lang::Fr, "BROUILLON", "couverture partielle"),
+        (Lang::Nl, "ONTWERP", "gedeeltelijke productdekking"),
+        (Lang::En, "DRAFT", "partial product coverage"),
+    ] {
+        let fmt =
+            marketbrief::i18n::format::LocaleFormatter::new(&catalogues.catalogue(lang).unwrap())
+                .unwrap();
+        let expected = fmt.money(exports).unwrap().full().replace('\u{A0}', " ");
+        let bytes = std::fs::read(out.path().join(format!("2025-Q3/de-{lang}.pdf"))).unwrap();
+        let text = pdf_extract::extract_text_from_mem(&bytes)
+            .unwrap()
+            .replace(['\u{A0}', '\u{202F}'], " ");
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains(&expected),
+            "{lang}: `{expected}` not in {text}"
+        );
+        assert!(text.contains(draft), "{lang}: no draft mark");
+        assert!(
+            text.contains(partial),
+            "{lang}: the partial total is not marked as such"
+        );
+    }
+}
