@@ -1,12 +1,11 @@
 //! End-to-end: build the sample briefs, read the real PDFs back and check what a reader sees.
 
+mod common;
+
+use common::{copy_project, pdf_string, pdf_text, sample_project};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
-use std::path::{Path, PathBuf};
-
-fn project_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
 
 fn build_args(project: &Path, out: &Path, countries: &[&str]) -> BuildArgs {
     BuildArgs {
@@ -17,27 +16,6 @@ fn build_args(project: &Path, out: &Path, countries: &[&str]) -> BuildArgs {
         edition: None,
         ..BuildArgs::for_project(".")
     }
-}
-
-/// The PDF's text with every kind of space folded to a plain space.
-fn pdf_text(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let text = pdf_extract::extract_text_from_mem(&bytes).expect("extractable PDF text");
-    let spaced: String = text
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || c == '\u{202F}' || c == '\u{A0}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    spaced
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn page_count(path: &Path) -> usize {
@@ -58,7 +36,7 @@ fn canada_and_mexico_briefs_in_three_languages() {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let outcome = build::run(
-        &build_args(&project_dir(), out.path(), &["ca", "mx"]),
+        &build_args(&sample_project(), out.path(), &["ca", "mx"]),
         &mut stdout,
         &mut stderr,
     )
@@ -161,19 +139,6 @@ fn canada_and_mexico_briefs_in_three_languages() {
     }
 }
 
-/// Copies the sample project (config, profiles, datasets) into a temporary folder.
-fn copy_project(to: &Path) {
-    let from = project_dir();
-    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
-    for dir in ["data/profiles", "data/datasets"] {
-        std::fs::create_dir_all(to.join(dir)).unwrap();
-        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
-
 #[test]
 fn missing_translation_names_file_field_and_language() {
     let project = tempfile::tempdir().unwrap();
@@ -230,7 +195,7 @@ fn missing_catalogue_phrase_fails_the_build_naming_key_and_language() {
     copy_project(project.path());
     let i18n = project.path().join("templates/i18n");
     std::fs::create_dir_all(&i18n).unwrap();
-    let nl = std::fs::read_to_string(project_dir().join("templates/i18n/nl.yaml")).unwrap();
+    let nl = std::fs::read_to_string(sample_project().join("templates/i18n/nl.yaml")).unwrap();
     std::fs::write(
         i18n.join("nl.yaml"),
         nl.replace("  sectors: Kansrijke sectoren\n", ""),
@@ -249,25 +214,11 @@ fn missing_catalogue_phrase_fails_the_build_naming_key_and_language() {
     assert_contains(&message, "not for nl", "language");
 }
 
-/// Decodes a PDF text string (UTF-16BE with a byte-order mark, or PDFDocEncoding/ASCII).
-fn pdf_string(object: &lopdf::Object) -> String {
-    let bytes = object.as_str().expect("a PDF string");
-    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = utf16
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16(&units).unwrap()
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
-    }
-}
-
 #[test]
 fn pdf_metadata_is_set_in_every_language() {
     let out = tempfile::tempdir().unwrap();
     let outcome = build::run(
-        &build_args(&project_dir(), out.path(), &["mx"]),
+        &build_args(&sample_project(), out.path(), &["mx"]),
         &mut Vec::new(),
         &mut Vec::new(),
     )
@@ -300,14 +251,23 @@ fn pdf_metadata_is_set_in_every_language() {
             .and_then(|o| o.as_reference())
             .unwrap();
         let info = doc.get_dictionary(info).unwrap();
-        assert_eq!(pdf_string(info.get(b"Title").unwrap()), title);
-        assert_eq!(pdf_string(info.get(b"Author").unwrap()), author);
-        let keywords = pdf_string(info.get(b"Keywords").unwrap());
+        assert_eq!(
+            pdf_string(info.get(b"Title").unwrap().as_str().unwrap()),
+            title
+        );
+        assert_eq!(
+            pdf_string(info.get(b"Author").unwrap().as_str().unwrap()),
+            author
+        );
+        let keywords = pdf_string(info.get(b"Keywords").unwrap().as_str().unwrap());
         assert!(
             keywords.contains("2025-Q3"),
             "{lang}: edition in keywords: {keywords}"
         );
         let catalog = doc.catalog().unwrap();
-        assert_eq!(pdf_string(catalog.get(b"Lang").unwrap()), lang_tag);
+        assert_eq!(
+            pdf_string(catalog.get(b"Lang").unwrap().as_str().unwrap()),
+            lang_tag
+        );
     }
 }

@@ -9,27 +9,14 @@
 //! After a deliberate change to the messages, regenerate the snapshots with
 //! `MARKETBRIEF_BLESS=1 cargo test --test corpus` and review the diff.
 
+mod common;
+
 use marketbrief::cli::CheckArgs;
 use marketbrief::cmd::{Outcome, check};
 use std::path::{Path, PathBuf};
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&path, &target);
-        } else if !["expected.txt", "edit.yaml"]
-            .contains(&path.file_name().unwrap().to_str().unwrap())
-        {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -63,8 +50,8 @@ fn apply_edit(case: &Path, project: &Path) {
 /// Runs `check` on the base project with the case's files laid over it.
 fn check_case(case: &Path) -> (Outcome, String) {
     let project = tempfile::tempdir().unwrap();
-    copy_tree(&corpus_dir().join("_base"), project.path());
-    copy_tree(case, project.path());
+    common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
+    common::copy_tree(case, project.path(), &["expected.txt", "edit.yaml"]);
     apply_edit(case, project.path());
     let args = CheckArgs {
         project: project.path().to_path_buf(),

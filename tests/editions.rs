@@ -1,11 +1,10 @@
 //! Editions on file: reproducible PDFs, the manifest, accessible charts.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn sample_project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{copy_project, marketbrief, sample_project};
+use std::path::Path;
+use std::process::Command;
 
 /// Builds the sample briefs of `countries` in a separate process.
 fn build_in_process(out: &Path, countries: &[&str]) {
@@ -96,16 +95,7 @@ fn figure_alts(pdf: &Path) -> Vec<String> {
             .ok()
             .and_then(|a| a.as_str().ok())
             .unwrap_or_default();
-        let text = if let Some(utf16) = alt.strip_prefix(&[0xFE, 0xFF]) {
-            let units: Vec<u16> = utf16
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            String::from_utf16_lossy(&units)
-        } else {
-            String::from_utf8_lossy(alt).into_owned()
-        };
-        alts.push(text);
+        alts.push(common::pdf_string(alt));
     }
     alts
 }
@@ -141,33 +131,6 @@ fn every_chart_has_alternative_text_in_every_language() {
         "{en:?}"
     );
     assert!(en.contains(&"Flag of Canada".to_string()), "{en:?}");
-}
-
-fn copy_project(to: &Path) {
-    let from = sample_project();
-    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
-    for dir in ["data/profiles", "data/datasets"] {
-        std::fs::create_dir_all(to.join(dir)).unwrap();
-        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
-
-fn marketbrief(project: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
-        .args(args)
-        .arg("--project")
-        .arg(project)
-        .output()
-        .expect("marketbrief runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]

@@ -1,43 +1,19 @@
 //! Real data in: the shared Eurostat Comext extract imported, checked against sums made
 //! independently from the raw file, then a draft brief for a new country built from it.
 
+mod common;
+
+use common::{copy_project, marketbrief};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use marketbrief::i18n::Lang;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn comext_extract() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/eurostat-comext/ds045409_BE_2023_2024.csv")
-}
-
-fn copy_project(to: &Path) {
-    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
-    for dir in ["data/profiles", "data/datasets"] {
-        std::fs::create_dir_all(to.join(dir)).unwrap();
-        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
-
-fn marketbrief(project: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
-        .args(args)
-        .arg("--project")
-        .arg(project)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// Yearly export and import values of reporter BE by (partner, flow, year), summed straight

@@ -1,26 +1,13 @@
 //! Parallel and incremental builds, and the emitted Typst projects.
 
+mod common;
+
+use common::{copy_project, sample_project};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
-
-fn sample_project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_project(to: &Path) {
-    let from = sample_project();
-    std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
-    for dir in ["data/profiles", "data/datasets"] {
-        std::fs::create_dir_all(to.join(dir)).unwrap();
-        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
 
 fn run(args: &BuildArgs) -> String {
     let mut out = Vec::new();

@@ -1,9 +1,12 @@
 //! Nothing injected: hostile text in every kind of field reaches the PDF literally and
 //! never runs as Typst or MiniJinja.
 
+mod common;
+
+use common::squash;
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const PAYLOADS: &[&str] = &[
     "#read(\"/etc/passwd\")",
@@ -23,23 +26,6 @@ const PAYLOADS: &[&str] = &[
     "~ and -- and ...",
 ];
 
-fn base() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/_base")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// A YAML double-quoted string.
 fn q(text: &str) -> String {
     serde_json::to_string(text).unwrap()
@@ -49,22 +35,16 @@ fn same(text: &str) -> String {
     format!("{{fr: {t}, nl: {t}, en: {t}}}", t = q(text))
 }
 
-/// Folds every kind of space and line break, so text broken across lines still compares.
-fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{AD}' && *c != '-')
-        .collect()
-}
-
-fn pdf_text(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    pdf_extract::extract_text_from_mem(&bytes).unwrap()
+/// Writes a project whose plain-text fields each carry one payload, and whose narrative
+/// (Markdown) carries them all.
+fn raw_pdf_text(path: &Path) -> String {
+    pdf_extract::extract_text_from_mem(&std::fs::read(path).unwrap()).unwrap()
 }
 
 /// Writes a project whose plain-text fields each carry one payload, and whose narrative
 /// (Markdown) carries them all.
 fn hostile_project(dir: &Path, payloads: &[&str]) {
-    copy_tree(&base(), dir);
+    common::copy_tree(&common::corpus_base(), dir, &[]);
     let joined = payloads.join(" | ");
     let sectors: String = payloads
         .iter()
@@ -135,7 +115,7 @@ fn payloads_in_every_field_print_literally() {
     let out = tempfile::tempdir().unwrap();
     let (outcome, log) = build_fr(project.path(), out.path());
     assert_eq!(outcome, Outcome::Success, "{log}");
-    let text = squash(&pdf_text(&out.path().join("2025-Q3/ca-fr.pdf")));
+    let text = squash(&raw_pdf_text(&out.path().join("2025-Q3/ca-fr.pdf")));
     assert!(!text.contains("root:x:0"), "a file was read into the brief");
     for payload in PAYLOADS {
         assert!(
@@ -175,7 +155,7 @@ fn unusual_unicode_and_huge_words_build() {
     let out = tempfile::tempdir().unwrap();
     let (outcome, log) = build_fr(project.path(), out.path());
     assert_eq!(outcome, Outcome::Success, "{log}");
-    let text = squash(&pdf_text(&out.path().join("2025-Q3/ca-fr.pdf")));
+    let text = squash(&raw_pdf_text(&out.path().join("2025-Q3/ca-fr.pdf")));
     // Hebrew and Arabic come from the bundled Noto fallback fonts; text extraction may
     // give right-to-left words in visual order, so accept either.
     for payload in ["Ünïcödé ÉÈÀÇ œ ß", "zerowidth", "שלום", "עולם", "مرحبا"]

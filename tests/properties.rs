@@ -1,11 +1,13 @@
 //! Property tests: escaping holds for any text, and any text in a profile field either
 //! builds a brief that shows it or gives a clean error — never a panic.
 
+mod common;
+
+use common::squash;
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use marketbrief::template::escape;
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
 use typst::syntax::{SyntaxKind, SyntaxNode};
 
 /// Every node of escaped markup is plain text: no code, no markup syntax.
@@ -43,29 +45,6 @@ proptest! {
     }
 }
 
-fn base() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/_base")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\u{AD}' && *c != '-')
-        .collect()
-}
-
 /// Characters the bundled fonts can show: ASCII, Latin-1 and Latin Extended-A letters,
 /// typographic punctuation, and everything Typst or MiniJinja give a meaning to. (Inter has
 /// no glyph for the deprecated U+0149 ŉ.)
@@ -79,7 +58,7 @@ proptest! {
     #[test]
     fn any_field_text_builds_or_fails_cleanly(title in field_text(), name in field_text()) {
         let project = tempfile::tempdir().unwrap();
-        copy_tree(&base(), project.path());
+        common::copy_tree(&common::corpus_base(), project.path(), &[]);
         let path = project.path().join("data/profiles/ca.yaml");
         let profile = std::fs::read_to_string(&path).unwrap()
             .replace(
