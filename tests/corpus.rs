@@ -115,3 +115,72 @@ fn every_broken_input_gives_its_diagnostic() {
         failures.join("\n\n")
     );
 }
+
+/// What editors produce is read as written: a byte-order mark and Windows line endings in
+/// every kind of input file.
+#[test]
+fn byte_order_marks_and_crlf_line_endings_are_accepted() {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
+    for rel in [
+        "marketbrief.yaml",
+        "data/profiles/ca.yaml",
+        "data/datasets/goods.csv",
+        "data/datasets/goods.yaml",
+    ] {
+        let path = project.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    }
+    let args = CheckArgs {
+        project: project.path().to_path_buf(),
+        langs: Vec::new(),
+    };
+    let mut err = Vec::new();
+    let outcome = check::run(&args, &mut Vec::new(), &mut err, false).unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Success,
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+}
+
+/// A 50 MB dataset loads, and a bad row deep inside it is reported at its line.
+#[test]
+fn a_fifty_megabyte_dataset_is_handled() {
+    let mut csv = String::from("reporter,partner,flow,period,product,value_eur,status\n");
+    let mut n = 0usize;
+    'fill: for year in 1000..3000 {
+        for partner in [
+            "AT", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR",
+        ] {
+            for flow in ["export", "import"] {
+                for product in [
+                    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+                ] {
+                    csv.push_str(&format!(
+                        "BE-BRU,{partner},{flow},{year},{product},123456789.5,reported\n"
+                    ));
+                    n += 1;
+                    if csv.len() > 50_000_000 {
+                        break 'fill;
+                    }
+                }
+            }
+        }
+    }
+    csv.push_str("BE-BRU,DE,export,2024,TOTAL,lots,reported\n");
+    let meta = "title: {fr: T, nl: T, en: T}\nkind: goods\nclassification: hs-section\nsource: {fr: S, nl: S, en: S}\nurl: https://example.org\nlicence: CC0\nconcept: {fr: C, nl: C, en: C}\nlast_update: 2025-07-23\nillustrative: false\n";
+    let (dataset, errors) = marketbrief::dataset::Dataset::parse_lenient(
+        "big",
+        std::path::Path::new("big.yaml"),
+        meta,
+        std::path::Path::new("big.csv"),
+        &csv,
+    );
+    assert_eq!(dataset.unwrap().observations.len(), n);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, Some(n + 2));
+    assert_eq!(errors[0].field.as_deref(), Some("value_eur"));
+}

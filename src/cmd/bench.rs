@@ -25,6 +25,9 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Outcome> {
             temp.path().to_path_buf()
         }
     };
+    if args.profiles == 0 {
+        bail!("--profiles must be at least 1");
+    }
     let codes = generate_corpus(&args.project, &corpus, args.profiles)?;
     let briefs = codes.len() * 3;
     writeln!(

@@ -90,17 +90,25 @@ fn read_existing(path: &std::path::Path) -> Result<Merged> {
         return Ok(merged);
     };
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for record in reader.records() {
+    for (n, record) in reader.records().enumerate() {
         let r = record.with_context(|| format!("cannot read {}", path.display()))?;
-        let flow = if &r[2] == "export" {
-            Flow::Export
-        } else {
-            Flow::Import
+        let bad = || {
+            anyhow::anyhow!(
+                "{}:{}: not a dataset row; fix or remove the file and import again",
+                path.display(),
+                n + 2
+            )
         };
-        let period: Period = r[3].parse().map_err(anyhow::Error::msg)?;
-        let value: f64 = r[5]
-            .parse()
-            .with_context(|| format!("{}: bad value `{}`", path.display(), &r[5]))?;
+        if r.len() != 7 {
+            return Err(bad());
+        }
+        let flow = match &r[2] {
+            "export" => Flow::Export,
+            "import" => Flow::Import,
+            _ => return Err(bad()),
+        };
+        let period: Period = r[3].parse().map_err(|_| bad())?;
+        let value: f64 = r[5].parse().map_err(|_| bad())?;
         merged.insert(
             (
                 r[0].to_string(),
