@@ -51,6 +51,26 @@ pub enum ImportSource {
     /// A Eurostat Comext SDMX-CSV extract (DATAFLOW,LAST UPDATE,freq,reporter,partner,
     /// product,flow,indicators,TIME_PERIOD,OBS_VALUE).
     Comext(ImportArgs),
+    /// Any CSV extract (National Bank of Belgium, IBSA…) read through a mapping file.
+    Csv(MappedImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MappedImportArgs {
+    /// The extract to import.
+    pub file: PathBuf,
+    /// How to read it: separator, decimal mark, columns, flow codes… (see the README).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: PathBuf,
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// The dataset to merge into: data/datasets/<ID>.csv and .yaml.
+    #[arg(long, value_name = "ID")]
+    pub dataset: String,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use marketbrief::i18n::Lang;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn comext_extract() -> PathBuf {
@@ -168,4 +168,136 @@ fn draft_brief_for_germany_from_imported_data() {
             "{lang}: the partial total is not marked as such"
         );
     }
+}
+
+/// The rows of a dataset CSV, as `partner,flow,period,product` → value.
+fn dataset_rows(path: &Path) -> BTreeMap<String, f64> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            (
+                format!("{},{},{},{}", f[1], f[2], f[3], f[4]),
+                f[5].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn csv_extracts_in_other_shapes_import_through_a_mapping() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    for (shape, expected, absent) in [
+        (
+            "generic",
+            vec![
+                ("CA,export,2023,VI", 1234567.5),
+                ("CA,export,2024,VI", 2000000.0),
+                ("CA,import,2024,TOTAL", 24000000.0),
+            ],
+            vec![],
+        ),
+        (
+            // The file covers all four quarters of 2024, in thousands: the year is complete,
+            // and a product with no row in a quarter had no trade then.
+            "nbb",
+            vec![
+                ("CA,export,2024-Q1,VI", 1234500.0),
+                ("CA,export,2024,VI", 5000000.0),
+                ("CA,export,2024-Q1,XVI", 10000.0),
+                ("CA,export,2024,XVI", 10000.0),
+            ],
+            vec![],
+        ),
+        (
+            // Twelve months make quarters and a year.
+            "ibsa",
+            vec![
+                ("MX,export,2024,VI", 12006.0),
+                ("MX,export,2024-Q2,VI", 3001.5),
+                ("MX,export,2024-Q1,XVI", 6000.0),
+            ],
+            vec!["MX,export,2024-Q2,XVI"],
+        ),
+    ] {
+        let csv = fixtures.join(format!("{shape}.csv"));
+        let mapping = fixtures.join(format!("{shape}.yaml"));
+        let dataset = format!("test-{shape}");
+        let args = [
+            "import",
+            "csv",
+            csv.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--dataset",
+            &dataset,
+        ];
+        let report = marketbrief(project.path(), &args);
+        let rows = dataset_rows(&project.path().join(format!("data/datasets/{dataset}.csv")));
+        for (key, value) in expected {
+            assert_eq!(
+                rows.get(key),
+                Some(&value),
+                "{shape}: {key} in {rows:?}\n{report}"
+            );
+        }
+        for key in absent {
+            assert!(
+                !rows.contains_key(key),
+                "{shape}: {key} should not be there"
+            );
+        }
+        // Again: nothing changes.
+        let again = marketbrief(project.path(), &args);
+        assert!(
+            again.contains("0 rows to add, 0 to change"),
+            "{shape}: {again}"
+        );
+    }
+    // A year whose months are not all in the file is partial: no annual row.
+    let partial = fixtures.join("partial.csv");
+    let generic = std::fs::read_to_string(fixtures.join("generic.yaml"))
+        .unwrap()
+        .replace("period: Year", "period: Month");
+    let mapping = project.path().join("partial.yaml");
+    std::fs::write(&mapping, generic).unwrap();
+    marketbrief(
+        project.path(),
+        &[
+            "import",
+            "csv",
+            partial.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--dataset",
+            "test-partial",
+        ],
+    );
+    let rows = dataset_rows(&project.path().join("data/datasets/test-partial.csv"));
+    assert_eq!(rows.get("CA,export,2025-Q1,VI"), Some(&300.0), "{rows:?}");
+    assert!(!rows.contains_key("CA,export,2025,VI"), "{rows:?}");
+    assert!(!rows.keys().any(|k| k.contains("2025-Q2")), "{rows:?}");
+
+    // Unknown flows and unreadable values are skipped, and said so.
+    let report = marketbrief(
+        project.path(),
+        &[
+            "import",
+            "csv",
+            fixtures.join("nbb.csv").to_str().unwrap(),
+            "--mapping",
+            fixtures.join("nbb.yaml").to_str().unwrap(),
+            "--dataset",
+            "test-nbb",
+            "--dry-run",
+        ],
+    );
+    assert!(report.contains("skipped 1 rows: no value"), "{report}");
+    assert!(report.contains("dry run: nothing written"), "{report}");
+    // The imported datasets are valid inputs.
+    marketbrief(project.path(), &["check"]);
 }

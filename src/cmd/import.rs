@@ -1,7 +1,7 @@
-//! `marketbrief import comext FILE`: merges a Eurostat Comext SDMX-CSV extract into the
-//! project's goods dataset (see [`crate::import`]).
+//! `marketbrief import comext FILE` and `marketbrief import csv FILE --mapping MAPPING`:
+//! merge real extracts into the project's datasets (see [`crate::import`]).
 
-use crate::cli::ImportArgs;
+use crate::cli::{ImportArgs, MappedImportArgs};
 use crate::cmd::Outcome;
 use crate::dataset::{Flow, Period};
 use crate::import;
@@ -42,20 +42,76 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
         writeln!(out, "{year}: {state}")?;
     }
 
-    let csv_path = args
-        .project
-        .join(DATASETS_DIR)
-        .join(format!("{}.csv", args.dataset));
-    let meta_path = args
-        .project
-        .join(DATASETS_DIR)
-        .join(format!("{}.yaml", args.dataset));
+    let meta_text = metadata(&report, !has_total);
+    merge(
+        &args.project,
+        &args.dataset,
+        &rows,
+        "reported",
+        &meta_text,
+        args.dry_run,
+        out,
+    )
+}
+
+/// `marketbrief import csv FILE --mapping MAPPING`: any CSV extract read through a mapping.
+pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let mapping = import::mapped::Mapping::load(&args.mapping)?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{}: the file is not UTF-8 (save it as UTF-8)",
+            args.file.display()
+        )
+    })?;
+    let (rows, report) = import::mapped::read(&text, &mapping)
+        .with_context(|| format!("{}", args.file.display()))?;
+    writeln!(
+        out,
+        "read {} rows from {}",
+        report.rows_read,
+        args.file.display()
+    )?;
+    writeln!(out, "kept {} rows", report.rows_kept)?;
+    for (why, n) in &report.skipped {
+        writeln!(out, "skipped {n} rows: {why}")?;
+    }
+    let meta_text = format!(
+        "# Written by `marketbrief import csv` from the metadata in {}.\n{}",
+        args.mapping.display(),
+        serde_yaml::to_string(&mapping.metadata)?
+    );
+    merge(
+        &args.project,
+        &args.dataset,
+        &rows,
+        &mapping.status,
+        &meta_text,
+        args.dry_run,
+        out,
+    )
+}
+
+/// Merges imported rows into `data/datasets/<id>.csv` (replacing rows with the same key)
+/// and writes its metadata; files whose content would not change are left alone.
+fn merge(
+    project: &std::path::Path,
+    dataset: &str,
+    rows: &import::Rows,
+    status: &str,
+    meta_text: &str,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
+    let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
     let mut merged = read_existing(&csv_path)?;
     let (mut added, mut changed, mut same) = (0, 0, 0);
-    for (key, value) in &rows {
-        match merged.insert(key.clone(), (*value, "reported".to_string())) {
+    for (key, value) in rows {
+        match merged.insert(key.clone(), (*value, status.to_string())) {
             None => added += 1,
-            Some((old, _)) if old == *value => same += 1,
+            Some((old, old_status)) if old == *value && old_status == status => same += 1,
             Some(_) => changed += 1,
         }
     }
@@ -63,18 +119,17 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
         out,
         "{}: {added} rows to add, {changed} to change, {same} unchanged",
         csv_path
-            .strip_prefix(&args.project)
+            .strip_prefix(project)
             .unwrap_or(&csv_path)
             .display()
     )?;
     let csv_text = write_rows(&merged);
-    let meta_text = metadata(&report, !has_total);
-    if args.dry_run {
+    if dry_run {
         writeln!(out, "dry run: nothing written")?;
         return Ok(Outcome::Success);
     }
-    for (path, text) in [(&csv_path, &csv_text), (&meta_path, &meta_text)] {
-        if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+    for (path, text) in [(&csv_path, csv_text.as_str()), (&meta_path, meta_text)] {
+        if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
             output::write_atomic(path, text.as_bytes())?;
             writeln!(out, "wrote {}", path.display())?;
         }

@@ -5,6 +5,8 @@
 //! complete quarters and years, and the result is merged into `data/datasets/<id>.csv` with
 //! its metadata. Importing the same file twice changes nothing.
 
+pub mod mapped;
+
 use crate::dataset::{Flow, Period, TOTAL};
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};

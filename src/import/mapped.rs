@@ -1,0 +1,370 @@
+//! Importing any CSV extract — National Bank of Belgium, IBSA, a generic spreadsheet export —
+//! through a mapping file that says how to read it: separator, decimal and thousands marks,
+//! which column holds what, the file's flow codes and period format, the unit of its values.
+
+use crate::dataset::{Flow, Period, TOTAL};
+use crate::error::InputError;
+use crate::import::Rows;
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A mapping file (`--mapping FILE.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// The column separator: `,` (default), `;` or `\t`.
+    #[serde(default = "comma")]
+    pub delimiter: String,
+    /// The decimal mark of values: `.` (default) or `,`.
+    #[serde(default = "dot")]
+    pub decimal: String,
+    /// Thousands separators to ignore in values (`.`, ` `, `'`…).
+    #[serde(default)]
+    pub thousands: Option<String>,
+    /// Lines to skip before the header line (titles some exports put first).
+    #[serde(default)]
+    pub skip_lines: usize,
+    /// Which column (by header name) holds each field.
+    pub columns: Columns,
+    /// Values for fields the file has no column for (e.g. `reporter: BE-BRU`).
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
+    /// The file's flow codes: `{X: export, M: import}`.
+    #[serde(default)]
+    pub flows: BTreeMap<String, Flow>,
+    /// The file's product codes: `hs-section` (as is, `TOTAL` for the total), `cn8` (rolled
+    /// up to HS sections), or a table from the file's codes to ours.
+    #[serde(default)]
+    pub products: Products,
+    /// What one unit of the file's values is worth in euros (1000 for "thousands of euros").
+    #[serde(default = "one")]
+    pub unit: f64,
+    /// The status of every imported row.
+    #[serde(default = "reported")]
+    pub status: String,
+    /// The dataset's metadata, written beside it (title, kind, source, licence…).
+    pub metadata: serde_yaml::Value,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Columns {
+    #[serde(default)]
+    pub reporter: Option<String>,
+    #[serde(default)]
+    pub partner: Option<String>,
+    #[serde(default)]
+    pub flow: Option<String>,
+    pub period: String,
+    #[serde(default)]
+    pub product: Option<String>,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(try_from = "ProductsSpec")]
+pub enum Products {
+    #[default]
+    HsSection,
+    Cn8,
+    Table(BTreeMap<String, String>),
+}
+
+/// How `products:` is written: a name, or `table: {file code: our code}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ProductsSpec {
+    Name(String),
+    Table { table: BTreeMap<String, String> },
+}
+
+impl TryFrom<ProductsSpec> for Products {
+    type Error = String;
+    fn try_from(spec: ProductsSpec) -> Result<Self, Self::Error> {
+        match spec {
+            ProductsSpec::Name(name) => match name.as_str() {
+                "hs-section" => Ok(Products::HsSection),
+                "cn8" => Ok(Products::Cn8),
+                other => Err(format!(
+                    "expected hs-section, cn8 or a table, found `{other}`"
+                )),
+            },
+            ProductsSpec::Table { table } => Ok(Products::Table(table)),
+        }
+    }
+}
+
+fn comma() -> String {
+    ",".into()
+}
+fn dot() -> String {
+    ".".into()
+}
+fn one() -> f64 {
+    1.0
+}
+fn reported() -> String {
+    "reported".into()
+}
+
+impl Mapping {
+    pub fn load(path: &Path) -> Result<Mapping> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mapping: Mapping =
+            serde_yaml::from_str(&text).map_err(|e| InputError::from_yaml(path, &text, &e))?;
+        if mapping.delimiter.len() != 1 && mapping.delimiter != "\\t" {
+            bail!(
+                "{}: `delimiter` must be one character, found `{}`",
+                path.display(),
+                mapping.delimiter
+            );
+        }
+        Ok(mapping)
+    }
+
+    fn delimiter_byte(&self) -> u8 {
+        if self.delimiter == "\\t" {
+            b'\t'
+        } else {
+            self.delimiter.as_bytes()[0]
+        }
+    }
+
+    /// A value as the file writes it ("1.234,5") in euros.
+    pub fn value(&self, text: &str) -> Option<f64> {
+        let mut t: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != '\u{A0}' && *c != '\u{202F}')
+            .collect();
+        if let Some(thousands) = &self.thousands {
+            t = t.replace(thousands.as_str(), "");
+        }
+        if self.decimal == "," {
+            t = t.replace(',', ".");
+        }
+        let v: f64 = t.parse().ok()?;
+        (v.is_finite() && v >= 0.0).then_some(v * self.unit)
+    }
+}
+
+/// Reads a period in the usual spellings: `2024`, `2024-Q3`, `2024Q3`, `2024T3` (trimestre),
+/// `2024K3` (kwartaal), `2024-11`, `2024M11`, `11/2024`.
+pub fn period(text: &str) -> Option<Period> {
+    let t = text.trim();
+    if let Ok(p) = t.parse::<Period>() {
+        return Some(p);
+    }
+    if let Some((m, y)) = t.split_once('/') {
+        return format!("{y}-{:0>2}", m).parse().ok();
+    }
+    if t.len() == 6 {
+        let (y, rest) = t.split_at(4);
+        let (kind, n) = rest.split_at(1);
+        return match kind {
+            "Q" | "T" | "K" | "q" | "t" | "k" => format!("{y}-Q{n}").parse().ok(),
+            _ => None,
+        };
+    }
+    if t.len() == 7 && matches!(&t[4..5], "M" | "m") {
+        return format!("{}-{}", &t[..4], &t[5..]).parse().ok();
+    }
+    None
+}
+
+/// What a mapped import read, kept and skipped.
+#[derive(Debug, Default)]
+pub struct MappedReport {
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub skipped: BTreeMap<String, u64>,
+}
+
+/// Reads a CSV extract through a mapping into tidy rows (summed per key).
+pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
+    let text = text.trim_start_matches('\u{feff}');
+    let body: String = text
+        .lines()
+        .skip(mapping.skip_lines)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(mapping.delimiter_byte())
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let headers = reader
+        .headers()
+        .context("cannot read the header line")?
+        .clone();
+    let index = |name: &Option<String>, field: &str| -> Result<Option<usize>> {
+        match name {
+            None => Ok(None),
+            Some(name) => headers.iter().position(|h| h == name).map(Some).with_context(|| {
+                format!(
+                    "the mapping's column `{name}` for {field} is not in the file (columns: {})",
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                )
+            }),
+        }
+    };
+    let c = &mapping.columns;
+    let cols = [
+        ("reporter", index(&c.reporter, "reporter")?),
+        ("partner", index(&c.partner, "partner")?),
+        ("flow", index(&c.flow, "flow")?),
+        ("period", index(&Some(c.period.clone()), "period")?),
+        ("product", index(&c.product, "product")?),
+        ("value", index(&Some(c.value.clone()), "value")?),
+    ];
+    for (field, col) in &cols[..3] {
+        if col.is_none() && !mapping.constants.contains_key(*field) {
+            bail!("the mapping gives no column and no constant for {field}");
+        }
+    }
+    let mut rows = Rows::new();
+    let mut report = MappedReport::default();
+    let skip =
+        |report: &mut MappedReport, why: &str| *report.skipped.entry(why.into()).or_default() += 1;
+    for record in reader.records() {
+        let record = record.context("cannot read a row")?;
+        report.rows_read += 1;
+        let get = |field: &str| -> Option<String> {
+            let col = cols.iter().find(|(f, _)| *f == field).and_then(|(_, c)| *c);
+            match col {
+                Some(i) => record.get(i).map(str::to_string),
+                None => mapping.constants.get(field).cloned(),
+            }
+        };
+        let (Some(reporter), Some(partner), Some(flow_code), Some(period_text), Some(value_text)) = (
+            get("reporter"),
+            get("partner"),
+            get("flow"),
+            get("period"),
+            get("value"),
+        ) else {
+            skip(&mut report, "missing cells");
+            continue;
+        };
+        let flow = match mapping.flows.get(&flow_code) {
+            Some(flow) => *flow,
+            None => match flow_code.to_ascii_lowercase().as_str() {
+                "export" => Flow::Export,
+                "import" => Flow::Import,
+                _ => {
+                    skip(&mut report, &format!("unknown flow `{flow_code}`"));
+                    continue;
+                }
+            },
+        };
+        let Some(period) = period(&period_text) else {
+            skip(&mut report, &format!("unreadable period `{period_text}`"));
+            continue;
+        };
+        let Some(value) = mapping.value(&value_text) else {
+            skip(&mut report, "no value");
+            continue;
+        };
+        let code = get("product").unwrap_or_else(|| TOTAL.to_string());
+        let product = match &mapping.products {
+            Products::HsSection => code,
+            Products::Cn8 if code.eq_ignore_ascii_case(TOTAL) => TOTAL.to_string(),
+            Products::Cn8 => match code
+                .get(..2)
+                .and_then(|c| c.parse().ok())
+                .and_then(crate::import::hs_section)
+            {
+                Some(section) => section.to_string(),
+                None => {
+                    skip(&mut report, "product not a CN8 code");
+                    continue;
+                }
+            },
+            Products::Table(table) => match table.get(&code) {
+                Some(ours) => ours.clone(),
+                None => {
+                    skip(
+                        &mut report,
+                        &format!("product `{code}` not in the mapping's table"),
+                    );
+                    continue;
+                }
+            },
+        };
+        report.rows_kept += 1;
+        *rows
+            .entry((reporter, partner, flow, period, product))
+            .or_default() += value;
+    }
+    Ok((complete_periods(rows), report))
+}
+
+/// Adds the quarters and years that the file's months or quarters cover completely.
+fn complete_periods(rows: Rows) -> Rows {
+    let months: BTreeMap<i32, std::collections::BTreeSet<u8>> =
+        rows.keys().fold(BTreeMap::new(), |mut m, k| {
+            if let Period::Month(y, mo) = k.3 {
+                m.entry(y)
+                    .or_insert_with(std::collections::BTreeSet::new)
+                    .insert(mo);
+            }
+            m
+        });
+    let quarters: BTreeMap<i32, std::collections::BTreeSet<u8>> =
+        rows.keys().fold(BTreeMap::new(), |mut m, k| {
+            if let Period::Quarter(y, q) = k.3 {
+                m.entry(y)
+                    .or_insert_with(std::collections::BTreeSet::new)
+                    .insert(q);
+            }
+            m
+        });
+    let mut out = rows.clone();
+    for ((reporter, partner, flow, period, product), value) in rows {
+        let mut add = |p: Period| {
+            *out.entry((reporter.clone(), partner.clone(), flow, p, product.clone()))
+                .or_default() += value;
+        };
+        match period {
+            Period::Month(y, m) => {
+                let q = (m - 1) / 3 + 1;
+                let have = months.get(&y);
+                if have.is_some_and(|s| (q * 3 - 2..=q * 3).all(|x| s.contains(&x)))
+                    && !quarters.contains_key(&y)
+                {
+                    add(Period::Quarter(y, q));
+                }
+                if have.is_some_and(|s| s.len() == 12) {
+                    add(Period::Year(y));
+                }
+            }
+            Period::Quarter(y, _)
+                if !months.contains_key(&y) && quarters.get(&y).is_some_and(|s| s.len() == 4) =>
+            {
+                add(Period::Year(y));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_in_every_usual_spelling() {
+        assert_eq!(period("2024T3"), Some(Period::Quarter(2024, 3)));
+        assert_eq!(period("2024K3"), Some(Period::Quarter(2024, 3)));
+        assert_eq!(period("2024Q3"), Some(Period::Quarter(2024, 3)));
+        assert_eq!(period("2024-Q3"), Some(Period::Quarter(2024, 3)));
+        assert_eq!(period("2024M03"), Some(Period::Month(2024, 3)));
+        assert_eq!(period("03/2024"), Some(Period::Month(2024, 3)));
+        assert_eq!(period("2024"), Some(Period::Year(2024)));
+        assert_eq!(period("2024T5"), None);
+    }
+}
