@@ -26,6 +26,9 @@ use std::sync::Arc;
 pub struct Renderer<'p> {
     /// Drafts are built despite missing text, marked DRAFT (`build --draft`).
     draft: bool,
+    /// The previous edition and what its briefs printed, for the "since the last edition"
+    /// box.
+    previous: Option<(Edition, BTreeMap<String, BriefFigures>)>,
     project: &'p Project,
     templates: Templates,
     typesetter: Typesetter,
@@ -99,6 +102,7 @@ impl<'p> Renderer<'p> {
         }
         Ok(Renderer {
             draft: false,
+            previous: None,
             project,
             templates: Templates::new(&project.assets),
             typesetter,
@@ -151,6 +155,17 @@ impl<'p> Renderer<'p> {
     /// is marked DRAFT, instead of failing the brief.
     pub fn with_draft(mut self, draft: bool) -> Self {
         self.draft = draft;
+        self
+    }
+
+    /// Compares each brief with what the previous edition's briefs printed, in a box of the
+    /// three largest changes.
+    pub fn with_previous_edition(
+        mut self,
+        edition: Edition,
+        figures: BTreeMap<String, BriefFigures>,
+    ) -> Self {
+        self.previous = Some((edition, figures));
         self
     }
 
@@ -207,6 +222,12 @@ impl<'p> Renderer<'p> {
             edition,
             bundled,
             draft: self.draft,
+            previous: self.previous.as_ref().and_then(|(edition, briefs)| {
+                Some((
+                    *edition,
+                    briefs.get(&format!("{}-{}", profile.code(), lang))?,
+                ))
+            }),
         };
         // Charts are drawn while the context is written.
         let (context, files, record) = timings.time(Stage::Charts, || writer.write())?;
@@ -311,6 +332,7 @@ struct BriefContext {
     illustrative: bool,
     key_figures_heading: String,
     card_groups: Vec<CardGroup>,
+    since_last: Option<SinceLast>,
     has_flag: bool,
     flag_path: String,
     flag_alt: String,
@@ -346,6 +368,13 @@ struct EditionText {
     id: String,
     label: String,
     line: String,
+}
+
+/// The largest changes since the previous edition.
+#[derive(Serialize)]
+struct SinceLast {
+    heading: String,
+    items: Vec<String>,
 }
 
 /// Key-figure cards of one reporter (the region, then the country).
@@ -422,6 +451,7 @@ struct LinkContext {
 struct ContextWriter<'a> {
     bundled: bool,
     draft: bool,
+    previous: Option<(Edition, &'a BriefFigures)>,
     project: &'a Project,
     fmt: &'a LocaleFormatter,
     cat: &'a Catalogue,
@@ -643,6 +673,7 @@ impl ContextWriter<'_> {
                 illustrative: self.figures.illustrative,
                 key_figures_heading: self
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
+                since_last: self.since_last(&records)?,
                 card_groups,
                 has_flag: files.contains_key(&self.path("flag.svg")),
                 flag_path: self.path("flag.svg"),
@@ -687,6 +718,55 @@ impl ContextWriter<'_> {
             files,
             records,
         ))
+    }
+
+    /// The three key figures that moved most since the previous edition printed them.
+    fn since_last(&self, current: &BriefFigures) -> Result<Option<SinceLast>> {
+        let Some((edition, previous)) = self.previous else {
+            return Ok(None);
+        };
+        let mut moves: Vec<(f64, String)> = Vec::new();
+        for new in &current.key_figures {
+            let Some(old) = previous.key_figures.iter().find(|f| f.id == new.id) else {
+                continue;
+            };
+            if old.value == new.value && old.year == new.year {
+                continue;
+            }
+            let (weight, change) = if new.id == KeyFigureId::RegionExportRank.key() {
+                // A move of one place weighs like a change of 10 %.
+                ((old.value - new.value).abs() / 10.0, String::new())
+            } else if old.value > 0.0 {
+                let ratio = new.value / old.value - 1.0;
+                (
+                    ratio.abs(),
+                    format!(" ({})", self.fmt.percent_change(ratio)?),
+                )
+            } else {
+                continue;
+            };
+            let item = self.fill(
+                "brief.since_item",
+                &[
+                    ("label", &new.label),
+                    ("from", &old.printed),
+                    ("to", &new.printed),
+                    ("change", &change),
+                ],
+            )?;
+            moves.push((weight, item));
+        }
+        if moves.is_empty() {
+            return Ok(None);
+        }
+        moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(Some(SinceLast {
+            heading: self.fill(
+                "brief.since_last",
+                &[("edition", &self.fmt.edition(&edition)?)],
+            )?,
+            items: moves.into_iter().take(3).map(|(_, text)| text).collect(),
+        }))
     }
 
     fn categories(&self, breakdown: Option<&Breakdown>) -> Vec<CategoryRecord> {

@@ -25,6 +25,10 @@ pub struct Config {
     pub languages: Vec<Lang>,
     /// The current edition, e.g. `2025-Q3`.
     pub edition: Edition,
+    /// Give each brief a box with its three largest changes since the previous edition
+    /// (read from that edition's figures.json).
+    #[serde(default)]
+    pub since_last_edition: bool,
     /// Trade missions, by name, for `marketbrief bundle NAME`.
     #[serde(default)]
     pub missions: std::collections::BTreeMap<String, MissionConfig>,
@@ -156,6 +160,23 @@ impl Edition {
             2 => (self.year, 6, 30),
             3 => (self.year, 9, 30),
             _ => (self.year, 12, 31),
+        }
+    }
+}
+
+impl Edition {
+    /// The edition of the quarter before.
+    pub fn previous(self) -> Edition {
+        if self.quarter == 1 {
+            Edition {
+                year: self.year - 1,
+                quarter: 4,
+            }
+        } else {
+            Edition {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
         }
     }
 }

@@ -233,3 +233,51 @@ fn mission_bundle_has_a_contents_page_and_briefs_on_right_hand_pages() {
         );
     }
 }
+
+#[test]
+fn since_the_last_edition_box_lists_the_largest_changes() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let config = project.path().join("marketbrief.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text + "since_last_edition: true\n").unwrap();
+    marketbrief(
+        project.path(),
+        &[
+            "build",
+            "--edition",
+            "2025-Q2",
+            "--country",
+            "ca",
+            "--lang",
+            "en",
+        ],
+    );
+    let csv = project.path().join("data/datasets/bru-goods.csv");
+    let data = std::fs::read_to_string(&csv).unwrap().replace(
+        "BE-BRU,CA,export,2024,TOTAL,32400000,published",
+        "BE-BRU,CA,export,2024,TOTAL,35100000,published",
+    );
+    std::fs::write(&csv, data).unwrap();
+    marketbrief(
+        project.path(),
+        &[
+            "build",
+            "--edition",
+            "2025-Q3",
+            "--country",
+            "ca",
+            "--lang",
+            "en",
+        ],
+    );
+    let text = common::pdf_text(&project.path().join("output/2025-Q3/ca-en.pdf"));
+    assert!(text.contains("Since the Q2 2025 edition"), "{text}");
+    assert!(
+        text.contains("Goods exports of Brussels: EUR 32.4 million → EUR 35.1 million (+8.3%)"),
+        "{text}"
+    );
+    // The first edition has nothing to compare with.
+    let first = common::pdf_text(&project.path().join("output/2025-Q2/ca-en.pdf"));
+    assert!(!first.contains("Since the"), "{first}");
+}

@@ -86,13 +86,29 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
 
     let standards = parse_standards(&args.standards)?;
+    // The previous edition's record feeds the "since the last edition" box: it is an input.
+    let previous = if project.config.since_last_edition {
+        let dir = out_root.join(edition.previous().to_string());
+        crate::incremental::read_figures(&dir)
+            .ok()
+            .map(|f| (edition.previous(), f))
+    } else {
+        None
+    };
+    let previous_digest = previous
+        .as_ref()
+        .map(|(e, f)| format!("{e}:{}", serde_json::to_string(f).unwrap_or_default()))
+        .unwrap_or_default();
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
     let digests = timings.time(Stage::Load, || {
         Digests::new(
             &project,
             &fonts,
             edition,
-            &format!("{standards:?} draft={}", args.draft),
+            &format!(
+                "{standards:?} draft={} previous={previous_digest}",
+                args.draft
+            ),
         )
     })?;
     let mut state = State::load(&out_dir, edition);
@@ -128,8 +144,13 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut results = Vec::new();
     if !jobs.is_empty() {
         let renderer = timings.time(Stage::Load, || {
-            Renderer::with_fonts(&project, fonts.clone(), standards.clone())
-                .map(|r| r.with_draft(args.draft))
+            Renderer::with_fonts(&project, fonts.clone(), standards.clone()).map(|r| {
+                let r = r.with_draft(args.draft);
+                match previous.clone() {
+                    Some((edition, figures)) => r.with_previous_edition(edition, figures),
+                    None => r,
+                }
+            })
         })?;
         let workers = args
             .jobs
