@@ -333,6 +333,8 @@ struct BriefContext {
     key_figures_heading: String,
     card_groups: Vec<CardGroup>,
     since_last: Option<SinceLast>,
+    /// Population and GDP (World Bank), one line.
+    facts: Option<String>,
     has_flag: bool,
     flag_path: String,
     flag_alt: String,
@@ -584,13 +586,22 @@ impl ContextWriter<'_> {
             None => self.text(&self.profile.agreement.name),
         };
 
-        let datasets = self
+        let facts = self.facts_line(&code)?;
+        let mut datasets = self
             .figures
             .datasets
             .iter()
             .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
             .map(|d| self.source(d))
             .collect::<Result<Vec<_>>>()?;
+        if facts.is_some() {
+            datasets.push(SourceContext {
+                title: self.cat.get("sources.world_bank_title")?.to_string(),
+                details: self.cat.get("sources.world_bank_details")?.to_string(),
+                url: "https://data.worldbank.org/".into(),
+                illustrative: false,
+            });
+        }
         // A dataset's publications are cited only when this country's figures quote them.
         let quotes_publications = |d: &&Dataset| {
             d.observations.iter().any(|(k, o)| {
@@ -674,6 +685,7 @@ impl ContextWriter<'_> {
                 key_figures_heading: self
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
                 since_last: self.since_last(&records)?,
+                facts: facts.clone(),
                 card_groups,
                 has_flag: files.contains_key(&self.path("flag.svg")),
                 flag_path: self.path("flag.svg"),
@@ -718,6 +730,33 @@ impl ContextWriter<'_> {
             files,
             records,
         ))
+    }
+
+    /// "Population: … (2024) · GDP: … (2023) · Source: World Bank", when known.
+    fn facts_line(&self, code: &str) -> Result<Option<String>> {
+        let Some(facts) = self.project.reference.facts.get(code) else {
+            return Ok(None);
+        };
+        let mut parts = Vec::new();
+        if let Some((year, people)) = facts.population {
+            let value = self.fmt.scaled("people", people)?.full();
+            parts.push(self.fill(
+                "brief.facts_population",
+                &[("value", &value), ("year", &year.to_string())],
+            )?);
+        }
+        if let Some((year, usd)) = facts.gdp_usd {
+            let value = self.fmt.scaled("usd", usd)?.full();
+            parts.push(self.fill(
+                "brief.facts_gdp",
+                &[("value", &value), ("year", &year.to_string())],
+            )?);
+        }
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        parts.push(self.cat.get("brief.facts_source")?.to_string());
+        Ok(Some(parts.join(" · ")))
     }
 
     /// The three key figures that moved most since the previous edition printed them.

@@ -22,6 +22,15 @@ pub struct Reference {
     pub classifications: BTreeMap<String, Classification>,
     /// Country names by upper-case alpha-2 code, per language (CLDR).
     pub country_names: BTreeMap<String, Localized>,
+    /// Population and GDP by upper-case alpha-2 code (World Bank).
+    pub facts: BTreeMap<String, CountryFacts>,
+}
+
+/// The latest World Bank figures of a country, each with its year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CountryFacts {
+    pub population: Option<(i32, f64)>,
+    pub gdp_usd: Option<(i32, f64)>,
 }
 
 /// The classifications shipped, by the id datasets use in their metadata.
@@ -75,9 +84,36 @@ impl Reference {
                 }
             }
         }
+        let mut facts: BTreeMap<String, CountryFacts> = BTreeMap::new();
+        // World Bank files use ISO alpha-3 codes; briefs use alpha-2.
+        let alpha2_of: BTreeMap<&str, &String> = country_names
+            .keys()
+            .filter_map(|a2| Some((isocountry::CountryCode::for_alpha2(a2).ok()?.alpha3(), a2)))
+            .collect();
+        for (file, is_population) in [("population.csv", true), ("gdp_current_usd.csv", false)] {
+            let rel = format!("data/reference/world-bank/{file}");
+            let Some((origin, text)) = assets.read_text(&rel)? else {
+                continue;
+            };
+            for (alpha3, year, value) in parse_world_bank(&origin, &text)? {
+                let Some(alpha2) = alpha2_of.get(alpha3.as_str()) else {
+                    continue;
+                };
+                let entry = facts.entry((*alpha2).clone()).or_default();
+                let slot = if is_population {
+                    &mut entry.population
+                } else {
+                    &mut entry.gdp_usd
+                };
+                if slot.is_none_or(|(y, _)| y < year) {
+                    *slot = Some((year, value));
+                }
+            }
+        }
         Ok(Reference {
             classifications,
             country_names,
+            facts,
         })
     }
 
@@ -95,6 +131,22 @@ impl Reference {
         let rel = format!("data/reference/flags/{}.svg", code.to_ascii_uppercase());
         Ok(assets.read(&rel)?.map(|(_, b)| b.into_owned()))
     }
+}
+
+/// Rows `Country Name,Country Code,Year,Value` as (alpha-3, year, value).
+fn parse_world_bank(origin: &str, text: &str) -> Result<Vec<(String, i32, f64)>, InputError> {
+    let mut rows = Vec::new();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for record in reader.records() {
+        let r = record.map_err(|e| InputError::new(origin, e.to_string()))?;
+        let (Some(code), Some(year), Some(value)) = (r.get(1), r.get(2), r.get(3)) else {
+            continue;
+        };
+        if let (Ok(year), Ok(value)) = (year.parse(), value.parse()) {
+            rows.push((code.to_string(), year, value));
+        }
+    }
+    Ok(rows)
 }
 
 fn parse_classification(

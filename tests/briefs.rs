@@ -59,6 +59,15 @@ fn canada_and_mexico_briefs_in_three_languages() {
     assert_contains(&fr, "32,4 millions d’euros", "fr money");
     assert_contains(&nl, "32,4 miljoen euro", "nl money");
     assert_contains(&en, "EUR 32.4 million", "en money");
+    // Country facts from the World Bank, with their year and source.
+    assert_contains(
+        &fr,
+        "Population : 41,3 millions d’habitants (2024)",
+        "fr facts",
+    );
+    assert_contains(&fr, "Source : Banque mondiale", "fr facts source");
+    assert_contains(&nl, "Bevolking: 41,3 miljoen inwoners (2024)", "nl facts");
+    assert_contains(&en, "GDP: USD 2,140 billion (2023)", "en facts");
     // Imports, Belgian goods and services exports.
     assert_contains(&fr, "24 millions d’euros", "fr imports");
     assert_contains(&fr, "2,6 milliards d’euros", "fr billions (plural)");

@@ -91,17 +91,26 @@ impl LocaleFormatter {
     /// An amount in euros, scaled to millions or billions with one decimal at most
     /// ("32,4 millions d'euros", "32,4 miljoen euro", "EUR 32.4 million").
     pub fn money(&self, eur: f64) -> Result<Amount> {
-        let magnitude = eur.abs();
-        let (scaled, base, digits) = if magnitude >= 1e9 {
-            (eur / 1e9, "format.money.billion", 1)
+        self.scaled("money", eur)
+    }
+
+    /// A quantity scaled to millions or billions with one decimal at most, in the words of
+    /// the catalogue's `format.<family>` patterns (`money` for euros, `usd`, `people`).
+    pub fn scaled(&self, family: &str, value: f64) -> Result<Amount> {
+        let magnitude = value.abs();
+        let (scaled, scale, digits) = if magnitude >= 1e9 {
+            (value / 1e9, "billion", 1)
         } else if magnitude >= 1e6 {
-            (eur / 1e6, "format.money.million", 1)
+            (value / 1e6, "million", 1)
         } else {
-            (eur, "format.money.unit", 0)
+            (value, "unit", 0)
         };
+        // Four digits before the decimal mark are precise enough.
+        let digits = if scaled.abs() >= 1000.0 { 0 } else { digits };
         let d = Self::decimal(scaled, digits);
         let number = self.decimal.format_to_string(&d);
-        let pattern = self.catalogue.get(&self.plural_key(base, &d))?;
+        let base = format!("format.{family}.{scale}");
+        let pattern = self.catalogue.get(&self.plural_key(&base, &d))?;
         Ok(split_pattern(pattern, number))
     }
 
@@ -284,6 +293,31 @@ mod tests {
             format!("EUR{NBSP}1.5{NBSP}billion")
         );
         assert_eq!(en.number(1_234_567.0, 0), "1,234,567");
+    }
+
+    #[test]
+    fn population_and_dollars() {
+        let fr = formatter(Lang::Fr);
+        assert_eq!(
+            fr.scaled("people", 41_288_599.0).unwrap().full(),
+            format!("41,3{NBSP}millions d’habitants")
+        );
+        assert_eq!(
+            fr.scaled("usd", 2_140_086_000_000.0).unwrap().full(),
+            format!("2{NNBSP}140{NBSP}milliards de dollars US")
+        );
+        let en = formatter(Lang::En);
+        assert_eq!(
+            en.scaled("people", 1_400_000_000.0).unwrap().full(),
+            format!("1.4{NBSP}billion people")
+        );
+        assert_eq!(
+            formatter(Lang::Nl)
+                .scaled("people", 11_800_000.0)
+                .unwrap()
+                .full(),
+            format!("11,8{NBSP}miljoen inwoners")
+        );
     }
 
     #[test]
