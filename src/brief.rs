@@ -335,6 +335,8 @@ struct BriefContext {
     since_last: Option<SinceLast>,
     /// Population and GDP (World Bank), one line.
     facts: Option<String>,
+    map_path: Option<String>,
+    map_alt: String,
     has_flag: bool,
     flag_path: String,
     flag_alt: String,
@@ -505,6 +507,13 @@ impl ContextWriter<'_> {
         let title = self.fill("brief.title", &[("country", &country_name)])?;
 
         let mut files: Files = BTreeMap::new();
+        if let Some(map) = self
+            .project
+            .reference
+            .locator_map(&code, &config.brand_colour.0)
+        {
+            files.insert(self.path("map.svg"), Arc::new(map.into_bytes()));
+        }
         if let Some(flag) = Reference::flag(&self.project.assets, &code)? {
             files.insert(self.path("flag.svg"), Arc::new(flag));
         }
@@ -686,6 +695,10 @@ impl ContextWriter<'_> {
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
                 since_last: self.since_last(&records)?,
                 facts: facts.clone(),
+                map_path: files
+                    .contains_key(&self.path("map.svg"))
+                    .then(|| self.path("map.svg")),
+                map_alt: self.fill("brief.map_alt", &[("country", &country_name)])?,
                 card_groups,
                 has_flag: files.contains_key(&self.path("flag.svg")),
                 flag_path: self.path("flag.svg"),

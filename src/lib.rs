@@ -28,6 +28,7 @@ pub mod figures;
 pub mod i18n;
 pub mod import;
 pub mod incremental;
+pub mod map;
 pub mod markdown;
 pub mod output;
 pub mod profile;

@@ -24,6 +24,8 @@ pub struct Reference {
     pub country_names: BTreeMap<String, Localized>,
     /// Population and GDP by upper-case alpha-2 code (World Bank).
     pub facts: BTreeMap<String, CountryFacts>,
+    /// Country outlines for locator maps (Natural Earth via world-atlas).
+    pub world: Option<crate::map::World>,
 }
 
 /// The latest World Bank figures of a country, each with its year.
@@ -110,10 +112,17 @@ impl Reference {
                 }
             }
         }
+        let world = match assets.read_text("data/reference/world-atlas/countries-110m.json")? {
+            Some((origin, text)) => {
+                Some(crate::map::World::parse(&text).with_context(|| origin.clone())?)
+            }
+            None => None,
+        };
         Ok(Reference {
             classifications,
             country_names,
             facts,
+            world,
         })
     }
 
@@ -124,6 +133,12 @@ impl Reference {
             .labels
             .get(code)?
             .get(lang)
+    }
+
+    /// A locator map of a country (alpha-2 code) as SVG, if the atlas has its outline.
+    pub fn locator_map(&self, code: &str, colour: &str) -> Option<String> {
+        let numeric = isocountry::CountryCode::for_alpha2(code).ok()?.numeric_id();
+        self.world.as_ref()?.locator_svg(numeric, colour)
     }
 
     /// The flag of a country as SVG bytes.

@@ -110,8 +110,8 @@ fn every_chart_has_alternative_text_in_every_language() {
         ("en", ["Line chart", "Bar chart"]),
     ] {
         let alts = figure_alts(&out.path().join(format!("2025-Q3/ca-{lang}.pdf")));
-        // The flag and three charts.
-        assert_eq!(alts.len(), 4, "{lang}: {alts:?}");
+        // The flag, the locator map and three charts.
+        assert_eq!(alts.len(), 5, "{lang}: {alts:?}");
         assert!(
             alts.iter().all(|a| !a.trim().is_empty()),
             "{lang}: {alts:?}"
@@ -131,6 +131,7 @@ fn every_chart_has_alternative_text_in_every_language() {
         "{en:?}"
     );
     assert!(en.contains(&"Flag of Canada".to_string()), "{en:?}");
+    assert!(en.contains(&"Locator map: Canada".to_string()), "{en:?}");
 }
 
 #[test]

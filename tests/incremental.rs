@@ -123,14 +123,28 @@ fn emitted_typst_project_compiles_to_the_same_page_count() {
     let main = std::fs::read_to_string(project.join("main.typ")).unwrap();
     // The project as a designer gets it: its files and fonts, read back from disk.
     let mut files = marketbrief::typeset::Files::new();
-    for rel in [
-        "ca/charts/trend.svg",
-        "ca/charts/products.svg",
-        "ca/charts/services.svg",
-        "ca/flag.svg",
-    ] {
-        let bytes = std::fs::read(project.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        files.insert(format!("/{rel}"), std::sync::Arc::new(bytes));
+    // Every file the project holds besides main.typ and the fonts, by its path in it.
+    fn walk(dir: &Path, root: &Path, files: &mut marketbrief::typeset::Files) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() && rel != "fonts" {
+                walk(&path, root, files);
+            } else if path.is_file() && rel != "main.typ" {
+                files.insert(
+                    format!("/{rel}"),
+                    std::sync::Arc::new(std::fs::read(&path).unwrap()),
+                );
+            }
+        }
+    }
+    walk(&project, &project, &mut files);
+    for rel in ["/ca/charts/trend.svg", "/ca/flag.svg", "/ca/map.svg"] {
+        assert!(files.contains_key(rel), "{rel} was not emitted");
     }
     let fonts: Vec<(String, Vec<u8>)> = std::fs::read_dir(project.join("fonts"))
         .unwrap()
