@@ -412,11 +412,6 @@ impl Dataset {
         self.observations.get(key)
     }
 
-    /// Whether this dataset reports for `reporter`.
-    pub fn has_reporter(&self, reporter: &str) -> bool {
-        self.observations.keys().any(|k| k.reporter == reporter)
-    }
-
     /// The years covered by the rows, as (first, last).
     pub fn year_span(&self) -> Option<(i32, i32)> {
         let years = self.observations.keys().filter_map(|k| match k.period {

@@ -132,7 +132,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Outcome> {
             "| peak RSS of the batch process | not available on this system |"
         )?,
     }
-    if let (Some(first), Some(last)) = (sizes.first(), sizes.last()) {
+    if let Some(last) = sizes.last() {
         let median_size = sizes[sizes.len() / 2];
         writeln!(
             out,
@@ -142,7 +142,6 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Outcome> {
             last.0 / 1024,
             last.1
         )?;
-        let _ = first;
     }
 
     // The typst CLI on the same emitted sources, one process per brief.

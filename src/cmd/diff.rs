@@ -138,12 +138,11 @@ pub fn compare(
         change,
     };
     let (Some(from), Some(to)) = (from, to) else {
-        let (kind, present) = if from.is_none() {
-            ("new brief", to)
+        let kind = if from.is_none() {
+            "new brief"
         } else {
-            ("dropped brief", from)
+            "dropped brief"
         };
-        let _ = present;
         changes.push(line(kind, "", "", "", String::new()));
         return Ok(changes);
     };

@@ -161,17 +161,6 @@ impl LocaleFormatter {
         )?)
     }
 
-    /// A month and year ("octobre 2025").
-    pub fn month_year(&self, year: i32, month: u8) -> Result<String> {
-        let name = self
-            .catalogue
-            .get(&format!("format.months[{}]", month - 1))?;
-        Ok(self.catalogue.fill(
-            "format.month_year",
-            &[("month", name), ("y", &year.to_string())],
-        )?)
-    }
-
     /// An edition as readers say it ("3e trimestre 2025", "Q3 2025").
     pub fn edition(&self, edition: &crate::config::Edition) -> Result<String> {
         let qth = self.rank(u32::from(edition.quarter))?;
