@@ -332,6 +332,8 @@ struct BriefContext {
     illustrative: bool,
     key_figures_heading: String,
     card_groups: Vec<CardGroup>,
+    /// Year-to-date lines, when the data go beyond the last complete year.
+    year_to_date: Vec<String>,
     since_last: Option<SinceLast>,
     /// Population and GDP (World Bank), one line.
     facts: Option<String>,
@@ -693,6 +695,7 @@ impl ContextWriter<'_> {
                 illustrative: self.figures.illustrative,
                 key_figures_heading: self
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
+                year_to_date: self.year_to_date(&records)?,
                 since_last: self.since_last(&records)?,
                 facts: facts.clone(),
                 map_path: files
@@ -743,6 +746,43 @@ impl ContextWriter<'_> {
             files,
             records,
         ))
+    }
+
+    /// One line per year-to-date figure, labelled with its months and compared with the
+    /// same months of the year before.
+    fn year_to_date(&self, records: &BriefFigures) -> Result<Vec<String>> {
+        let mut lines = Vec::new();
+        for ytd in &self.figures.year_to_date {
+            let label = records
+                .key_figures
+                .iter()
+                .find(|r| r.id == ytd.id.key())
+                .map(|r| r.label.clone())
+                .unwrap_or_default();
+            let period = self.fmt.months_to(ytd.year, ytd.last_month)?;
+            let value = self.fmt.money(ytd.value)?.full();
+            let line = match ytd.change() {
+                Some(change) => self.fill(
+                    "figures.ytd_line",
+                    &[
+                        ("label", &label),
+                        ("period", &period),
+                        ("value", &value),
+                        ("change", &self.fmt.percent_change(change)?),
+                        (
+                            "previous_period",
+                            &self.fmt.months_to(ytd.year - 1, ytd.last_month)?,
+                        ),
+                    ],
+                )?,
+                None => self.fill(
+                    "figures.ytd_line_no_previous",
+                    &[("label", &label), ("period", &period), ("value", &value)],
+                )?,
+            };
+            lines.push(line);
+        }
+        Ok(lines)
     }
 
     /// "Population: … (2024) · GDP: … (2023) · Source: World Bank", when known.

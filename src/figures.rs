@@ -105,10 +105,32 @@ pub struct Breakdown {
     pub dataset: String,
 }
 
+/// A figure for the first months of a year not yet complete in the data, with the same
+/// months of the year before ("Jan–Nov 2025" against "Jan–Nov 2024").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearToDate {
+    pub id: KeyFigureId,
+    pub year: i32,
+    /// The months covered are 1 to `last_month`.
+    pub last_month: u8,
+    pub value: f64,
+    pub previous: Option<f64>,
+}
+
+impl YearToDate {
+    pub fn change(&self) -> Option<f64> {
+        self.previous
+            .filter(|p| *p > 0.0)
+            .map(|p| self.value / p - 1.0)
+    }
+}
+
 /// Everything computed for one brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
     pub key_figures: Vec<KeyFigure>,
+    /// Year-to-date figures for key figures whose data go beyond their last complete year.
+    pub year_to_date: Vec<YearToDate>,
     pub trend: Trend,
     pub top_products: Option<Breakdown>,
     pub services: Option<Breakdown>,
@@ -197,6 +219,22 @@ pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -
         });
     }
 
+    let year_to_date = key_figures
+        .iter()
+        .filter_map(|k| {
+            let (reporter, flow) = match k.id {
+                KeyFigureId::RegionGoodsExports => (reporters.region, Flow::Export),
+                KeyFigureId::RegionGoodsImports => (reporters.region, Flow::Import),
+                KeyFigureId::NationalGoodsExports | KeyFigureId::NationalServicesExports => {
+                    (reporters.national, Flow::Export)
+                }
+                KeyFigureId::RegionExportRank => return None,
+            };
+            let dataset = datasets.iter().find(|d| d.id == k.dataset)?;
+            year_to_date(dataset, k, reporter, country, flow)
+        })
+        .collect();
+
     let series = |flow| {
         annual_series(&goods, reporters.region, country, flow, TOTAL)
             .into_iter()
@@ -239,12 +277,67 @@ pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -
             .any(|i| i.illustrative);
     Figures {
         key_figures,
+        year_to_date,
         trend,
         top_products,
         services,
         datasets: used.into_iter().collect(),
         illustrative,
     }
+}
+
+/// The year after `k`'s, if `dataset` has its first months (and only those): their sum,
+/// and the same months' sum the year before when the dataset has them all.
+fn year_to_date(
+    dataset: &Dataset,
+    k: &KeyFigure,
+    reporter: &str,
+    country: &str,
+    flow: Flow,
+) -> Option<YearToDate> {
+    let year = k.year + 1;
+    // Which months the dataset covers, whatever the series: a series without a row in a
+    // covered month had no trade then.
+    let covered = |y: i32| -> BTreeSet<u8> {
+        dataset
+            .observations
+            .keys()
+            .filter_map(|key| match key.period {
+                Period::Month(ky, m) if ky == y => Some(m),
+                _ => None,
+            })
+            .collect()
+    };
+    let months = covered(year);
+    let last_month = *months.iter().max()?;
+    if last_month == 12 || months.len() != usize::from(last_month) {
+        return None;
+    }
+    let sum = |y: i32| -> f64 {
+        (1..=last_month)
+            .filter_map(|m| {
+                dataset.get(&ObsKey {
+                    reporter: reporter.to_string(),
+                    partner: country.to_string(),
+                    flow,
+                    period: Period::Month(y, m),
+                    product: TOTAL.to_string(),
+                })
+            })
+            .map(|o| o.value_eur)
+            .sum()
+    };
+    let before = covered(year - 1);
+    let previous = (1..=last_month)
+        .all(|m| before.contains(&m))
+        .then(|| sum(year - 1));
+    Some(YearToDate {
+        id: k.id,
+        year,
+        last_month,
+        value: sum(year),
+        previous,
+    })
 }
 
 type Annual = BTreeMap<i32, (f64, Status, String)>;

@@ -301,3 +301,48 @@ fn csv_extracts_in_other_shapes_import_through_a_mapping() {
     // The imported datasets are valid inputs.
     marketbrief(project.path(), &["check"]);
 }
+
+#[test]
+fn a_partial_year_gives_year_to_date_figures_only() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    // 2024 complete, 2025 until November: EUR 1 million a month, then 1.1 million.
+    let mut csv = String::from(
+        "DATAFLOW,LAST UPDATE,freq,reporter,partner,product,flow,indicators,TIME_PERIOD,OBS_VALUE\n",
+    );
+    for (year, months, value) in [(2024, 12, 1_000_000.0), (2025, 11, 1_100_000.0)] {
+        for m in 1..=months {
+            csv.push_str(&format!(
+                "ESTAT:DS-045409(1.0),13/12/25 11:00:00,M,BE,DE,32121000,2,VALUE_IN_EUROS,{year}-{m:02},{value}\n"
+            ));
+        }
+    }
+    let file = project.path().join("extract.csv");
+    std::fs::write(&file, csv).unwrap();
+    let report = marketbrief(
+        project.path(),
+        &["import", "comext", file.to_str().unwrap()],
+    );
+    assert!(
+        report.contains("2025: partial (11 months): no annual figure"),
+        "{report}"
+    );
+    marketbrief(project.path(), &["new", "de"]);
+    marketbrief(project.path(), &["build", "--draft", "--country", "de"]);
+    let en = common::pdf_text(&project.path().join("output/2025-Q3/de-en.pdf"));
+    assert!(en.contains("Key figures 2024"), "{en}");
+    assert!(en.contains("EUR 12 million"), "the 2024 total: {en}");
+    assert!(
+        en.contains(
+            "Goods exports of Belgium, Jan–Nov 2025: EUR 12.1 million (+10% on Jan–Nov 2024)"
+        ),
+        "{en}"
+    );
+    let fr = common::pdf_text(&project.path().join("output/2025-Q3/de-fr.pdf"));
+    assert!(
+        fr.contains(
+            "janv.–nov. 2025 : 12,1 millions d’euros (+10 % par rapport à janv.–nov. 2024)"
+        ),
+        "{fr}"
+    );
+}

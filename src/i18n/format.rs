@@ -161,6 +161,21 @@ impl LocaleFormatter {
         )?)
     }
 
+    /// The first months of a year ("janv.–nov. 2025", "Jan–Nov 2025", "Jan 2025").
+    pub fn months_to(&self, year: i32, last_month: u8) -> Result<String> {
+        let first = self.catalogue.get("format.months_short[0]")?;
+        if last_month <= 1 {
+            return Ok(format!("{first} {year}"));
+        }
+        let last = self
+            .catalogue
+            .get(&format!("format.months_short[{}]", last_month - 1))?;
+        Ok(self.catalogue.fill(
+            "format.month_range",
+            &[("from", first), ("to", last), ("y", &year.to_string())],
+        )?)
+    }
+
     /// An edition as readers say it ("3e trimestre 2025", "Q3 2025").
     pub fn edition(&self, edition: &crate::config::Edition) -> Result<String> {
         let qth = self.rank(u32::from(edition.quarter))?;
@@ -358,6 +373,23 @@ mod tests {
             french_spacing("Pourquoi ? « Oui » : voici ; https://x.org"),
             format!("Pourquoi{NNBSP}? «{NBSP}Oui{NBSP}»{NBSP}: voici{NNBSP}; https://x.org")
         );
+    }
+
+    #[test]
+    fn months_of_a_year_to_date() {
+        assert_eq!(
+            formatter(Lang::En).months_to(2025, 11).unwrap(),
+            "Jan–Nov 2025"
+        );
+        assert_eq!(
+            formatter(Lang::Fr).months_to(2025, 11).unwrap(),
+            "janv.–nov. 2025"
+        );
+        assert_eq!(
+            formatter(Lang::Nl).months_to(2025, 3).unwrap(),
+            "jan.–mrt. 2025"
+        );
+        assert_eq!(formatter(Lang::En).months_to(2025, 1).unwrap(), "Jan 2025");
     }
 
     #[test]

@@ -184,8 +184,8 @@ fn parse_month(period: &str) -> Option<(i32, u8)> {
 /// One tidy row: reporter, partner, flow, period, product → euros.
 pub type Rows = BTreeMap<(String, String, Flow, Period, String), f64>;
 
-/// Sums months into the quarters and years the file covers completely (a year whose
-/// months are not all in the file is partial and gets no annual row).
+/// Keeps the months and sums them into the quarters and years the file covers completely (a
+/// year whose months are not all in the file is partial and gets no annual row).
 pub fn aggregate(
     sums: &MonthlySums,
     report: &ImportReport,
@@ -220,6 +220,8 @@ pub fn aggregate(
                 ))
                 .or_default() += value;
         };
+        // Months are kept too: a partial year still gives year-to-date figures.
+        add(Period::Month(*year, *month));
         if complete_quarter(*year, quarter) {
             add(Period::Quarter(*year, quarter));
         }
