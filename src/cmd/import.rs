@@ -19,20 +19,15 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let has_total = sums.keys().any(|k| k.2 == crate::dataset::TOTAL);
     let rows = import::aggregate(&sums, &report, &args.reporter, !has_total);
 
-    writeln!(
+    let kept = format!("values in euros reported by {}", args.reporter);
+    report_counts(
         out,
-        "read {} rows from {}",
+        &args.file,
         report.rows_read,
-        args.file.display()
+        report.rows_kept,
+        &kept,
+        &report.skipped,
     )?;
-    writeln!(
-        out,
-        "kept {} rows (values in euros reported by {})",
-        report.rows_kept, args.reporter
-    )?;
-    for (why, n) in &report.skipped {
-        writeln!(out, "skipped {n} rows: {why}")?;
-    }
     for (year, months) in &report.months {
         let state = if months.len() == 12 {
             "complete".to_string()
@@ -67,16 +62,15 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
     })?;
     let (rows, report) = import::mapped::read(&text, &mapping)
         .with_context(|| format!("{}", args.file.display()))?;
-    writeln!(
+    let kept = format!("read through {}", args.mapping.display());
+    report_counts(
         out,
-        "read {} rows from {}",
+        &args.file,
         report.rows_read,
-        args.file.display()
+        report.rows_kept,
+        &kept,
+        &report.skipped,
     )?;
-    writeln!(out, "kept {} rows", report.rows_kept)?;
-    for (why, n) in &report.skipped {
-        writeln!(out, "skipped {n} rows: {why}")?;
-    }
     let meta_text = format!(
         "# Written by `marketbrief import csv` from the metadata in {}.\n{}",
         args.mapping.display(),
@@ -91,6 +85,23 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         args.dry_run,
         out,
     )
+}
+
+/// Says how many rows were read, kept and skipped, and why.
+fn report_counts(
+    out: &mut dyn Write,
+    file: &std::path::Path,
+    read: u64,
+    kept: u64,
+    what_was_kept: &str,
+    skipped: &std::collections::BTreeMap<String, u64>,
+) -> Result<()> {
+    writeln!(out, "read {read} rows from {}", file.display())?;
+    writeln!(out, "kept {kept} rows ({what_was_kept})")?;
+    for (why, n) in skipped {
+        writeln!(out, "skipped {n} rows: {why}")?;
+    }
+    Ok(())
 }
 
 /// Merges imported rows into `data/datasets/<id>.csv` (replacing rows with the same key)
