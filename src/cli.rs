@@ -24,17 +24,17 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, then rebuild the affected briefs whenever an input file changes.
     Watch(WatchArgs),
-    /// Measure whole builds on a generated corpus of profiles (see the README).
-    Bench(BenchArgs),
-    /// Show what changed between two editions' briefs, per country.
-    Diff(DiffArgs),
-    /// Build one printable handout per language for a trade mission in marketbrief.yaml.
-    Bundle(BundleArgs),
     /// Start the profile of a new country, with every section present but empty.
     New(NewArgs),
     /// Import real data into the project's datasets.
     #[command(subcommand)]
     Import(ImportSource),
+    /// Show what changed between two editions' briefs, per country.
+    Diff(DiffArgs),
+    /// Build one printable handout per language for a trade mission in marketbrief.yaml.
+    Bundle(BundleArgs),
+    /// Measure whole builds on a generated corpus of profiles (see the README).
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -48,8 +48,8 @@ pub struct NewArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportSource {
-    /// A Eurostat Comext SDMX-CSV extract (DATAFLOW,LAST UPDATE,freq,reporter,partner,
-    /// product,flow,indicators,TIME_PERIOD,OBS_VALUE).
+    /// A Eurostat Comext SDMX-CSV extract (monthly values by reporter, partner, CN8 product
+    /// and flow).
     Comext(ImportArgs),
     /// Any CSV extract (National Bank of Belgium, IBSA…) read through a mapping file.
     Csv(MappedImportArgs),
