@@ -169,6 +169,11 @@ impl<'p> Renderer<'p> {
         self
     }
 
+    /// The templates, for documents made of several briefs.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
     /// The typesetter, for documents made of several briefs.
     pub fn typesetter(&self) -> &Typesetter {
         &self.typesetter

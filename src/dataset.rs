@@ -180,6 +180,8 @@ pub struct Dataset {
     pub meta_path: PathBuf,
     pub meta: Metadata,
     pub observations: BTreeMap<ObsKey, Observation>,
+    /// The months the rows cover, by year (whatever the series), worked out once.
+    pub months: BTreeMap<i32, std::collections::BTreeSet<u8>>,
 }
 
 impl Dataset {
@@ -397,14 +399,42 @@ impl Dataset {
         if observations.is_empty() && errors.is_empty() {
             errors.push(InputError::new(csv_path, "the dataset has no rows"));
         }
+        let mut months: BTreeMap<i32, std::collections::BTreeSet<u8>> = BTreeMap::new();
+        for key in observations.keys() {
+            if let Period::Month(y, m) = key.period {
+                months.entry(y).or_default().insert(m);
+            }
+        }
         let dataset = Dataset {
             id: id.to_string(),
             csv_path: csv_path.to_path_buf(),
             meta_path: meta_path.to_path_buf(),
             meta,
             observations,
+            months,
         };
         Ok((dataset, errors))
+    }
+
+    /// Every observation of one reporter, partner and flow, in period then product order.
+    /// A range of the sorted rows, not a scan of the whole dataset: briefs read many series.
+    pub fn series<'a>(
+        &'a self,
+        reporter: &'a str,
+        partner: &'a str,
+        flow: Flow,
+    ) -> impl Iterator<Item = (&'a ObsKey, &'a Observation)> + 'a {
+        let start = ObsKey {
+            reporter: reporter.to_string(),
+            partner: partner.to_string(),
+            flow,
+            // The smallest period: variants order Year < Quarter < Month.
+            period: Period::Year(i32::MIN),
+            product: String::new(),
+        };
+        self.observations.range(start..).take_while(move |(k, _)| {
+            k.reporter == reporter && k.partner == partner && k.flow == flow
+        })
     }
 
     /// The observation for a key, if any.
@@ -489,6 +519,26 @@ mod tests {
 
     fn parse(csv: &str) -> Result<Dataset, Vec<InputError>> {
         Dataset::parse("t", Path::new("t.yaml"), META, Path::new("t.csv"), csv)
+    }
+
+    #[test]
+    fn series_is_exactly_one_reporter_partner_and_flow() {
+        let csv = "reporter,partner,flow,period,product,value_eur,status\n\
+                   BE,CA,export,2024,TOTAL,1,reported\n\
+                   BE,CA,export,2024-03,VI,2,reported\n\
+                   BE,CA,export,2023-Q1,TOTAL,3,reported\n\
+                   BE,CA,import,2024,TOTAL,4,reported\n\
+                   BE,BR,export,2024,TOTAL,5,reported\n\
+                   BE,DE,export,2024,TOTAL,6,reported\n\
+                   BE-BRU,CA,export,2024,TOTAL,7,reported\n";
+        let d = parse(csv).unwrap();
+        let values: Vec<f64> = d
+            .series("BE", "CA", Flow::Export)
+            .map(|(_, o)| o.value_eur)
+            .collect();
+        assert_eq!(values, [1.0, 3.0, 2.0]);
+        assert_eq!(d.series("BE", "XX", Flow::Export).count(), 0);
+        assert_eq!(d.months[&2024].iter().copied().collect::<Vec<_>>(), [3]);
     }
 
     #[test]

@@ -298,16 +298,7 @@ fn year_to_date(
     let year = k.year + 1;
     // Which months the dataset covers, whatever the series: a series without a row in a
     // covered month had no trade then.
-    let covered = |y: i32| -> BTreeSet<u8> {
-        dataset
-            .observations
-            .keys()
-            .filter_map(|key| match key.period {
-                Period::Month(ky, m) if ky == y => Some(m),
-                _ => None,
-            })
-            .collect()
-    };
+    let covered = |y: i32| -> BTreeSet<u8> { dataset.months.get(&y).cloned().unwrap_or_default() };
     let months = covered(year);
     let last_month = *months.iter().max()?;
     if last_month == 12 || months.len() != usize::from(last_month) {
@@ -352,11 +343,8 @@ fn annual_series(
 ) -> Annual {
     let mut out = Annual::new();
     for d in sets {
-        for (k, obs) in &d.observations {
+        for (k, obs) in d.series(reporter, partner, flow) {
             if let Period::Year(y) = k.period
-                && k.reporter == reporter
-                && k.partner == partner
-                && k.flow == flow
                 && k.product == product
             {
                 out.entry(y)
@@ -414,28 +402,15 @@ fn breakdown(
 ) -> Option<Breakdown> {
     for d in sets {
         let by_year = |year: i32| -> BTreeMap<&str, (f64, Status)> {
-            d.observations
-                .iter()
-                .filter(|(k, _)| {
-                    k.reporter == reporter
-                        && k.partner == country
-                        && k.flow == Flow::Export
-                        && k.period == Period::Year(year)
-                        && k.product != TOTAL
-                })
+            d.series(reporter, country, Flow::Export)
+                .filter(|(k, _)| k.period == Period::Year(year) && k.product != TOTAL)
                 .map(|(k, o)| (k.product.as_str(), (o.value_eur, o.status)))
                 .collect()
         };
         let year = d
-            .observations
-            .keys()
-            .filter(|k| {
-                k.reporter == reporter
-                    && k.partner == country
-                    && k.flow == Flow::Export
-                    && k.product != TOTAL
-            })
-            .filter_map(|k| match k.period {
+            .series(reporter, country, Flow::Export)
+            .filter(|(k, _)| k.product != TOTAL)
+            .filter_map(|(k, _)| match k.period {
                 Period::Year(y) => Some(y),
                 _ => None,
             })

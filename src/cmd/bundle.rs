@@ -12,7 +12,6 @@ use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
 use crate::output;
 use crate::project::Project;
-use crate::template::Templates;
 use crate::typeset::Files;
 use crate::validate;
 use anyhow::{Context, Result, bail};
@@ -96,7 +95,6 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         })
         .collect::<Result<Vec<_>>>()?;
     let renderer = Renderer::new(&project)?;
-    let templates = Templates::new(&project.assets);
     let out_dir = args
         .out
         .clone()
@@ -174,7 +172,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 },
                 briefs: parts,
             };
-            let source = templates.render(BUNDLE_TEMPLATE, &context)?;
+            let source = renderer.templates().render(BUNDLE_TEMPLATE, &context)?;
             let ident = format!("marketbrief/{edition}/mission-{}/{lang}", args.name);
             let typeset = renderer
                 .typesetter()
