@@ -29,7 +29,14 @@ fn stages(c: &mut Criterion) {
         b.iter(|| Project::load(black_box(root)).unwrap())
     });
     c.bench_function("figures for Canada", |b| {
-        b.iter(|| figures::compute(black_box(&project.datasets), &reporters, "CA"))
+        b.iter(|| {
+            figures::compute(
+                black_box(&project.datasets),
+                &project.reference.classifications,
+                &reporters,
+                "CA",
+            )
+        })
     });
     let renderer = Renderer::new(&project).unwrap();
     c.bench_function("brief ca-fr in memory (all stages)", |b| {

@@ -54,6 +54,9 @@ pub struct BriefFigures {
     pub language: String,
     pub key_figures: Vec<FigureRecord>,
     pub top_products: Vec<CategoryRecord>,
+    /// Absent from records written before CN chapters were shown.
+    #[serde(default)]
+    pub top_chapters: Vec<CategoryRecord>,
     pub services: Vec<CategoryRecord>,
 }
 
@@ -208,6 +211,7 @@ impl<'p> Renderer<'p> {
         let figures = timings.time(Stage::Figures, || {
             figures::compute(
                 &self.project.datasets,
+                &self.project.reference.classifications,
                 &Reporters {
                     region: &config.region.code,
                     national: &config.country.code,
@@ -348,6 +352,8 @@ struct BriefContext {
     flag_path: String,
     flag_alt: String,
     charts: Vec<ChartContext>,
+    /// The largest CN chapters of goods exports, as a table.
+    chapters: Option<ChapterTable>,
     why: String,
     sectors: Vec<TitledText>,
     cities: Vec<TitledText>,
@@ -418,6 +424,27 @@ struct ChartContext {
     unit: String,
     caption: String,
     alt: String,
+}
+
+#[derive(Serialize)]
+struct ChapterTable {
+    title: String,
+    unit: String,
+    /// Column headings: chapter, value, change, share.
+    headings: [String; 4],
+    rows: Vec<ChapterRow>,
+    caption: String,
+}
+
+#[derive(Serialize)]
+struct ChapterRow {
+    code: String,
+    label: String,
+    value: String,
+    change: String,
+    share: String,
+    /// The illustrative mark, when the row rests on illustrative data.
+    mark: String,
 }
 
 #[derive(Serialize)]
@@ -532,6 +559,7 @@ impl ContextWriter<'_> {
             language: lang.code().to_string(),
             key_figures: Vec::new(),
             top_products: self.categories(self.figures.top_products.as_ref()),
+            top_chapters: self.categories(self.figures.top_chapters.as_ref()),
             services: self.categories(self.figures.services.as_ref()),
         };
         for k in &self.figures.key_figures {
@@ -567,6 +595,7 @@ impl ContextWriter<'_> {
             .map(|k| k.year)
             .unwrap_or(self.edition.year);
         let charts = self.charts(&country_name, &mut files)?;
+        let chapters = self.chapter_table(&country_name)?;
 
         let mission = match &self.profile.mission {
             Some(m) => {
@@ -712,6 +741,7 @@ impl ContextWriter<'_> {
                 flag_path: self.path("flag.svg"),
                 flag_alt: self.fill("brief.flag_alt", &[("country", &country_name)])?,
                 charts,
+                chapters,
                 why: self.text(&self.profile.why),
                 sectors: self
                     .profile
@@ -1112,6 +1142,103 @@ impl ContextWriter<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// The largest CN chapters of goods exports with their change and share. On a dataset
+    /// that covers only some products, shares are of the covered products, said so.
+    fn chapter_table(&self, country: &str) -> Result<Option<ChapterTable>> {
+        let Some(b) = &self.figures.top_chapters else {
+            return Ok(None);
+        };
+        let config = &self.project.config;
+        let who = if b.reporter == config.region.code {
+            self.text(&config.region.short)
+        } else {
+            self.text(&config.country.short)
+        };
+        let dataset = self.project.datasets.iter().find(|d| d.id == b.dataset);
+        let partial = dataset.is_some_and(|d| d.meta.coverage.is_some());
+        let previous_year = (b.year - 1).to_string();
+        let mut rows = Vec::new();
+        for item in &b.items {
+            let label = self
+                .project
+                .reference
+                .label(&b.classification, &item.code, self.lang)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "missing translation: no {} label for {} `{}`",
+                        self.lang,
+                        b.classification,
+                        item.code
+                    )
+                })?;
+            rows.push(ChapterRow {
+                code: item.code.clone(),
+                label: label.to_string(),
+                value: self.fmt.millions(item.value),
+                change: match item.change() {
+                    Some(c) => self.fmt.percent_change(c)?,
+                    None => "–".into(),
+                },
+                share: match b.total {
+                    Some(total) if total > 0.0 => self.fmt.percent(item.value / total)?,
+                    _ => "–".into(),
+                },
+                mark: if item.illustrative {
+                    " †".into()
+                } else {
+                    String::new()
+                },
+            });
+        }
+        let mut caption = format!(
+            "{} {}",
+            self.cat.get("charts.chapters_note")?,
+            self.fill(
+                "charts.source",
+                &[("source", &self.dataset_source_names(&[&b.dataset]))]
+            )?
+        );
+        if partial {
+            caption.push(' ');
+            caption.push_str(self.cat.get("brief.partial_mark")?);
+        }
+        if b.items.iter().any(|i| i.illustrative) {
+            caption.push(' ');
+            caption.push_str(self.cat.get("brief.illustrative_mark")?);
+        }
+        let share_key = if partial {
+            "charts.col_share_covered"
+        } else {
+            "charts.col_share"
+        };
+        Ok(Some(ChapterTable {
+            title: self.fill(
+                "charts.chapters_title",
+                &[
+                    ("who", &who),
+                    ("country", country),
+                    ("year", &b.year.to_string()),
+                ],
+            )?,
+            unit: self.cat.get("charts.unit_millions")?.to_string(),
+            headings: [
+                self.cat.get("charts.col_chapter")?.to_string(),
+                self.fill("charts.col_value", &[("year", &b.year.to_string())])?,
+                self.fill(
+                    "charts.col_change",
+                    &[("from", &previous_year), ("to", &b.year.to_string())],
+                )?,
+                format!(
+                    "{}{}",
+                    self.cat.get(share_key)?,
+                    if partial { " ‡" } else { "" }
+                ),
+            ],
+            rows,
+            caption,
+        }))
     }
 
     fn breakdown_chart(&self, b: &Breakdown, title: &str) -> Result<(String, String)> {

@@ -127,8 +127,9 @@ pub const COMPONENT_TOLERANCE: f64 = 0.005;
 pub struct Metadata {
     pub title: Localized,
     pub kind: Kind,
-    /// `hs-section` or `ebops-2010`: the classification of the `product` column.
-    pub classification: String,
+    /// The classification of the `product` column (`hs-section`, `ebops-2010`), or a list of
+    /// them when the dataset holds several levels (`[hs-section, cn-chapter]`).
+    pub classification: Classifications,
     /// Who publishes the figures.
     pub source: Localized,
     pub url: String,
@@ -150,6 +151,56 @@ pub struct Metadata {
     /// the covered products' sum, and briefs mark figures taken from them as partial.
     #[serde(default)]
     pub coverage: Option<Localized>,
+}
+
+/// The classification ids of a dataset, main one first: its categories make the breakdown
+/// chart; the others are finer levels of the same totals (CN chapters under HS sections).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classifications(pub Vec<String>);
+
+impl Classifications {
+    /// The main classification.
+    pub fn main(&self) -> &str {
+        &self.0[0]
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.iter().any(|c| c == id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+impl<'de> Deserialize<'de> for Classifications {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        let ids = match OneOrMany::deserialize(d)? {
+            OneOrMany::One(id) => vec![id],
+            OneOrMany::Many(ids) => ids,
+        };
+        if ids.is_empty() {
+            return Err(serde::de::Error::custom(
+                "expected a classification id or a list of them, found an empty list",
+            ));
+        }
+        Ok(Classifications(ids))
+    }
+}
+
+impl fmt::Display for Classifications {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.as_slice() {
+            [one] => f.write_str(one),
+            many => write!(f, "[{}]", many.join(", ")),
+        }
+    }
 }
 
 /// A licence: a name that reads the same in every language, or a text per language.
@@ -369,7 +420,6 @@ impl Dataset {
                 ));
             }
         }
-        errors.extend(components_over_total(csv_path, &observations));
         for (field, empty) in [
             ("url", meta.url.trim().is_empty()),
             (
@@ -455,48 +505,53 @@ impl Dataset {
         }
         (lo <= hi).then_some((lo, hi))
     }
-}
 
-/// Categories of one flow and period that add up to more than its `TOTAL` row.
-fn components_over_total(
-    csv_path: &Path,
-    observations: &BTreeMap<ObsKey, Observation>,
-) -> Vec<InputError> {
-    let mut sums: BTreeMap<(&str, &str, Flow, Period), f64> = BTreeMap::new();
-    for (k, o) in observations {
-        if k.product != TOTAL {
-            *sums
-                .entry((&k.reporter, &k.partner, k.flow, k.period))
-                .or_default() += o.value_eur;
+    /// The categories of one flow and period that add up to more than its `TOTAL` row, level
+    /// by level: `level_of` names the classification of a product code (`None`: unknown code,
+    /// reported elsewhere).
+    pub fn categories_over_total<'a>(
+        &'a self,
+        level_of: impl Fn(&str) -> Option<&'a str>,
+    ) -> Vec<InputError> {
+        let mut sums: BTreeMap<(&str, &str, Flow, Period, &str), f64> = BTreeMap::new();
+        for (k, o) in &self.observations {
+            if k.product == TOTAL {
+                continue;
+            }
+            if let Some(level) = level_of(&k.product) {
+                *sums
+                    .entry((&k.reporter, &k.partner, k.flow, k.period, level))
+                    .or_default() += o.value_eur;
+            }
         }
-    }
-    let mut errors = Vec::new();
-    for ((reporter, partner, flow, period), sum) in sums {
-        let key = ObsKey {
-            reporter: reporter.to_string(),
-            partner: partner.to_string(),
-            flow,
-            period,
-            product: TOTAL.to_string(),
-        };
-        if let Some(total) = observations.get(&key)
-            && sum > total.value_eur * (1.0 + COMPONENT_TOLERANCE) + 1.0
-        {
-            errors.push(
-                InputError::new(
-                    csv_path,
-                    format!(
-                        "the categories of {reporter} {partner} {} {period} add up to {sum:.0} EUR, more than their TOTAL of {:.0} EUR",
-                        flow.as_str(),
-                        total.value_eur
-                    ),
-                )
-                .at(Some(total.line), None)
-                .field("value_eur"),
-            );
+        let mut errors = Vec::new();
+        for ((reporter, partner, flow, period, level), sum) in sums {
+            let key = ObsKey {
+                reporter: reporter.to_string(),
+                partner: partner.to_string(),
+                flow,
+                period,
+                product: TOTAL.to_string(),
+            };
+            if let Some(total) = self.observations.get(&key)
+                && sum > total.value_eur * (1.0 + COMPONENT_TOLERANCE) + 1.0
+            {
+                errors.push(
+                    InputError::new(
+                        &self.csv_path,
+                        format!(
+                            "the {level} categories of {reporter} {partner} {} {period} add up to {sum:.0} EUR, more than their TOTAL of {:.0} EUR",
+                            flow.as_str(),
+                            total.value_eur
+                        ),
+                    )
+                    .at(Some(total.line), None)
+                    .field("value_eur"),
+                );
+            }
         }
+        errors
     }
-    errors
 }
 
 fn csv_message(e: &csv::Error) -> String {

@@ -4,6 +4,7 @@
 //! can mark it.
 
 use crate::dataset::{Dataset, Flow, Kind, ObsKey, Period, Status, TOTAL};
+use crate::reference::Classification;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -103,6 +104,8 @@ pub struct Breakdown {
     /// The flow's total that year, when the dataset has it.
     pub total: Option<f64>,
     pub dataset: String,
+    /// Whose exports these are (the region's or the country's reporter code).
+    pub reporter: String,
 }
 
 /// A figure for the first months of a year not yet complete in the data, with the same
@@ -133,6 +136,9 @@ pub struct Figures {
     pub year_to_date: Vec<YearToDate>,
     pub trend: Trend,
     pub top_products: Option<Breakdown>,
+    /// The largest CN chapters of goods exports, when a goods dataset has them: the
+    /// region's if it has them, else the country's.
+    pub top_chapters: Option<Breakdown>,
     pub services: Option<Breakdown>,
     /// Ids of the datasets the figures come from, sorted.
     pub datasets: Vec<String>,
@@ -143,14 +149,26 @@ pub struct Figures {
 /// How many product categories the goods chart shows.
 pub const TOP_PRODUCTS: usize = 6;
 
+/// How many CN chapters the goods table shows.
+pub const TOP_CHAPTERS: usize = 5;
+
+/// The classification of the finer goods breakdown.
+pub const CN_CHAPTER: &str = "cn-chapter";
+
 /// The reporters figures are computed for.
 pub struct Reporters<'a> {
     pub region: &'a str,
     pub national: &'a str,
 }
 
-/// Computes the figures for `country` (upper-case alpha-2) from `datasets`.
-pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -> Figures {
+/// Computes the figures for `country` (upper-case alpha-2) from `datasets`, whose product
+/// codes are those of `classifications`.
+pub fn compute(
+    datasets: &[Dataset],
+    classifications: &BTreeMap<String, Classification>,
+    reporters: &Reporters<'_>,
+    country: &str,
+) -> Figures {
     let goods: Vec<&Dataset> = datasets
         .iter()
         .filter(|d| d.meta.kind == Kind::Goods)
@@ -257,13 +275,47 @@ pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -
         datasets: trend_sets.into_iter().collect(),
     };
 
-    let top_products = breakdown(&goods, reporters.region, country, Some(TOP_PRODUCTS));
-    let services = breakdown(&services, reporters.national, country, None);
+    let level = |d: &Dataset| d.meta.classification.main().to_string();
+    let top_products = breakdown(
+        &goods,
+        classifications,
+        reporters.region,
+        country,
+        &level,
+        Some(TOP_PRODUCTS),
+    );
+    let services = breakdown(
+        &services,
+        classifications,
+        reporters.national,
+        country,
+        &level,
+        None,
+    );
+    let chapter_sets: Vec<&Dataset> = goods
+        .iter()
+        .copied()
+        .filter(|d| d.meta.classification.contains(CN_CHAPTER))
+        .collect();
+    let top_chapters = [reporters.region, reporters.national]
+        .into_iter()
+        .find_map(|reporter| {
+            breakdown(
+                &chapter_sets,
+                classifications,
+                reporter,
+                country,
+                &|_| CN_CHAPTER.to_string(),
+                Some(TOP_CHAPTERS),
+            )
+        })
+        .filter(|b| !b.items.is_empty());
 
     let mut used: BTreeSet<String> = key_figures.iter().map(|k| k.dataset.clone()).collect();
     used.extend(trend.datasets.iter().cloned());
-    used.extend(top_products.iter().map(|b| b.dataset.clone()));
-    used.extend(services.iter().map(|b| b.dataset.clone()));
+    for b in top_products.iter().chain(&top_chapters).chain(&services) {
+        used.insert(b.dataset.clone());
+    }
     let illustrative = key_figures.iter().any(|k| k.illustrative)
         || trend
             .exports
@@ -272,6 +324,7 @@ pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -
             .any(|p| p.illustrative)
         || top_products
             .iter()
+            .chain(&top_chapters)
             .chain(&services)
             .flat_map(|b| &b.items)
             .any(|i| i.illustrative);
@@ -280,6 +333,7 @@ pub fn compute(datasets: &[Dataset], reporters: &Reporters<'_>, country: &str) -
         year_to_date,
         trend,
         top_products,
+        top_chapters,
         services,
         datasets: used.into_iter().collect(),
         illustrative,
@@ -393,23 +447,30 @@ fn export_rank(
     None
 }
 
-/// The reporter's exports to the country by category for the latest year that has them.
+/// The reporter's exports to the country by category of one classification (`level` of
+/// each dataset) for the latest year that has them.
 fn breakdown(
     sets: &[&Dataset],
+    classifications: &BTreeMap<String, Classification>,
     reporter: &str,
     country: &str,
+    level: &dyn Fn(&Dataset) -> String,
     limit: Option<usize>,
 ) -> Option<Breakdown> {
     for d in sets {
-        let by_year = |year: i32| -> BTreeMap<&str, (f64, Status)> {
+        let classification = level(d);
+        let labels = &classifications.get(&classification)?.labels;
+        let categories = || {
             d.series(reporter, country, Flow::Export)
-                .filter(|(k, _)| k.period == Period::Year(year) && k.product != TOTAL)
+                .filter(|(k, _)| labels.contains_key(&k.product))
+        };
+        let by_year = |year: i32| -> BTreeMap<&str, (f64, Status)> {
+            categories()
+                .filter(|(k, _)| k.period == Period::Year(year))
                 .map(|(k, o)| (k.product.as_str(), (o.value_eur, o.status)))
                 .collect()
         };
-        let year = d
-            .series(reporter, country, Flow::Export)
-            .filter(|(k, _)| k.product != TOTAL)
+        let year = categories()
             .filter_map(|(k, _)| match k.period {
                 Period::Year(y) => Some(y),
                 _ => None,
@@ -446,10 +507,11 @@ fn breakdown(
             .map(|o| o.value_eur);
         return Some(Breakdown {
             year,
-            classification: d.meta.classification.clone(),
+            classification,
             items,
             total,
             dataset: d.id.clone(),
+            reporter: reporter.to_string(),
         });
     }
     None
@@ -466,6 +528,12 @@ mod tests {
         );
         let csv = format!("reporter,partner,flow,period,product,value_eur,status\n{rows}");
         Dataset::parse(id, Path::new("m.yaml"), &meta, Path::new("d.csv"), &csv).unwrap()
+    }
+
+    fn classifications() -> BTreeMap<String, Classification> {
+        crate::reference::Reference::load(&crate::assets::Assets::embedded())
+            .unwrap()
+            .classifications
     }
 
     fn sample() -> Vec<Dataset> {
@@ -498,6 +566,7 @@ mod tests {
     fn key_figures_and_changes() {
         let f = compute(
             &sample(),
+            &classifications(),
             &Reporters {
                 region: "BE-BRU",
                 national: "BE",
@@ -533,6 +602,7 @@ mod tests {
     fn breakdown_sorted_with_growth() {
         let f = compute(
             &sample(),
+            &classifications(),
             &Reporters {
                 region: "BE-BRU",
                 national: "BE",
@@ -546,5 +616,40 @@ mod tests {
         assert_eq!(top.items[1].change(), None);
         assert_eq!(top.total, Some(32_400_000.0));
         assert!(f.services.is_none(), "no services categories in the sample");
+    }
+
+    #[test]
+    fn chapters_are_a_level_of_their_own() {
+        // Sections and chapters of the same exports in one dataset: each level sums to the
+        // total on its own, and neither leaks into the other's breakdown.
+        let goods = dataset(
+            "be-goods",
+            "goods",
+            "[hs-section, cn-chapter]",
+            "BE,DE,export,2024,TOTAL,100,published\n\
+             BE,DE,export,2024,VII,60,published\n\
+             BE,DE,export,2024,VI,40,published\n\
+             BE,DE,export,2024,39,60,published\n\
+             BE,DE,export,2024,32,25,published\n\
+             BE,DE,export,2024,35,15,published\n\
+             BE,DE,export,2023,39,50,published\n",
+        );
+        let f = compute(
+            &[goods],
+            &classifications(),
+            &Reporters {
+                region: "BE-BRU",
+                national: "BE",
+            },
+            "DE",
+        );
+        assert!(f.top_products.is_none(), "the region has no rows");
+        let chapters = f.top_chapters.expect("the country's chapters");
+        assert_eq!(chapters.reporter, "BE");
+        assert_eq!(chapters.classification, CN_CHAPTER);
+        let codes: Vec<&str> = chapters.items.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["39", "32", "35"]);
+        assert!((chapters.items[0].change().unwrap() - 0.2).abs() < 1e-12);
+        assert_eq!(chapters.total, Some(100.0));
     }
 }

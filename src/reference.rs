@@ -1,4 +1,4 @@
-//! Reference data: classification labels (HS sections, EBOPS 2010), country names from
+//! Reference data: classification labels (HS sections, CN chapters, EBOPS 2010), country names from
 //! CLDR and flags. Embedded defaults, overridable by the project (see [`crate::assets`]).
 
 use crate::assets::Assets;
@@ -36,7 +36,7 @@ pub struct CountryFacts {
 }
 
 /// The classifications shipped, by the id datasets use in their metadata.
-pub const CLASSIFICATIONS: [&str; 2] = ["hs-section", "ebops-2010"];
+pub const CLASSIFICATIONS: [&str; 3] = ["hs-section", "cn-chapter", "ebops-2010"];
 
 impl Reference {
     pub fn load(assets: &Assets) -> Result<Reference> {

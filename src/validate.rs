@@ -180,38 +180,68 @@ fn dataset_codes(
     langs: &[Lang],
     errors: &mut Vec<InputError>,
 ) {
-    let id = &dataset.meta.classification;
-    let Some(classification) = project.reference.classifications.get(id) else {
-        errors.push(
-            InputError::new(
-                &dataset.meta_path,
-                format!(
-                    "unknown classification `{id}` (expected one of {})",
-                    crate::reference::CLASSIFICATIONS.join(", ")
-                ),
-            )
-            .field("classification"),
-        );
-        return;
-    };
-    let mut reported = std::collections::BTreeSet::new();
-    for (key, obs) in &dataset.observations {
-        if key.product != TOTAL
-            && !classification.labels.contains_key(&key.product)
-            && reported.insert(key.product.clone())
-        {
-            errors.push(
+    let mut classifications = Vec::new();
+    for id in dataset.meta.classification.iter() {
+        match project.reference.classifications.get(id) {
+            Some(c) => classifications.push(c),
+            None => errors.push(
                 InputError::new(
-                    &dataset.csv_path,
+                    &dataset.meta_path,
                     format!(
-                        "unknown product code `{}`: not in {}",
-                        key.product, classification.origin
+                        "unknown classification `{id}` (expected one of {})",
+                        crate::reference::CLASSIFICATIONS.join(", ")
                     ),
                 )
-                .at(Some(obs.line), None)
-                .field("product"),
+                .field("classification"),
+            ),
+        }
+    }
+    if classifications.len() == dataset.meta.classification.0.len() {
+        // The classification a product code belongs to; codes never overlap between the
+        // shipped ones (roman numerals, two digits, `S` + letter), but a project's may.
+        let level_of = |code: &str| {
+            let mut owners = classifications
+                .iter()
+                .filter(|c| c.labels.contains_key(code));
+            match (owners.next(), owners.next()) {
+                (Some(c), None) => Some(c.id.as_str()),
+                _ => None,
+            }
+        };
+        let mut reported = std::collections::BTreeSet::new();
+        for (key, obs) in &dataset.observations {
+            if key.product == TOTAL || level_of(&key.product).is_some() {
+                continue;
+            }
+            if !reported.insert(key.product.clone()) {
+                continue;
+            }
+            let owners: Vec<&str> = classifications
+                .iter()
+                .filter(|c| c.labels.contains_key(&key.product))
+                .map(|c| c.origin.as_str())
+                .collect();
+            let message = if owners.is_empty() {
+                let files: Vec<&str> = classifications.iter().map(|c| c.origin.as_str()).collect();
+                format!(
+                    "unknown product code `{}`: not in {}",
+                    key.product,
+                    files.join(" or ")
+                )
+            } else {
+                format!(
+                    "ambiguous product code `{}`: it is in {}",
+                    key.product,
+                    owners.join(" and ")
+                )
+            };
+            errors.push(
+                InputError::new(&dataset.csv_path, message)
+                    .at(Some(obs.line), None)
+                    .field("product"),
             );
         }
+        errors.extend(dataset.categories_over_total(level_of));
     }
     let meta_text = LazyText::new(&project.root, &dataset.meta_path);
     let mut fields: Vec<(String, &Localized)> = vec![

@@ -87,7 +87,48 @@ fn comext_import_matches_the_raw_file_and_is_idempotent() {
             );
         }
     }
+    // CN chapters: the first two digits of the CN8 codes, summed straight from the raw file.
+    let text = std::fs::read_to_string(&extract).unwrap();
+    let mut expected_chapters: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[3] == "BE" && f[7] == "VALUE_IN_EUROS" && f[5] != "TOTAL" {
+            let flow = if f[6] == "2" { "export" } else { "import" };
+            *expected_chapters
+                .entry((
+                    f[4].to_string(),
+                    flow.to_string(),
+                    f[8][..4].to_string(),
+                    f[5][..2].to_string(),
+                ))
+                .or_default() += f[9].parse::<f64>().unwrap();
+        }
+    }
+    let mut chapters = BTreeMap::new();
+    for line in String::from_utf8(first.0.clone()).unwrap().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[4].len() == 2 && f[4].bytes().all(|b| b.is_ascii_digit()) && f[3].len() == 4 {
+            chapters.insert(
+                (
+                    f[1].to_string(),
+                    f[2].to_string(),
+                    f[3].to_string(),
+                    f[4].to_string(),
+                ),
+                f[5].parse::<f64>().unwrap(),
+            );
+        }
+    }
+    assert_eq!(chapters.len(), expected_chapters.len());
+    for (key, value) in &expected_chapters {
+        assert!((chapters[key] - value).abs() < 0.5, "{key:?}");
+    }
+
     let meta_text = String::from_utf8(first.1.clone()).unwrap();
+    assert!(
+        meta_text.contains("classification: [hs-section, cn-chapter]"),
+        "{meta_text}"
+    );
     assert!(
         meta_text.contains("18 CN8 products (chapters 32, 35, 39, 48, 85)"),
         "{meta_text}"
@@ -144,10 +185,28 @@ fn draft_brief_for_germany_from_imported_data() {
 
     let exports = expected_totals()[&("DE".to_string(), "export".to_string(), "2024".to_string())];
     let catalogues = marketbrief::assets::Assets::embedded();
-    for (lang, draft, partial) in [
-        (Lang::Fr, "BROUILLON", "couverture partielle"),
-        (Lang::Nl, "ONTWERP", "gedeeltelijke productdekking"),
-        (Lang::En, "DRAFT", "partial product coverage"),
+    for (lang, draft, partial, chapter, share) in [
+        (
+            Lang::Fr,
+            "BROUILLON",
+            "couverture partielle",
+            "39 Matières plastiques et ouvrages en ces matières 28",
+            "Part des produits couverts ‡",
+        ),
+        (
+            Lang::Nl,
+            "ONTWERP",
+            "gedeeltelijke productdekking",
+            "39 Kunststof en werken daarvan 28",
+            "Aandeel in de gedekte producten ‡",
+        ),
+        (
+            Lang::En,
+            "DRAFT",
+            "partial product coverage",
+            "39 Plastics and articles thereof 28",
+            "Share of covered products ‡",
+        ),
     ] {
         let fmt =
             marketbrief::i18n::format::LocaleFormatter::new(&catalogues.catalogue(lang).unwrap())
@@ -167,6 +226,10 @@ fn draft_brief_for_germany_from_imported_data() {
             text.contains(partial),
             "{lang}: the partial total is not marked as such"
         );
+        // The CN chapter table: largest chapter first, its label in the brief's language,
+        // shares said to be of the covered products only.
+        assert!(text.contains(chapter), "{lang}: `{chapter}` not in {text}");
+        assert!(text.contains(share), "{lang}: `{share}` not in {text}");
     }
 }
 

@@ -71,10 +71,20 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         &kept,
         &report.skipped,
     )?;
+    let mut metadata = mapping.metadata.clone();
+    if matches!(mapping.products, import::mapped::Products::Cn8)
+        && let Some(fields) = metadata.as_mapping_mut()
+    {
+        // CN8 codes are rolled up to sections and chapters: the dataset holds both levels.
+        fields.insert(
+            "classification".into(),
+            serde_yaml::to_value(["hs-section", "cn-chapter"])?,
+        );
+    }
     let meta_text = format!(
         "# Written by `marketbrief import csv` from the metadata in {}.\n{}",
         args.mapping.display(),
-        serde_yaml::to_string(&mapping.metadata)?
+        serde_yaml::to_string(&metadata)?
     );
     merge(
         &args.project,
@@ -225,7 +235,7 @@ fn metadata(report: &import::ImportReport, partial: bool) -> String {
     format!(
         "# Written by `marketbrief import comext` from Eurostat {dataset_id}; importing again rewrites it.\n\
 title:\n  fr: Commerce de biens de la Belgique par partenaire (Eurostat Comext)\n  nl: Goederenhandel van België per partner (Eurostat Comext)\n  en: Goods trade of Belgium by partner (Eurostat Comext)\n\
-kind: goods\nclassification: hs-section\n\
+kind: goods\nclassification: [hs-section, cn-chapter]\n\
 source: {{fr: Eurostat, nl: Eurostat, en: Eurostat}}\n\
 url: https://ec.europa.eu/eurostat/databrowser/view/{}/default/table\n\
 licence:\n  fr: \"politique de réutilisation d’Eurostat (mention : « Source : Eurostat »)\"\n  nl: \"hergebruikbeleid van Eurostat (vermelding: ‘Bron: Eurostat’)\"\n  en: \"Eurostat reuse policy (credit: “Source: Eurostat”)\"\n\

@@ -114,10 +114,15 @@ impl LocaleFormatter {
         Ok(split_pattern(pattern, number))
     }
 
-    /// An amount in millions of euros for chart axes and bar labels ("32,4").
+    /// An amount in millions of euros for chart axes, bar labels and tables ("32,4"; "0,04"
+    /// for small amounts, which would otherwise print as a misleading "0").
     pub fn millions(&self, eur: f64) -> String {
         let millions = eur / 1e6;
-        let digits = if millions.abs() >= 100.0 { 0 } else { 1 };
+        let digits = match millions.abs() {
+            m if m >= 100.0 => 0,
+            m if m >= 1.0 || m == 0.0 => 1,
+            _ => 2,
+        };
         self.number(millions, digits)
     }
 
@@ -337,6 +342,15 @@ mod tests {
             formatter(Lang::Fr).percent(0.053).unwrap(),
             format!("5,3{NNBSP}%")
         );
+    }
+
+    #[test]
+    fn millions_keep_small_amounts_visible() {
+        let fr = formatter(Lang::Fr);
+        assert_eq!(fr.millions(2_100_000_000.0), "2\u{202F}100");
+        assert_eq!(fr.millions(14_927_404.0), "14,9");
+        assert_eq!(fr.millions(37_747.0), "0,04");
+        assert_eq!(formatter(Lang::En).millions(0.0), "0");
     }
 
     #[test]

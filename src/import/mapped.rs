@@ -35,7 +35,7 @@ pub struct Mapping {
     #[serde(default)]
     pub flows: BTreeMap<String, Flow>,
     /// The file's product codes: `hs-section` (as is, `TOTAL` for the total), `cn8` (rolled
-    /// up to HS sections), or a table from the file's codes to ours.
+    /// up to HS sections and CN chapters), or a table from the file's codes to ours.
     #[serde(default)]
     pub products: Products,
     /// What one unit of the file's values is worth in euros (1000 for "thousands of euros").
@@ -269,22 +269,20 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
             continue;
         };
         let code = get("product").unwrap_or_else(|| TOTAL.to_string());
-        let product = match &mapping.products {
-            Products::HsSection => code,
-            Products::Cn8 if code.eq_ignore_ascii_case(TOTAL) => TOTAL.to_string(),
-            Products::Cn8 => match code
-                .get(..2)
-                .and_then(|c| c.parse().ok())
-                .and_then(crate::import::hs_section)
-            {
-                Some(section) => section.to_string(),
+        // A CN8 code counts towards its HS section and its CN chapter, two levels of the
+        // same total.
+        let products: Vec<String> = match &mapping.products {
+            Products::HsSection => vec![code],
+            Products::Cn8 if code.eq_ignore_ascii_case(TOTAL) => vec![TOTAL.to_string()],
+            Products::Cn8 => match cn8_levels(&code) {
+                Some((section, chapter)) => vec![section.to_string(), chapter.to_string()],
                 None => {
                     skip(&mut report, "product not a CN8 code");
                     continue;
                 }
             },
             Products::Table(table) => match table.get(&code) {
-                Some(ours) => ours.clone(),
+                Some(ours) => vec![ours.clone()],
                 None => {
                     skip(
                         &mut report,
@@ -295,11 +293,22 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
             },
         };
         report.rows_kept += 1;
-        *rows
-            .entry((reporter, partner, flow, period, product))
-            .or_default() += value;
+        for product in products {
+            *rows
+                .entry((reporter.clone(), partner.clone(), flow, period, product))
+                .or_default() += value;
+        }
     }
     Ok((complete_periods(rows), report))
+}
+
+/// The HS section and CN chapter of a CN8 code (`39011010` → `VII`, `39`).
+fn cn8_levels(code: &str) -> Option<(&'static str, &str)> {
+    if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let section = crate::import::hs_section(code[..2].parse().ok()?)?;
+    Some((section, &code[..2]))
 }
 
 /// Adds the quarters and years that the file's months or quarters cover completely.

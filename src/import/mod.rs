@@ -1,7 +1,7 @@
 //! Importing real data: Eurostat Comext SDMX-CSV extracts into the tidy dataset format.
 //!
 //! The file is read as a stream (constant memory whatever its size), filtered by reporter
-//! and to values in euros, CN8 codes are rolled up to HS sections, months are summed into
+//! and to values in euros, CN8 codes are rolled up to CN chapters and HS sections, months are summed into
 //! complete quarters and years, and the result is merged into `data/datasets/<id>.csv` with
 //! its metadata. Importing the same file twice changes nothing.
 
@@ -70,7 +70,7 @@ pub struct ImportReport {
     pub months: BTreeMap<i32, BTreeSet<u8>>,
 }
 
-/// Sums by (partner, flow, HS section or TOTAL, month) in euros.
+/// Sums by (partner, flow, HS section, CN chapter or TOTAL, month) in euros.
 pub type MonthlySums = BTreeMap<(String, Flow, String, i32, u8), f64>;
 
 /// Reads a Comext SDMX-CSV stream, keeping `reporter`'s values in euros.
@@ -162,14 +162,17 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
             report.products.insert(product.to_string());
         }
         let partner = field(4).to_string();
-        *sums
-            .entry((partner.clone(), flow, section.to_string(), year, month))
-            .or_default() += value;
-        // The products' own total, so partial coverage still gives a (marked) figure.
-        if section != TOTAL {
+        let mut add = |product: &str| {
             *sums
-                .entry((partner, flow, "COVERED".to_string(), year, month))
+                .entry((partner.clone(), flow, product.to_string(), year, month))
                 .or_default() += value;
+        };
+        add(section);
+        if section != TOTAL {
+            // The CN chapter: the first two digits of the CN8 code.
+            add(&product[..2]);
+            // The products' own total, so partial coverage still gives a (marked) figure.
+            add("COVERED");
         }
     }
     Ok((sums, report))
