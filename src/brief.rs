@@ -351,6 +351,8 @@ struct BriefContext {
     has_flag: bool,
     flag_path: String,
     flag_alt: String,
+    /// Section headings that name the country ("Why do business in Canada?").
+    headings: Headings,
     charts: Vec<ChartContext>,
     /// The largest CN chapters of goods exports, as a table.
     chapters: Option<ChapterTable>,
@@ -424,6 +426,12 @@ struct ChartContext {
     unit: String,
     caption: String,
     alt: String,
+}
+
+#[derive(Serialize)]
+struct Headings {
+    why: String,
+    cities: String,
 }
 
 #[derive(Serialize)]
@@ -596,6 +604,20 @@ impl ContextWriter<'_> {
             .unwrap_or(self.edition.year);
         let charts = self.charts(&country_name, &mut files)?;
         let chapters = self.chapter_table(&country_name)?;
+        // Validation makes sure the form exists; only a draft gets this far without it.
+        let in_country =
+            match self
+                .project
+                .reference
+                .in_country(&code, self.profile.in_country.as_ref(), lang)
+            {
+                Some(form) => form.to_string(),
+                None => self.cat.get("brief.to_write")?.to_string(),
+            };
+        let headings = Headings {
+            why: self.fill("sections.why", &[("in_country", &in_country)])?,
+            cities: self.fill("sections.cities", &[("in_country", &in_country)])?,
+        };
 
         let mission = match &self.profile.mission {
             Some(m) => {
@@ -740,6 +762,7 @@ impl ContextWriter<'_> {
                 has_flag: files.contains_key(&self.path("flag.svg")),
                 flag_path: self.path("flag.svg"),
                 flag_alt: self.fill("brief.flag_alt", &[("country", &country_name)])?,
+                headings,
                 charts,
                 chapters,
                 why: self.text(&self.profile.why),

@@ -64,6 +64,7 @@ impl Digests {
         for id in CLASSIFICATIONS {
             assets.push(format!("data/classifications/{id}.csv"));
         }
+        assets.push(crate::reference::IN_COUNTRY.to_string());
         for rel in &assets {
             let bytes = project
                 .assets

@@ -29,6 +29,10 @@ impl Localized {
 pub struct Profile {
     /// ISO 3166-1 alpha-2 code of the partner country (`CA`).
     pub country: String,
+    /// How a sentence says "in the country" (`au Canada`, `in de Verenigde Staten`), when
+    /// `data/reference/in-country.csv` has no form for it or the profile wants another.
+    #[serde(default)]
+    pub in_country: Option<Localized>,
     /// Two or three sentences: why the market matters, shown on page 1.
     pub summary: Localized,
     /// "Why this market": Markdown.

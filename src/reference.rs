@@ -22,6 +22,8 @@ pub struct Reference {
     pub classifications: BTreeMap<String, Classification>,
     /// Country names by upper-case alpha-2 code, per language (CLDR).
     pub country_names: BTreeMap<String, Localized>,
+    /// How a sentence says "in" each country (`au Canada`), by alpha-2 code.
+    pub in_country: BTreeMap<String, Localized>,
     /// Population and GDP by upper-case alpha-2 code (World Bank).
     pub facts: BTreeMap<String, CountryFacts>,
     /// Country outlines for locator maps (Natural Earth via world-atlas).
@@ -35,6 +37,9 @@ pub struct CountryFacts {
     pub gdp_usd: Option<(i32, f64)>,
 }
 
+/// "In <country>" forms per language: CLDR has none, so marketbrief ships its own.
+pub const IN_COUNTRY: &str = "data/reference/in-country.csv";
+
 /// The classifications shipped, by the id datasets use in their metadata.
 pub const CLASSIFICATIONS: [&str; 3] = ["hs-section", "cn-chapter", "ebops-2010"];
 
@@ -46,7 +51,7 @@ impl Reference {
             let (origin, text) = assets
                 .read_text(&rel)?
                 .with_context(|| format!("missing classification file {rel}"))?;
-            let labels = parse_classification(&origin, &text)?;
+            let labels = parse_by_code(&origin, &text)?;
             classifications.insert(
                 id.to_string(),
                 Classification {
@@ -86,6 +91,10 @@ impl Reference {
                 }
             }
         }
+        let in_country = match assets.read_text(IN_COUNTRY)? {
+            Some((origin, text)) => parse_by_code(&origin, &text)?,
+            None => BTreeMap::new(),
+        };
         let mut facts: BTreeMap<String, CountryFacts> = BTreeMap::new();
         // World Bank files use ISO alpha-3 codes; briefs use alpha-2.
         let alpha2_of: BTreeMap<&str, &String> = country_names
@@ -121,9 +130,22 @@ impl Reference {
         Ok(Reference {
             classifications,
             country_names,
+            in_country,
             facts,
             world,
         })
+    }
+
+    /// How a sentence says "in" the country `code` in `lang`: the profile's own form first,
+    /// then the shipped table.
+    pub fn in_country<'a>(
+        &'a self,
+        code: &str,
+        own: Option<&'a Localized>,
+        lang: Lang,
+    ) -> Option<&'a str> {
+        own.and_then(|l| l.get(lang))
+            .or_else(|| self.in_country.get(code).and_then(|l| l.get(lang)))
     }
 
     /// The label of a category code in a classification.
@@ -164,10 +186,8 @@ fn parse_world_bank(origin: &str, text: &str) -> Result<Vec<(String, i32, f64)>,
     Ok(rows)
 }
 
-fn parse_classification(
-    origin: &str,
-    text: &str,
-) -> Result<BTreeMap<String, Localized>, InputError> {
+/// A `code,fr,nl,en` table.
+fn parse_by_code(origin: &str, text: &str) -> Result<BTreeMap<String, Localized>, InputError> {
     #[derive(serde::Deserialize)]
     struct Row {
         code: String,
@@ -188,4 +208,72 @@ fn parse_classification(
         labels.insert(row.code, l);
     }
     Ok(labels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference() -> Reference {
+        Reference::load(&Assets::embedded()).unwrap()
+    }
+
+    #[test]
+    fn in_country_forms_follow_each_language() {
+        let r = reference();
+        let forms =
+            |code: &str| Lang::ALL.map(|lang| r.in_country(code, None, lang).unwrap().to_string());
+        assert_eq!(forms("CA"), ["au Canada", "in Canada", "in Canada"]);
+        assert_eq!(
+            forms("US"),
+            [
+                "aux États-Unis",
+                "in de Verenigde Staten",
+                "in the United States"
+            ]
+        );
+        assert_eq!(forms("DE"), ["en Allemagne", "in Duitsland", "in Germany"]);
+        assert_eq!(forms("MX"), ["au Mexique", "in Mexico", "in Mexico"]);
+        assert_eq!(forms("IR"), ["en Iran", "in Iran", "in Iran"]);
+        assert_eq!(forms("SG"), ["à Singapour", "in Singapore", "in Singapore"]);
+        assert_eq!(
+            forms("GB"),
+            [
+                "au Royaume-Uni",
+                "in het Verenigd Koninkrijk",
+                "in the United Kingdom"
+            ]
+        );
+        // Every row has all three languages, each a preposition then the name.
+        for (code, row) in &r.in_country {
+            assert!(
+                r.country_names.contains_key(code),
+                "{code}: not a CLDR code"
+            );
+            for lang in Lang::ALL {
+                let form = row.get(lang).unwrap_or_else(|| panic!("{code} {lang}"));
+                let ok = match lang {
+                    Lang::Fr => ["au ", "aux ", "en ", "à ", "dans "]
+                        .iter()
+                        .any(|p| form.starts_with(p)),
+                    Lang::Nl | Lang::En => form.starts_with("in "),
+                };
+                assert!(ok, "{code} {lang}: `{form}`");
+            }
+        }
+    }
+
+    #[test]
+    fn a_profile_form_wins_over_the_table() {
+        let r = reference();
+        let mut own = Localized::default();
+        own.0.insert(Lang::Fr, "en terre canadienne".into());
+        assert_eq!(
+            r.in_country("CA", Some(&own), Lang::Fr),
+            Some("en terre canadienne")
+        );
+        // Languages the profile leaves out still come from the table.
+        assert_eq!(r.in_country("CA", Some(&own), Lang::Nl), Some("in Canada"));
+        assert_eq!(r.in_country("GL", None, Lang::En), None, "no territories");
+    }
 }

@@ -54,6 +54,39 @@ pub fn profile(
             .field("country"),
         );
     }
+    // An unknown code is reported above; asking for its forms too would only add noise.
+    let known = project.reference.country_names.contains_key(&code);
+    for &lang in langs.iter().filter(|_| known) {
+        if project
+            .reference
+            .in_country(&code, profile.in_country.as_ref(), lang)
+            .is_none()
+        {
+            let field = format!("in_country.{lang}");
+            let (line, col) = if profile.in_country.is_some() {
+                locate(&field)
+            } else {
+                locate("country")
+            };
+            let name = project
+                .reference
+                .country_names
+                .get(&code)
+                .and_then(|n| n.get(Lang::En))
+                .unwrap_or(&code);
+            errors.push(
+                InputError::new(
+                    path,
+                    format!(
+                        "missing translation: no {lang} form of “in {name}” for the headings (like “au Canada”; {} has none): add `in_country: {{{lang}: …}}` to the profile",
+                        crate::reference::IN_COUNTRY
+                    ),
+                )
+                .at(line, col)
+                .field(field),
+            );
+        }
+    }
     let region = &project.config.region.code;
     let has_rows = project.datasets.iter().any(|d| {
         d.observations.keys().any(|k| {

@@ -36,7 +36,7 @@ fn canada_and_mexico_briefs_in_three_languages() {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let outcome = build::run(
-        &build_args(&sample_project(), out.path(), &["ca", "mx"]),
+        &build_args(&sample_project(), out.path(), &["ca", "mx", "us"]),
         &mut stdout,
         &mut stderr,
     )
@@ -48,7 +48,7 @@ fn canada_and_mexico_briefs_in_three_languages() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&stderr)
     );
-    assert_contains(&stdout, "built 6 briefs", "summary");
+    assert_contains(&stdout, "built 9 briefs", "summary");
 
     let dir = out.path().join("2025-Q3");
     let fr = pdf_text(&dir.join("ca-fr.pdf"));
@@ -90,7 +90,8 @@ fn canada_and_mexico_briefs_in_three_languages() {
             [
                 "Fiche marché",
                 "Chiffres clés 2024",
-                "Pourquoi ce marché ?",
+                "Pourquoi faire des affaires au Canada ?",
+                "Villes et pôles clés au Canada",
                 "Secteurs porteurs",
                 "Sources et méthode",
                 "Exportations de biens de Bruxelles",
@@ -101,7 +102,8 @@ fn canada_and_mexico_briefs_in_three_languages() {
             [
                 "Marktfiche",
                 "Kerncijfers 2024",
-                "Waarom deze markt?",
+                "Waarom zakendoen in Canada?",
+                "Belangrijke steden en hubs in Canada",
                 "Kansrijke sectoren",
                 "Bronnen en methode",
                 "Goederenuitvoer van Brussel",
@@ -112,7 +114,8 @@ fn canada_and_mexico_briefs_in_three_languages() {
             [
                 "Market brief",
                 "Key figures 2024",
-                "Why this market",
+                "Why do business in Canada?",
+                "Key cities and hubs in Canada",
                 "Promising sectors",
                 "Sources and method",
                 "Goods exports of Brussels",
@@ -122,6 +125,15 @@ fn canada_and_mexico_briefs_in_three_languages() {
         for phrase in phrases {
             assert_contains(text, phrase, "heading");
         }
+    }
+    // Headings say "in" the country as each language does, article and all.
+    for (lang, heading) in [
+        ("fr", "Pourquoi faire des affaires aux États-Unis ?"),
+        ("nl", "Waarom zakendoen in de Verenigde Staten?"),
+        ("en", "Why do business in the United States?"),
+    ] {
+        let text = pdf_text(&dir.join(format!("us-{lang}.pdf")));
+        assert_contains(&text, heading, "heading with the country's form");
     }
     // Country names from CLDR, edition in the reader's words, illustrative data marked.
     let mx_fr = pdf_text(&dir.join("mx-fr.pdf"));

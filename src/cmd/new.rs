@@ -36,12 +36,28 @@ pub fn run(args: &NewArgs, out: &mut dyn Write) -> Result<Outcome> {
         format!("none found: add data/reference/flags/{code}.svg")
     };
     let empty = r#"{fr: "", nl: "", en: ""}"#;
+    // The "in <country>" form the headings use: shown from the shipped table so it can be
+    // checked, or left to write when the table has none.
+    let in_country = match project.reference.in_country.get(&code) {
+        Some(forms) => format!(
+            "# Headings say \"{}\" / \"{}\" / \"{}\" (data/reference/in-country.csv);\n\
+# to say it otherwise: in_country: {{fr: …, nl: …, en: …}}\n",
+            forms.get(Lang::Fr).unwrap_or_default(),
+            forms.get(Lang::Nl).unwrap_or_default(),
+            forms.get(Lang::En).unwrap_or_default(),
+        ),
+        None => format!(
+            "# How a sentence says \"in\" this country, for the headings (au Canada, in Canada…).\n\
+in_country: {empty}\n"
+        ),
+    };
     let text = format!(
         "# Market profile: {en} (fr: {fr}, nl: {nl}). Flag: {flag}.\n\
 # Write every text in French, Dutch and English; Markdown works in summary, why and the\n\
 # texts. `marketbrief check` lists what is still to write; `marketbrief build --draft`\n\
 # builds the brief meanwhile, marked DRAFT.\n\
 country: {code}\n\
+{in_country}\
 # Two or three sentences for page 1: why this market matters.\n\
 summary: {empty}\n\
 # Why this market: a few bullet points.\n\
