@@ -162,7 +162,12 @@ impl Bar {
 /// bar, an optional note in a column at the far right. Illustrative bars are hatched-free
 /// but lighter, with an outline, so they read as different in print.
 pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
-    let row = 27u32;
+    // Rows grow when a label takes two lines, so neighbouring labels keep apart.
+    let row = if bars.iter().any(|b| wrap(&b.label, 40).len() > 1) {
+        30u32
+    } else {
+        27u32
+    };
     let height = row * bars.len().max(1) as u32 + 8;
     let label_width = 232i32;
     let note_width = if bars.iter().any(|b| b.note.is_some()) {
