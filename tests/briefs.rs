@@ -31,7 +31,7 @@ fn assert_contains(text: &str, needle: &str, what: &str) {
 }
 
 #[test]
-fn canada_and_mexico_briefs_in_three_languages() {
+fn canada_mexico_and_us_briefs_in_three_languages() {
     let out = tempfile::tempdir().unwrap();
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
