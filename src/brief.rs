@@ -1184,18 +1184,7 @@ impl ContextWriter<'_> {
         let previous_year = (b.year - 1).to_string();
         let mut rows = Vec::new();
         for item in &b.items {
-            let label = self
-                .project
-                .reference
-                .label(&b.classification, &item.code, self.lang)
-                .ok_or_else(|| {
-                    anyhow!(
-                        "missing translation: no {} label for {} `{}`",
-                        self.lang,
-                        b.classification,
-                        item.code
-                    )
-                })?;
+            let label = self.category_label(&b.classification, &item.code)?;
             rows.push(ChapterRow {
                 code: item.code.clone(),
                 label: label.to_string(),
@@ -1264,22 +1253,27 @@ impl ContextWriter<'_> {
         }))
     }
 
+    /// The label of a category in the brief's language; a missing one is an error, never the
+    /// bare code in a printed brief.
+    fn category_label(&self, classification: &str, code: &str) -> Result<&str> {
+        self.project
+            .reference
+            .label(classification, code, self.lang)
+            .ok_or_else(|| {
+                anyhow!(
+                    "missing translation: no {} label for {classification} `{code}`",
+                    self.lang
+                )
+            })
+    }
+
     fn breakdown_chart(&self, b: &Breakdown, title: &str) -> Result<(String, String)> {
-        let reference = &self.project.reference;
         let previous_year = (b.year - 1).to_string();
         let mut bars = Vec::new();
         let mut described = Vec::new();
         for item in &b.items {
-            let label = reference
-                .label(&b.classification, &item.code, self.lang)
-                .ok_or_else(|| {
-                    anyhow!(
-                        "missing translation: no {} label for {} `{}`",
-                        self.lang,
-                        b.classification,
-                        item.code
-                    )
-                })?
+            let label = self
+                .category_label(&b.classification, &item.code)?
                 .to_string();
             let note = match item.change() {
                 Some(c) => Some(self.fill(

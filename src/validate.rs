@@ -243,10 +243,29 @@ fn dataset_codes(
         };
         let mut reported = std::collections::BTreeSet::new();
         for (key, obs) in &dataset.observations {
-            if key.product == TOTAL || level_of(&key.product).is_some() {
+            if key.product == TOTAL || !reported.insert(key.product.clone()) {
                 continue;
             }
-            if !reported.insert(key.product.clone()) {
+            if let Some(level) = level_of(&key.product) {
+                // A category printed in a brief needs its label in every language built.
+                let classification = classifications.iter().find(|c| c.id == level);
+                for &lang in langs {
+                    if let Some(c) = classification
+                        && c.labels.get(&key.product).and_then(|l| l.get(lang)).is_none()
+                    {
+                        errors.push(
+                            InputError::new(
+                                &dataset.csv_path,
+                                format!(
+                                    "missing translation: {} has no {lang} label for `{}`",
+                                    c.origin, key.product
+                                ),
+                            )
+                            .at(Some(obs.line), None)
+                            .field("product"),
+                        );
+                    }
+                }
                 continue;
             }
             let owners: Vec<&str> = classifications
