@@ -275,13 +275,12 @@ pub fn compute(
         datasets: trend_sets.into_iter().collect(),
     };
 
-    let level = |d: &Dataset| d.meta.classification.main().to_string();
     let top_products = breakdown(
         &goods,
         classifications,
         reporters.region,
         country,
-        &level,
+        None,
         Some(TOP_PRODUCTS),
     );
     let services = breakdown(
@@ -289,7 +288,7 @@ pub fn compute(
         classifications,
         reporters.national,
         country,
-        &level,
+        None,
         None,
     );
     let chapter_sets: Vec<&Dataset> = goods
@@ -305,11 +304,11 @@ pub fn compute(
                 classifications,
                 reporter,
                 country,
-                &|_| CN_CHAPTER.to_string(),
+                Some(CN_CHAPTER),
                 Some(TOP_CHAPTERS),
             )
-        })
-        .filter(|b| !b.items.is_empty());
+            .filter(|b| !b.items.is_empty())
+        });
 
     let mut used: BTreeSet<String> = key_figures.iter().map(|k| k.dataset.clone()).collect();
     used.extend(trend.datasets.iter().cloned());
@@ -447,19 +446,21 @@ fn export_rank(
     None
 }
 
-/// The reporter's exports to the country by category of one classification (`level` of
-/// each dataset) for the latest year that has them.
+/// The reporter's exports to the country by category of one classification (`level`, or
+/// each dataset's main one) for the latest year that has them.
 fn breakdown(
     sets: &[&Dataset],
     classifications: &BTreeMap<String, Classification>,
     reporter: &str,
     country: &str,
-    level: &dyn Fn(&Dataset) -> String,
+    level: Option<&str>,
     limit: Option<usize>,
 ) -> Option<Breakdown> {
     for d in sets {
-        let classification = level(d);
-        let labels = &classifications.get(&classification)?.labels;
+        let classification = level.unwrap_or(d.meta.classification.main()).to_string();
+        let Some(labels) = classifications.get(&classification).map(|c| &c.labels) else {
+            continue;
+        };
         let categories = || {
             d.series(reporter, country, Flow::Export)
                 .filter(|(k, _)| labels.contains_key(&k.product))

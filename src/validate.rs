@@ -251,7 +251,10 @@ fn dataset_codes(
                 let classification = classifications.iter().find(|c| c.id == level);
                 for &lang in langs {
                     if let Some(c) = classification
-                        && c.labels.get(&key.product).and_then(|l| l.get(lang)).is_none()
+                        && c.labels
+                            .get(&key.product)
+                            .and_then(|l| l.get(lang))
+                            .is_none()
                     {
                         errors.push(
                             InputError::new(

@@ -1,9 +1,9 @@
 //! Importing real data: Eurostat Comext SDMX-CSV extracts into the tidy dataset format.
 //!
 //! The file is read as a stream (constant memory whatever its size), filtered by reporter
-//! and to values in euros, CN8 codes are rolled up to CN chapters and HS sections, months are summed into
-//! complete quarters and years, and the result is merged into `data/datasets/<id>.csv` with
-//! its metadata. Importing the same file twice changes nothing.
+//! and to values in euros, CN8 codes are rolled up to CN chapters and HS sections, months
+//! are summed into complete quarters and years, and the result is merged into
+//! `data/datasets/<id>.csv` with its metadata. Importing the same file twice changes nothing.
 
 pub mod mapped;
 
