@@ -180,6 +180,7 @@ pub fn compare(
     }
     for (from_items, to_items) in [
         (&from.top_products, &to.top_products),
+        (&from.top_chapters, &to.top_chapters),
         (&from.services, &to.services),
     ] {
         categories(from_items, to_items, &mut |kind, item: &CategoryRecord| {
