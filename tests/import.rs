@@ -170,6 +170,11 @@ fn draft_brief_for_germany_from_imported_data() {
         &["import", "comext", extract.to_str().unwrap()],
     );
     marketbrief(project.path(), &["new", "de"]);
+    let profile = std::fs::read_to_string(project.path().join("data/profiles/de.yaml")).unwrap();
+    assert!(
+        profile.contains(r#"Headings say "en Allemagne" / "in Duitsland" / "in Germany""#),
+        "{profile}"
+    );
     let out = tempfile::tempdir().unwrap();
     let args = BuildArgs {
         out: Some(out.path().to_path_buf()),
