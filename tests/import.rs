@@ -190,13 +190,14 @@ fn draft_brief_for_germany_from_imported_data() {
 
     let exports = expected_totals()[&("DE".to_string(), "export".to_string(), "2024".to_string())];
     let catalogues = marketbrief::assets::Assets::embedded();
-    for (lang, draft, partial, chapter, share) in [
+    for (lang, draft, partial, chapter, share, why) in [
         (
             Lang::Fr,
             "BROUILLON",
             "couverture partielle",
             "39 Matières plastiques et ouvrages en ces matières 28",
             "Part des produits couverts ‡",
+            "Pourquoi faire des affaires en Allemagne ?",
         ),
         (
             Lang::Nl,
@@ -204,6 +205,7 @@ fn draft_brief_for_germany_from_imported_data() {
             "gedeeltelijke productdekking",
             "39 Kunststof en werken daarvan 28",
             "Aandeel in de gedekte producten ‡",
+            "Waarom zakendoen in Duitsland?",
         ),
         (
             Lang::En,
@@ -211,6 +213,7 @@ fn draft_brief_for_germany_from_imported_data() {
             "partial product coverage",
             "39 Plastics and articles thereof 28",
             "Share of covered products ‡",
+            "Why do business in Germany?",
         ),
     ] {
         let fmt =
@@ -235,6 +238,7 @@ fn draft_brief_for_germany_from_imported_data() {
         // shares said to be of the covered products only.
         assert!(text.contains(chapter), "{lang}: `{chapter}` not in {text}");
         assert!(text.contains(share), "{lang}: `{share}` not in {text}");
+        assert!(text.contains(why), "{lang}: `{why}` not in {text}");
     }
 }
 
