@@ -274,10 +274,10 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
         let products: Vec<String> = match &mapping.products {
             Products::HsSection => vec![code],
             Products::Cn8 if code.eq_ignore_ascii_case(TOTAL) => vec![TOTAL.to_string()],
-            Products::Cn8 => match cn8_levels(&code) {
-                Some((section, chapter)) => vec![section.to_string(), chapter.to_string()],
-                None => {
-                    skip(&mut report, "product not a CN8 code");
+            Products::Cn8 => match crate::import::cn8_levels(&code) {
+                Ok((section, chapter)) => vec![section.to_string(), chapter.to_string()],
+                Err(why) => {
+                    skip(&mut report, why);
                     continue;
                 }
             },
@@ -300,15 +300,6 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
         }
     }
     Ok((complete_periods(rows), report))
-}
-
-/// The HS section and CN chapter of a CN8 code (`39011010` → `VII`, `39`).
-fn cn8_levels(code: &str) -> Option<(&'static str, &str)> {
-    if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let section = crate::import::hs_section(code[..2].parse().ok()?)?;
-    Some((section, &code[..2]))
 }
 
 /// Adds the quarters and years that the file's months or quarters cover completely.

@@ -54,6 +54,19 @@ pub fn hs_section(chapter: u8) -> Option<&'static str> {
     })
 }
 
+/// The HS section and CN chapter of a CN8 code (`39011010` → `VII`, `39`), or why the code
+/// cannot be placed.
+pub fn cn8_levels(code: &str) -> Result<(&'static str, &str), &'static str> {
+    if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("product not a CN8 code");
+    }
+    let chapter = &code[..2];
+    match chapter.parse().ok().and_then(hs_section) {
+        Some(section) => Ok((section, chapter)),
+        None => Err("unknown CN chapter"),
+    }
+}
+
 /// What an import read, kept and skipped.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ImportReport {
@@ -133,21 +146,15 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
             }
         };
         let product = field(5);
-        let section = match product {
-            "TOTAL" => TOTAL,
-            p if p.len() == 8 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                match p[..2].parse().ok().and_then(hs_section) {
-                    Some(section) => section,
-                    None => {
-                        skip(&mut report, "unknown CN chapter");
-                        continue;
-                    }
+        let (section, chapter) = match product {
+            "TOTAL" => (TOTAL, None),
+            p => match cn8_levels(p) {
+                Ok((section, chapter)) => (section, Some(chapter)),
+                Err(why) => {
+                    skip(&mut report, why);
+                    continue;
                 }
-            }
-            _ => {
-                skip(&mut report, "product not a CN8 code");
-                continue;
-            }
+            },
         };
         let Ok(value) = field(9).parse::<f64>() else {
             skip(&mut report, "no value");
@@ -168,9 +175,8 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
                 .or_default() += value;
         };
         add(section);
-        if section != TOTAL {
-            // The CN chapter: the first two digits of the CN8 code.
-            add(&product[..2]);
+        if let Some(chapter) = chapter {
+            add(chapter);
             // The products' own total, so partial coverage still gives a (marked) figure.
             add("COVERED");
         }
