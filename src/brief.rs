@@ -5,12 +5,13 @@ use crate::charts::{self, Bar, TrendLabels};
 use crate::config::Edition;
 use crate::dataset::{Dataset, Status};
 use crate::error::{InputError, InputErrors};
-use crate::figures::{self, Breakdown, Figures, KeyFigure, KeyFigureId, Reporters};
+use crate::figures::{self, Breakdown, Figures, KeyFigure, KeyFigureId, Origin, Reporters};
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
 use crate::i18n::format::LocaleFormatter;
 use crate::profile::{Localized, Profile};
 use crate::project::Project;
+use crate::record::{Base, Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::template::{BRIEF_TEMPLATE, Templates};
 use crate::timings::{Stage, Timings};
@@ -18,6 +19,7 @@ use crate::typeset::{Files, Typeset, TypesetError, TypesetStage, Typesetter};
 use crate::validate;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -47,41 +49,7 @@ pub struct Brief {
     pub timings: Timings,
 }
 
-/// What one brief printed: kept in `figures.json` so editions can be compared.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct BriefFigures {
-    pub country: String,
-    pub language: String,
-    pub key_figures: Vec<FigureRecord>,
-    pub top_products: Vec<CategoryRecord>,
-    /// Absent from records written before CN chapters were shown.
-    #[serde(default)]
-    pub top_chapters: Vec<CategoryRecord>,
-    pub services: Vec<CategoryRecord>,
-}
-
-/// A key figure as printed.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct FigureRecord {
-    pub id: String,
-    pub label: String,
-    pub year: i32,
-    /// Euros, or the rank.
-    pub value: f64,
-    pub previous: Option<f64>,
-    pub printed: String,
-    pub illustrative: bool,
-}
-
-/// A category of a breakdown chart.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct CategoryRecord {
-    pub code: String,
-    pub label: String,
-    pub year: i32,
-    pub value: f64,
-    pub previous: Option<f64>,
-}
+pub use crate::record::BriefFigures;
 
 impl<'p> Renderer<'p> {
     pub fn new(project: &'p Project) -> Result<Self> {
@@ -237,6 +205,7 @@ impl<'p> Renderer<'p> {
                     briefs.get(&format!("{}-{}", profile.code(), lang))?,
                 ))
             }),
+            printed: RefCell::new(Vec::new()),
         };
         // Charts are drawn while the context is written.
         let (context, files, record) = timings.time(Stage::Charts, || writer.write())?;
@@ -339,10 +308,12 @@ struct BriefContext {
     edition: EditionText,
     summary: String,
     illustrative: bool,
+    /// Every trade figure printed is illustrative: the notice says so plainly.
+    all_illustrative: bool,
     key_figures_heading: String,
     card_groups: Vec<CardGroup>,
     /// Year-to-date lines, when the data go beyond the last complete year.
-    year_to_date: Vec<String>,
+    year_to_date: Vec<YearToDateLine>,
     since_last: Option<SinceLast>,
     /// Population and GDP (World Bank), one line.
     facts: Option<String>,
@@ -389,6 +360,14 @@ struct EditionText {
     line: String,
 }
 
+/// A line of the year-to-date box.
+#[derive(Serialize)]
+struct YearToDateLine {
+    text: String,
+    /// From a dataset that covers only some products.
+    partial: bool,
+}
+
 /// The largest changes since the previous edition.
 #[derive(Serialize)]
 struct SinceLast {
@@ -411,6 +390,9 @@ struct Card {
     number: String,
     after: String,
     year: i32,
+    /// The card's period when it is not the heading's year ("2023"): a partner whose latest
+    /// year is not complete yet shows its last complete one.
+    period: Option<String>,
     change: Option<String>,
     /// "up", "down" or "flat"; for ranks "up" means a better (smaller) rank.
     direction: &'static str,
@@ -482,8 +464,10 @@ struct ContactContext {
 struct SourceContext {
     title: String,
     details: String,
-    url: String,
-    illustrative: bool,
+    /// The source's address; none for data that are only illustrative here.
+    url: Option<String>,
+    /// What is illustrative in what this brief shows from it.
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -505,9 +489,15 @@ struct ContextWriter<'a> {
     profile: &'a Profile,
     figures: &'a Figures,
     edition: Edition,
+    /// Every number written into the context so far, for `figures.json`.
+    printed: RefCell<Vec<PrintedFigure>>,
 }
 
 impl ContextWriter<'_> {
+    /// Notes a number the brief prints.
+    fn note(&self, figure: PrintedFigure) {
+        self.printed.borrow_mut().push(figure);
+    }
     fn text(&self, localized: &Localized) -> String {
         // Validation has checked every field for this language, except in drafts.
         let Some(text) = localized.get(self.lang) else {
@@ -562,24 +552,42 @@ impl ContextWriter<'_> {
 
         let mut region_cards = Vec::new();
         let mut national_cards = Vec::new();
-        let mut records = BriefFigures {
-            country: code.clone(),
-            language: lang.code().to_string(),
-            key_figures: Vec::new(),
-            top_products: self.categories(self.figures.top_products.as_ref()),
-            top_chapters: self.categories(self.figures.top_chapters.as_ref()),
-            services: self.categories(self.figures.services.as_ref()),
-        };
+        // The heading names the first card's year; any card of another year says its own.
+        let key_year = self
+            .figures
+            .key_figures
+            .first()
+            .map(|k| k.year)
+            .unwrap_or(self.edition.year);
         for k in &self.figures.key_figures {
-            let card = self.card(k, &region_of, &national_of)?;
-            records.key_figures.push(FigureRecord {
-                id: k.id.key().to_string(),
+            let mut card = self.card(k, &region_of, &national_of)?;
+            if k.year != key_year {
+                card.period = Some(self.fill("figures.period", &[("year", &k.year.to_string())])?);
+            }
+            let base = match (k.previous, &k.previous_origin) {
+                (Some(value), Some(origin)) => Some(Base {
+                    period: (k.year - 1).to_string(),
+                    value,
+                    printed: if k.id == KeyFigureId::RegionExportRank {
+                        self.fmt.rank(value as u32)?
+                    } else {
+                        self.fmt.money(value)?.full()
+                    },
+                    rows: origin.rows.clone(),
+                }),
+                _ => None,
+            };
+            self.note(PrintedFigure {
+                id: format!("key/{}", k.id.key()),
+                part: Part::KeyFigure,
                 label: card.label.clone(),
-                year: k.year,
+                period: k.year.to_string(),
                 value: k.value,
-                previous: k.previous,
                 printed: format!("{}{}{}", card.before, card.number, card.after),
+                base,
+                change: card.change.clone(),
                 illustrative: k.illustrative,
+                rows: k.origin.rows.clone(),
             });
             match k.id {
                 KeyFigureId::NationalGoodsExports | KeyFigureId::NationalServicesExports => {
@@ -596,12 +604,6 @@ impl ContextWriter<'_> {
         .filter(|(_, cards)| !cards.is_empty())
         .map(|(name, cards)| CardGroup { name, cards })
         .collect();
-        let key_year = self
-            .figures
-            .key_figures
-            .first()
-            .map(|k| k.year)
-            .unwrap_or(self.edition.year);
         let charts = self.charts(&country_name, &mut files)?;
         let chapters = self.chapter_table(&country_name)?;
         // Validation makes sure the form exists; only a draft gets this far without it.
@@ -654,41 +656,39 @@ impl ContextWriter<'_> {
         };
 
         let facts = self.facts_line(&code)?;
-        let mut datasets = self
-            .figures
-            .datasets
-            .iter()
-            .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
-            .map(|d| self.source(d))
-            .collect::<Result<Vec<_>>>()?;
+        let year_to_date = self.year_to_date()?;
+        // Each source is described by what this brief took from it: the statuses of the
+        // rows behind its printed figures.
+        let statuses = self.figures.statuses_by_dataset();
+        let mut datasets = Vec::new();
+        let mut publications = Vec::new();
+        for id in &self.figures.datasets {
+            let d = self.dataset(id)?;
+            let used = statuses.get(id.as_str()).cloned().unwrap_or_default();
+            datasets.push(self.source(d, &used)?);
+            // A publication is cited only for a figure on this brief that quotes it.
+            for p in &d.meta.publications {
+                let quoted = self
+                    .figures
+                    .origins()
+                    .filter(|o| o.dataset == d.id)
+                    .flat_map(|o| &o.quoted)
+                    .any(|(partner, period)| p.quoted_by(partner, *period));
+                if quoted {
+                    publications.push(self.link(&p.title, &p.url, p.date.as_ref())?);
+                }
+            }
+        }
         if facts.is_some() {
             datasets.push(SourceContext {
                 title: self.cat.get("sources.world_bank_title")?.to_string(),
                 details: self.cat.get("sources.world_bank_details")?.to_string(),
-                url: "https://data.worldbank.org/".into(),
-                illustrative: false,
+                url: Some("https://data.worldbank.org/".into()),
+                note: None,
             });
         }
-        // A dataset's publications are cited only when this country's figures quote them.
-        let quotes_publications = |d: &&Dataset| {
-            d.observations.iter().any(|(k, o)| {
-                k.partner == code && matches!(o.status, Status::Published | Status::Derived)
-            })
-        };
-        let mut publications = Vec::new();
-        for d in self
-            .figures
-            .datasets
-            .iter()
-            .filter_map(|id| self.project.datasets.iter().find(|d| &d.id == id))
-            .filter(quotes_publications)
-        {
-            for p in &d.meta.publications {
-                publications.push(self.link(p)?);
-            }
-        }
         for p in &self.profile.sources {
-            publications.push(self.link(p)?);
+            publications.push(self.link(&p.title, &p.url, p.date.as_ref())?);
         }
         let mut seen = std::collections::BTreeSet::new();
         publications.retain(|p| seen.insert((p.url.clone(), p.title.clone())));
@@ -749,10 +749,15 @@ impl ContextWriter<'_> {
                 },
                 summary: self.text(&self.profile.summary),
                 illustrative: self.figures.illustrative,
+                all_illustrative: self.figures.illustrative
+                    && self
+                        .figures
+                        .origins()
+                        .all(|o| o.statuses.iter().all(|s| *s == Status::Illustrative)),
                 key_figures_heading: self
                     .fill("brief.key_figures", &[("year", &key_year.to_string())])?,
-                year_to_date: self.year_to_date(&records)?,
-                since_last: self.since_last(&records)?,
+                year_to_date,
+                since_last: self.since_last()?,
                 facts: facts.clone(),
                 map_path: files
                     .contains_key(&self.path("map.svg"))
@@ -802,31 +807,41 @@ impl ContextWriter<'_> {
                 date: [date.0, i32::from(date.1), i32::from(date.2)],
             },
             files,
-            records,
+            BriefFigures {
+                country: code,
+                language: lang.code().to_string(),
+                figures: self.printed.take(),
+            },
         ))
     }
 
     /// One line per year-to-date figure, labelled with its months and compared with the
     /// same months of the year before.
-    fn year_to_date(&self, records: &BriefFigures) -> Result<Vec<String>> {
+    fn year_to_date(&self) -> Result<Vec<YearToDateLine>> {
         let mut lines = Vec::new();
+        let months = |year: i32, last: u8| format!("{year}-01..{year}-{last:02}");
         for ytd in &self.figures.year_to_date {
-            let label = records
-                .key_figures
+            let label = self
+                .printed
+                .borrow()
                 .iter()
-                .find(|r| r.id == ytd.id.key())
+                .find(|r| r.id == format!("key/{}", ytd.id.key()))
                 .map(|r| r.label.clone())
                 .unwrap_or_default();
             let period = self.fmt.months_to(ytd.year, ytd.last_month)?;
             let value = self.fmt.money(ytd.value)?.full();
-            let line = match ytd.change() {
+            let change = ytd
+                .change()
+                .map(|c| self.fmt.percent_change(c))
+                .transpose()?;
+            let line = match &change {
                 Some(change) => self.fill(
                     "figures.ytd_line",
                     &[
                         ("label", &label),
                         ("period", &period),
                         ("value", &value),
-                        ("change", &self.fmt.percent_change(change)?),
+                        ("change", change),
                         (
                             "previous_period",
                             &self.fmt.months_to(ytd.year - 1, ytd.last_month)?,
@@ -838,7 +853,35 @@ impl ContextWriter<'_> {
                     &[("label", &label), ("period", &period), ("value", &value)],
                 )?,
             };
-            lines.push(line);
+            let base = match (ytd.previous, &ytd.previous_origin) {
+                (Some(previous), Some(origin)) => Some(Base {
+                    period: months(ytd.year - 1, ytd.last_month),
+                    value: previous,
+                    printed: self.fmt.money(previous)?.full(),
+                    rows: origin.rows.clone(),
+                }),
+                _ => None,
+            };
+            self.note(PrintedFigure {
+                id: format!("ytd/{}", ytd.id.key()),
+                part: Part::YearToDate,
+                label,
+                period: months(ytd.year, ytd.last_month),
+                value: ytd.value,
+                printed: value,
+                base,
+                change,
+                illustrative: ytd.origin.illustrative()
+                    || ytd
+                        .previous_origin
+                        .as_ref()
+                        .is_some_and(|o| o.illustrative()),
+                rows: ytd.origin.rows.clone(),
+            });
+            lines.push(YearToDateLine {
+                text: line,
+                partial: self.dataset(&ytd.origin.dataset)?.meta.coverage.is_some(),
+            });
         }
         Ok(lines)
     }
@@ -849,19 +892,38 @@ impl ContextWriter<'_> {
             return Ok(None);
         };
         let mut parts = Vec::new();
-        if let Some((year, people)) = facts.population {
-            let value = self.fmt.scaled("people", people)?.full();
-            parts.push(self.fill(
+        for (id, key, unit, fact, file) in [
+            (
+                "facts/population",
                 "brief.facts_population",
-                &[("value", &value), ("year", &year.to_string())],
-            )?);
-        }
-        if let Some((year, usd)) = facts.gdp_usd {
-            let value = self.fmt.scaled("usd", usd)?.full();
-            parts.push(self.fill(
+                "people",
+                facts.population,
+                "data/reference/world-bank/population.csv",
+            ),
+            (
+                "facts/gdp",
                 "brief.facts_gdp",
-                &[("value", &value), ("year", &year.to_string())],
-            )?);
+                "usd",
+                facts.gdp_usd,
+                "data/reference/world-bank/gdp_current_usd.csv",
+            ),
+        ] {
+            let Some((year, amount)) = fact else { continue };
+            let value = self.fmt.scaled(unit, amount)?.full();
+            let text = self.fill(key, &[("value", &value), ("year", &year.to_string())])?;
+            self.note(PrintedFigure {
+                id: id.to_string(),
+                part: Part::Facts,
+                label: text.clone(),
+                period: year.to_string(),
+                value: amount,
+                printed: value,
+                base: None,
+                change: None,
+                illustrative: false,
+                rows: vec![format!("{file} ({code})")],
+            });
+            parts.push(text);
         }
         if parts.is_empty() {
             return Ok(None);
@@ -871,39 +933,64 @@ impl ContextWriter<'_> {
     }
 
     /// The three key figures that moved most since the previous edition printed them.
-    fn since_last(&self, current: &BriefFigures) -> Result<Option<SinceLast>> {
+    fn since_last(&self) -> Result<Option<SinceLast>> {
         let Some((edition, previous)) = self.previous else {
             return Ok(None);
         };
+        let current = BriefFigures {
+            country: previous.country.clone(),
+            language: previous.language.clone(),
+            figures: self.printed.borrow().clone(),
+        };
         let mut moves: Vec<(f64, String)> = Vec::new();
-        for new in &current.key_figures {
-            let Some(old) = previous.key_figures.iter().find(|f| f.id == new.id) else {
+        for change in crate::record::compare(previous, &current) {
+            let (Some(old), Some(new)) = (change.old, change.new) else {
                 continue;
             };
-            if old.value == new.value && old.year == new.year {
+            if new.part != Part::KeyFigure {
                 continue;
             }
-            let (weight, change) = if new.id == KeyFigureId::RegionExportRank.key() {
-                // A move of one place weighs like a change of 10 %.
-                ((old.value - new.value).abs() / 10.0, String::new())
-            } else if old.value > 0.0 {
-                let ratio = new.value / old.value - 1.0;
-                (
-                    ratio.abs(),
-                    format!(" ({})", self.fmt.percent_change(ratio)?),
-                )
-            } else {
-                continue;
+            let rank = new.id == format!("key/{}", KeyFigureId::RegionExportRank.key());
+            let (weight, item) = match &change.revision {
+                Some((period, before, after)) => {
+                    let Some(ratio) = change.ratio() else {
+                        continue;
+                    };
+                    let item = self.fill(
+                        "brief.since_revised",
+                        &[
+                            ("label", &new.label),
+                            ("period", period),
+                            ("from", &before.text),
+                            ("to", &after.text),
+                        ],
+                    )?;
+                    (ratio.abs(), item)
+                }
+                None => {
+                    let (weight, change) = if rank {
+                        // A move of one place weighs like a change of 10 %.
+                        ((old.value - new.value).abs() / 10.0, String::new())
+                    } else if let Some(ratio) = change.ratio() {
+                        (
+                            ratio.abs(),
+                            format!(" ({})", self.fmt.percent_change(ratio)?),
+                        )
+                    } else {
+                        continue;
+                    };
+                    let item = self.fill(
+                        "brief.since_item",
+                        &[
+                            ("label", &new.label),
+                            ("from", &old.printed),
+                            ("to", &new.printed),
+                            ("change", &change),
+                        ],
+                    )?;
+                    (weight, item)
+                }
             };
-            let item = self.fill(
-                "brief.since_item",
-                &[
-                    ("label", &new.label),
-                    ("from", &old.printed),
-                    ("to", &new.printed),
-                    ("change", &change),
-                ],
-            )?;
             moves.push((weight, item));
         }
         if moves.is_empty() {
@@ -917,27 +1004,6 @@ impl ContextWriter<'_> {
             )?,
             items: moves.into_iter().take(3).map(|(_, text)| text).collect(),
         }))
-    }
-
-    fn categories(&self, breakdown: Option<&Breakdown>) -> Vec<CategoryRecord> {
-        let Some(b) = breakdown else {
-            return Vec::new();
-        };
-        b.items
-            .iter()
-            .map(|item| CategoryRecord {
-                code: item.code.clone(),
-                label: self
-                    .project
-                    .reference
-                    .label(&b.classification, &item.code, self.lang)
-                    .unwrap_or(&item.code)
-                    .to_string(),
-                year: b.year,
-                value: item.value,
-                previous: item.previous,
-            })
-            .collect()
     }
 
     fn card(&self, k: &KeyFigure, region_of: &str, national_of: &str) -> Result<Card> {
@@ -980,6 +1046,7 @@ impl ContextWriter<'_> {
                 number,
                 after,
                 year: k.year,
+                period: None,
                 change,
                 direction,
                 illustrative: k.illustrative,
@@ -1016,6 +1083,7 @@ impl ContextWriter<'_> {
             number: amount.number,
             after: amount.after,
             year: k.year,
+            period: None,
             change,
             direction,
             illustrative: k.illustrative,
@@ -1037,14 +1105,49 @@ impl ContextWriter<'_> {
         })
     }
 
-    fn dataset_source_names(&self, ids: &[&str]) -> String {
-        let mut names: Vec<String> = ids
+    /// The caption line that says where the values shown come from: the sources of their
+    /// real rows only, then `illustrative_note` when some values are illustrative; when
+    /// every value shown is illustrative, it says so and names no source.
+    fn source_line<'o>(
+        &self,
+        origins: impl Iterator<Item = &'o Origin>,
+        illustrative_note: &str,
+    ) -> Result<String> {
+        let mut real: Vec<&str> = Vec::new();
+        let mut any_illustrative = false;
+        for origin in origins {
+            any_illustrative |= origin.illustrative();
+            if origin.statuses.iter().any(|s| *s != Status::Illustrative)
+                && !real.contains(&origin.dataset.as_str())
+            {
+                real.push(&origin.dataset);
+            }
+        }
+        if real.is_empty() {
+            return Ok(self.cat.get("charts.source_illustrative")?.to_string());
+        }
+        let mut names: Vec<String> = Vec::new();
+        for id in real {
+            let name = self.text(&self.dataset(id)?.meta.source);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut line = self.fill("charts.source", &[("source", &names.join("; "))])?;
+        if any_illustrative {
+            line.push(' ');
+            line.push_str(illustrative_note);
+        }
+        Ok(line)
+    }
+
+    /// A dataset the figures name.
+    fn dataset(&self, id: &str) -> Result<&Dataset> {
+        self.project
+            .datasets
             .iter()
-            .filter_map(|id| self.project.datasets.iter().find(|d| d.id == *id))
-            .map(|d| self.text(&d.meta.source))
-            .collect();
-        names.dedup();
-        names.join("; ")
+            .find(|d| d.id == id)
+            .ok_or_else(|| anyhow!("no dataset `{id}`"))
     }
 
     fn charts(&self, country: &str, files: &mut Files) -> Result<Vec<ChartContext>> {
@@ -1054,22 +1157,36 @@ impl ContextWriter<'_> {
         let unit = self.cat.get("charts.unit_millions")?.to_string();
         let mut out = Vec::new();
         let trend = &self.figures.trend;
-        let illustrative_note = |any: bool| -> Result<String> {
-            Ok(if any {
-                format!(" {}", self.cat.get("charts.illustrative_note")?)
-            } else {
-                String::new()
-            })
-        };
+        let illustrative_note = self.cat.get("charts.illustrative_note")?;
 
         if !trend.exports.is_empty() || !trend.imports.is_empty() {
             let labels = TrendLabels {
                 exports: self.cat.get("charts.exports")?.to_string(),
                 imports: self.cat.get("charts.imports")?.to_string(),
             };
-            let svg = charts::trend(self.fmt, &labels, &trend.exports, &trend.imports)
+            let (svg, axis) = charts::trend(self.fmt, &labels, &trend.exports, &trend.imports)
                 .map_err(|e| anyhow!("cannot draw the trend chart: {e}"))?;
             files.insert(self.path("charts/trend.svg"), Arc::new(svg.into_bytes()));
+            for (points, name, label) in [
+                (&trend.exports, "exports", &labels.exports),
+                (&trend.imports, "imports", &labels.imports),
+            ] {
+                for p in points {
+                    self.note(PrintedFigure {
+                        id: format!("trend/{name}/{}", p.year),
+                        part: Part::Trend,
+                        label: label.to_string(),
+                        period: p.year.to_string(),
+                        value: p.value,
+                        printed: self.fmt.millions(p.value),
+                        base: None,
+                        change: None,
+                        illustrative: p.illustrative,
+                        rows: p.origin.rows.clone(),
+                    });
+                }
+            }
+            self.note_axis("trend", &axis);
             let years: Vec<i32> = trend
                 .exports
                 .iter()
@@ -1080,12 +1197,6 @@ impl ContextWriter<'_> {
                 years.iter().min().copied().unwrap_or(0),
                 years.iter().max().copied().unwrap_or(0),
             );
-            let ids: Vec<&str> = trend.datasets.iter().map(String::as_str).collect();
-            let any_illustrative = trend
-                .exports
-                .iter()
-                .chain(&trend.imports)
-                .any(|p| p.illustrative);
             let alt = self.trend_alt(country, &region, first, last)?;
             out.push(ChartContext {
                 path: self.path("charts/trend.svg"),
@@ -1099,27 +1210,29 @@ impl ContextWriter<'_> {
                     ],
                 )?,
                 unit: unit.clone(),
-                caption: format!(
-                    "{}{}",
-                    self.fill(
-                        "charts.source",
-                        &[("source", &self.dataset_source_names(&ids))]
-                    )?,
-                    illustrative_note(any_illustrative)?
-                ),
+                caption: self.source_line(
+                    trend
+                        .exports
+                        .iter()
+                        .chain(&trend.imports)
+                        .map(|p| &p.origin),
+                    illustrative_note,
+                )?,
                 alt,
             });
         }
-        for (breakdown, name, title_key, who) in [
+        for (breakdown, name, part, title_key, who) in [
             (
                 &self.figures.top_products,
                 "products",
+                Part::Products,
                 "charts.products_title",
                 &region,
             ),
             (
                 &self.figures.services,
                 "services",
+                Part::Services,
                 "charts.services_title",
                 &national,
             ),
@@ -1137,25 +1250,55 @@ impl ContextWriter<'_> {
                     ("year", &b.year.to_string()),
                 ],
             )?;
-            let (svg, alt) = self.breakdown_chart(b, &title)?;
+            let (svg, alt) = self.breakdown_chart(b, part, &title)?;
             files.insert(path.clone(), Arc::new(svg.into_bytes()));
-            let any_illustrative = b.items.iter().any(|i| i.illustrative);
-            let mut caption = self.fill(
-                "charts.source",
-                &[("source", &self.dataset_source_names(&[&b.dataset]))],
+            let mut caption = self.source_line(
+                b.items
+                    .iter()
+                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin)),
+                illustrative_note,
             )?;
-            if let Some(total) = b.total {
+            if let (Some(total), Some(total_origin)) = (b.total, &b.total_origin) {
                 let share: f64 = b.items.iter().map(|i| i.value).sum::<f64>() / total;
+                let share_text = self.fmt.percent(share.min(1.0))?;
+                let total_text = self.fmt.money(total)?.full();
                 caption.push(' ');
                 caption.push_str(&self.fill(
                     "charts.share_of_total",
-                    &[
-                        ("share", &self.fmt.percent(share.min(1.0))?),
-                        ("total", &self.fmt.money(total)?.full()),
-                    ],
+                    &[("share", &share_text), ("total", &total_text)],
                 )?);
+                let rows: Vec<String> = b
+                    .items
+                    .iter()
+                    .flat_map(|i| i.origin.rows.iter().cloned())
+                    .chain(total_origin.rows.iter().cloned())
+                    .collect();
+                self.note(PrintedFigure {
+                    id: format!("{name}/share"),
+                    part: Part::Share,
+                    label: self.cat.get("charts.share_label")?.to_string(),
+                    period: b.year.to_string(),
+                    value: share.min(1.0),
+                    printed: share_text,
+                    base: None,
+                    change: None,
+                    illustrative: total_origin.illustrative()
+                        || b.items.iter().any(|i| i.origin.illustrative()),
+                    rows,
+                });
+                self.note(PrintedFigure {
+                    id: format!("{name}/total"),
+                    part: Part::Share,
+                    label: self.cat.get("charts.total_label")?.to_string(),
+                    period: b.year.to_string(),
+                    value: total,
+                    printed: total_text,
+                    base: None,
+                    change: None,
+                    illustrative: total_origin.illustrative(),
+                    rows: total_origin.rows.clone(),
+                });
             }
-            caption.push_str(&illustrative_note(any_illustrative)?);
             out.push(ChartContext {
                 path,
                 title,
@@ -1165,6 +1308,58 @@ impl ContextWriter<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// Records the value-axis labels a chart drew: a scale, not figures.
+    fn note_axis(&self, chart: &str, labels: &[String]) {
+        for (n, label) in labels.iter().enumerate() {
+            self.note(PrintedFigure {
+                id: format!("{chart}/axis/{n}"),
+                part: Part::Axis,
+                label: format!("{chart} axis"),
+                period: String::new(),
+                value: 0.0,
+                printed: label.clone(),
+                base: None,
+                change: None,
+                illustrative: false,
+                rows: Vec::new(),
+            });
+        }
+    }
+
+    /// Records a category of a breakdown as printed.
+    fn note_item(
+        &self,
+        b: &Breakdown,
+        part: Part,
+        item: &figures::Item,
+        label: &str,
+        printed: String,
+        change: Option<String>,
+    ) -> Result<()> {
+        let base = match (item.previous, &item.previous_origin) {
+            (Some(value), Some(origin)) => Some(Base {
+                period: (b.year - 1).to_string(),
+                value,
+                printed: self.fmt.millions(value),
+                rows: origin.rows.clone(),
+            }),
+            _ => None,
+        };
+        self.note(PrintedFigure {
+            id: format!("{}/{}", part.id(), item.code),
+            part,
+            label: label.to_string(),
+            period: b.year.to_string(),
+            value: item.value,
+            printed,
+            base,
+            change,
+            illustrative: item.illustrative,
+            rows: item.origin.rows.clone(),
+        });
+        Ok(())
     }
 
     /// The largest CN chapters of goods exports with their change and share. On a dataset
@@ -1179,24 +1374,62 @@ impl ContextWriter<'_> {
         } else {
             self.text(&config.country.short)
         };
-        let dataset = self.project.datasets.iter().find(|d| d.id == b.dataset);
-        let partial = dataset.is_some_and(|d| d.meta.coverage.is_some());
+        let partial = self.dataset(&b.dataset)?.meta.coverage.is_some();
         let previous_year = (b.year - 1).to_string();
+        let share_key = if partial {
+            "charts.col_share_covered"
+        } else {
+            "charts.col_share"
+        };
         let mut rows = Vec::new();
         for item in &b.items {
             let label = self.category_label(&b.classification, &item.code)?;
+            let value = self.fmt.millions(item.value);
+            let change = item
+                .change()
+                .map(|c| self.fmt.percent_change(c))
+                .transpose()?;
+            let share = match b.total {
+                Some(total) if total > 0.0 => Some((item.value / total, total)),
+                _ => None,
+            };
+            let share_text = share.map(|(s, _)| self.fmt.percent(s)).transpose()?;
+            self.note_item(
+                b,
+                Part::Chapters,
+                item,
+                label,
+                value.clone(),
+                change.clone(),
+            )?;
+            if let (Some((ratio, _)), Some(text), Some(total_origin)) =
+                (share, &share_text, &b.total_origin)
+            {
+                self.note(PrintedFigure {
+                    id: format!("chapters/{}/share", item.code),
+                    part: Part::Share,
+                    label: format!("{label} ({})", self.cat.get(share_key)?),
+                    period: b.year.to_string(),
+                    value: ratio,
+                    printed: text.clone(),
+                    base: None,
+                    change: None,
+                    illustrative: item.illustrative || total_origin.illustrative(),
+                    rows: item
+                        .origin
+                        .rows
+                        .iter()
+                        .chain(&total_origin.rows)
+                        .cloned()
+                        .collect(),
+                });
+            }
             rows.push(ChapterRow {
                 code: item.code.clone(),
                 label: label.to_string(),
-                value: self.fmt.millions(item.value),
-                change: match item.change() {
-                    Some(c) => self.fmt.percent_change(c)?,
-                    None => "–".into(),
-                },
-                share: match b.total {
-                    Some(total) if total > 0.0 => self.fmt.percent(item.value / total)?,
-                    _ => "–".into(),
-                },
+                value,
+                change: change.unwrap_or_else(|| "–".into()),
+                share: share_text.unwrap_or_else(|| "–".into()),
                 mark: if item.illustrative {
                     " †".into()
                 } else {
@@ -1207,24 +1440,17 @@ impl ContextWriter<'_> {
         let mut caption = format!(
             "{} {}",
             self.cat.get("charts.chapters_note")?,
-            self.fill(
-                "charts.source",
-                &[("source", &self.dataset_source_names(&[&b.dataset]))]
+            self.source_line(
+                b.items
+                    .iter()
+                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin)),
+                self.cat.get("brief.illustrative_mark")?,
             )?
         );
         if partial {
             caption.push(' ');
             caption.push_str(self.cat.get("brief.partial_mark")?);
         }
-        if b.items.iter().any(|i| i.illustrative) {
-            caption.push(' ');
-            caption.push_str(self.cat.get("brief.illustrative_mark")?);
-        }
-        let share_key = if partial {
-            "charts.col_share_covered"
-        } else {
-            "charts.col_share"
-        };
         Ok(Some(ChapterTable {
             title: self.fill(
                 "charts.chapters_title",
@@ -1267,7 +1493,7 @@ impl ContextWriter<'_> {
             })
     }
 
-    fn breakdown_chart(&self, b: &Breakdown, title: &str) -> Result<(String, String)> {
+    fn breakdown_chart(&self, b: &Breakdown, part: Part, title: &str) -> Result<(String, String)> {
         let previous_year = (b.year - 1).to_string();
         let mut bars = Vec::new();
         let mut described = Vec::new();
@@ -1286,6 +1512,14 @@ impl ContextWriter<'_> {
                 None => None,
             };
             described.push(format!("{} {}", label, self.fmt.money(item.value)?.full()));
+            self.note_item(
+                b,
+                part,
+                item,
+                &label,
+                self.fmt.millions(item.value),
+                note.clone(),
+            )?;
             bars.push(Bar::from_item(item, label, note));
         }
         let svg = charts::bars(self.fmt, &bars, charts::EXPORTS)
@@ -1320,7 +1554,21 @@ impl ContextWriter<'_> {
         )
     }
 
-    fn source(&self, d: &Dataset) -> Result<SourceContext> {
+    /// A dataset in the sources, as far as this brief used it: a source that gave it only
+    /// illustrative rows is named as such, with none of the real source's details.
+    fn source(
+        &self,
+        d: &Dataset,
+        used: &std::collections::BTreeSet<Status>,
+    ) -> Result<SourceContext> {
+        if used.iter().all(|s| *s == Status::Illustrative) {
+            return Ok(SourceContext {
+                title: self.text(&d.meta.title),
+                details: String::new(),
+                url: None,
+                note: Some(self.cat.get("sources.illustrative_only")?.to_string()),
+            });
+        }
         let period = match d.year_span() {
             Some((a, b)) if a == b => a.to_string(),
             Some((a, b)) => format!("{a}–{b}"),
@@ -1349,16 +1597,25 @@ impl ContextWriter<'_> {
         Ok(SourceContext {
             title: self.text(&d.meta.title),
             details,
-            url: d.meta.url.clone(),
-            illustrative: d.meta.illustrative,
+            url: Some(d.meta.url.clone()),
+            note: if used.contains(&Status::Illustrative) {
+                Some(self.cat.get("sources.illustrative")?.to_string())
+            } else {
+                None
+            },
         })
     }
 
-    fn link(&self, p: &crate::profile::Source) -> Result<LinkContext> {
+    fn link(
+        &self,
+        title: &Localized,
+        url: &str,
+        date: Option<&crate::profile::Date>,
+    ) -> Result<LinkContext> {
         Ok(LinkContext {
-            title: self.text(&p.title),
-            url: p.url.clone(),
-            date: p.date.as_ref().map(|d| self.fmt.date(d)).transpose()?,
+            title: self.text(title),
+            url: url.to_string(),
+            date: date.map(|d| self.fmt.date(d)).transpose()?,
         })
     }
 }

@@ -31,15 +31,17 @@ pub struct TrendLabels {
 }
 
 /// Goods trade over the years: two lines, values in millions of euros, the latest value
-/// of each line labelled at its end. Illustrative points are drawn hollow.
+/// of each line labelled at its end. Illustrative points are drawn hollow. Returns the SVG
+/// and the value-axis labels drawn (a scale, recorded beside the figures).
 pub fn trend(
     fmt: &LocaleFormatter,
     labels: &TrendLabels,
     exports: &[Point],
     imports: &[Point],
-) -> DrawResult<String> {
+) -> DrawResult<(String, Vec<String>)> {
     let height = 220;
     let mut svg = String::new();
+    let axis = std::cell::RefCell::new(Vec::new());
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         let years = exports.iter().chain(imports).map(|p| p.year);
@@ -70,7 +72,11 @@ pub fn trend(
             .x_labels((last - first + 1) as usize)
             .y_labels(5)
             .x_label_formatter(&|x| format!("{}", x.round() as i32))
-            .y_label_formatter(&|y| fmt.millions(*y * 1e6))
+            .y_label_formatter(&|y| {
+                let label = fmt.millions(*y * 1e6);
+                axis.borrow_mut().push(label.clone());
+                label
+            })
             .x_label_style(label_style.clone())
             .y_label_style(label_style.clone())
             .draw()?;
@@ -135,7 +141,11 @@ pub fn trend(
         }
         root.present()?;
     }
-    Ok(svg)
+    // Plotters may format a label more than once (to measure it, then to draw it).
+    let mut axis = axis.into_inner();
+    let mut seen = std::collections::BTreeSet::new();
+    axis.retain(|label| seen.insert(label.clone()));
+    Ok((svg, axis))
 }
 
 /// One bar of a bar chart.
@@ -303,6 +313,7 @@ mod tests {
                 year,
                 value,
                 illustrative: year < 2024,
+                origin: Default::default(),
             })
             .collect()
     }
@@ -323,7 +334,8 @@ mod tests {
             exports: "Exportations".into(),
             imports: "Importations".into(),
         };
-        let svg = trend(&fmt(Lang::Fr), &labels, &exports, &imports).unwrap();
+        let (svg, axis) = trend(&fmt(Lang::Fr), &labels, &exports, &imports).unwrap();
+        assert!(axis.contains(&"0".to_string()), "{axis:?}");
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("Exportations 32,4"), "{svg}");
         assert!(svg.contains("Importations 24"), "{svg}");
@@ -337,7 +349,8 @@ mod tests {
             &exports,
             &imports,
         )
-        .unwrap();
+        .unwrap()
+        .0;
         assert!(en.contains("Exports 32.4"), "{en}");
     }
 

@@ -8,7 +8,7 @@
 use crate::error::InputError;
 use crate::profile::{Date, Localized};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -40,7 +40,9 @@ pub enum Kind {
 }
 
 /// How trustworthy an observation is; anything but `illustrative` is real.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// An official statistic as released by the source.
@@ -87,6 +89,13 @@ impl FromStr for Period {
             return Ok(Period::Month(year(y)?, m));
         }
         Ok(Period::Year(year(s)?))
+    }
+}
+
+/// Written as in the datasets: `2024`, `2024-Q3`, `2024-11`.
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -143,7 +152,7 @@ pub struct Metadata {
     pub illustrative: bool,
     /// Publications quoted by `published` and `derived` rows.
     #[serde(default)]
-    pub publications: Vec<crate::profile::Source>,
+    pub publications: Vec<Publication>,
     /// The source's own id of the dataset (`DS-045409`).
     #[serde(default)]
     pub dataset_id: Option<String>,
@@ -151,6 +160,50 @@ pub struct Metadata {
     /// the covered products' sum, and briefs mark figures taken from them as partial.
     #[serde(default)]
     pub coverage: Option<Localized>,
+}
+
+/// A publication that `published` or `derived` rows quote, and which of them: a brief cites
+/// it only when it prints a figure from one of those rows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    pub title: Localized,
+    pub url: String,
+    /// Publication or consultation date.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// The partners whose rows quote it (`[CA, MX]`); all of them when absent.
+    #[serde(default)]
+    pub partners: Vec<String>,
+    /// The periods whose rows quote it (`[2024, 2023]`); all of them when absent.
+    #[serde(default, deserialize_with = "periods")]
+    pub periods: Vec<Period>,
+}
+
+impl Publication {
+    /// Whether the row of `partner` and `period` quotes it.
+    pub fn quoted_by(&self, partner: &str, period: Period) -> bool {
+        (self.partners.is_empty() || self.partners.iter().any(|p| p == partner))
+            && (self.periods.is_empty() || self.periods.contains(&period))
+    }
+}
+
+/// Periods written as YAML numbers (`2024`) or strings (`2024-Q3`).
+fn periods<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Period>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Year(i32),
+        Text(String),
+    }
+    Vec::<Written>::deserialize(d)?
+        .into_iter()
+        .map(|w| match w {
+            Written::Year(y) => y.to_string().parse(),
+            Written::Text(t) => t.parse(),
+        })
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
 }
 
 /// The classification ids of a dataset, main one first: its categories make the breakdown
@@ -231,9 +284,14 @@ pub struct Dataset {
     pub meta_path: PathBuf,
     pub meta: Metadata,
     pub observations: BTreeMap<ObsKey, Observation>,
-    /// The months the rows cover, by year (whatever the series), worked out once.
-    pub months: BTreeMap<i32, std::collections::BTreeSet<u8>>,
+    /// The months each reporter, partner and flow has rows for, worked out once.
+    pub coverage: Coverage,
 }
+
+/// The months a file or dataset has rows for, by year, per reporter, partner and flow.
+/// Coverage is a property of each partner's series, not of the file: Eurostat publishes
+/// extra-EU trade before intra-EU trade.
+pub type Coverage = BTreeMap<(String, String, Flow), BTreeMap<i32, BTreeSet<u8>>>;
 
 impl Dataset {
     /// Parses a dataset from its metadata and CSV text; reports every bad row.
@@ -449,10 +507,15 @@ impl Dataset {
         if observations.is_empty() && errors.is_empty() {
             errors.push(InputError::new(csv_path, "the dataset has no rows"));
         }
-        let mut months: BTreeMap<i32, std::collections::BTreeSet<u8>> = BTreeMap::new();
+        let mut coverage = Coverage::new();
         for key in observations.keys() {
             if let Period::Month(y, m) = key.period {
-                months.entry(y).or_default().insert(m);
+                coverage
+                    .entry((key.reporter.clone(), key.partner.clone(), key.flow))
+                    .or_default()
+                    .entry(y)
+                    .or_default()
+                    .insert(m);
             }
         }
         let dataset = Dataset {
@@ -461,7 +524,7 @@ impl Dataset {
             meta_path: meta_path.to_path_buf(),
             meta,
             observations,
-            months,
+            coverage,
         };
         Ok((dataset, errors))
     }
@@ -485,6 +548,15 @@ impl Dataset {
         self.observations.range(start..).take_while(move |(k, _)| {
             k.reporter == reporter && k.partner == partner && k.flow == flow
         })
+    }
+
+    /// The months one reporter, partner and flow has rows for in `year`.
+    pub fn months(&self, reporter: &str, partner: &str, flow: Flow, year: i32) -> BTreeSet<u8> {
+        self.coverage
+            .get(&(reporter.to_string(), partner.to_string(), flow))
+            .and_then(|years| years.get(&year))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The observation for a key, if any.
@@ -593,7 +665,13 @@ mod tests {
             .collect();
         assert_eq!(values, [1.0, 3.0, 2.0]);
         assert_eq!(d.series("BE", "XX", Flow::Export).count(), 0);
-        assert_eq!(d.months[&2024].iter().copied().collect::<Vec<_>>(), [3]);
+        assert_eq!(
+            d.months("BE", "CA", Flow::Export, 2024)
+                .into_iter()
+                .collect::<Vec<_>>(),
+            [3]
+        );
+        assert!(d.months("BE", "CA", Flow::Import, 2024).is_empty());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The figures a brief prints, computed from the datasets (pure: no I/O, no formatting).
 //!
-//! Every figure remembers whether any observation behind it is illustrative, so the brief
-//! can mark it.
+//! Every figure remembers where it comes from — its dataset, the rows behind it and their
+//! status — so the brief can mark illustrative values, cite only the sources it really
+//! uses, and record each printed number with its rows.
 
-use crate::dataset::{Dataset, Flow, Kind, ObsKey, Period, Status, TOTAL};
+use crate::dataset::{Dataset, Flow, Kind, ObsKey, Observation, Period, Status, TOTAL};
 use crate::reference::Classification;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,6 +38,41 @@ impl KeyFigureId {
     }
 }
 
+/// Where a value comes from: its dataset, the rows summed or compared to make it
+/// (`data/datasets/bru-goods.csv:7`), and their statuses.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Origin {
+    pub dataset: String,
+    pub rows: Vec<String>,
+    pub statuses: BTreeSet<Status>,
+    /// The partner and period of each `published` or `derived` row: what a publication of
+    /// the dataset may be quoted for.
+    pub quoted: Vec<(String, Period)>,
+}
+
+impl Origin {
+    fn of(dataset: &Dataset, observations: &[(&ObsKey, &Observation)]) -> Origin {
+        Origin {
+            dataset: dataset.id.clone(),
+            rows: observations
+                .iter()
+                .map(|(_, o)| format!("{}:{}", dataset.csv_path.display(), o.line))
+                .collect(),
+            statuses: observations.iter().map(|(_, o)| o.status).collect(),
+            quoted: observations
+                .iter()
+                .filter(|(_, o)| matches!(o.status, Status::Published | Status::Derived))
+                .map(|(k, _)| (k.partner.clone(), k.period))
+                .collect(),
+        }
+    }
+
+    /// Whether any row behind the value is illustrative.
+    pub fn illustrative(&self) -> bool {
+        self.statuses.contains(&Status::Illustrative)
+    }
+}
+
 /// One key figure for its latest year, with the year before when known.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyFigure {
@@ -49,6 +85,11 @@ pub struct KeyFigure {
     pub out_of: Option<usize>,
     pub illustrative: bool,
     pub dataset: String,
+    /// The rows of the value (for a rank: the market's own row, illustrative when any
+    /// market ranked is).
+    pub origin: Origin,
+    /// The rows of the previous year's value.
+    pub previous_origin: Option<Origin>,
 }
 
 impl KeyFigure {
@@ -68,6 +109,7 @@ pub struct Point {
     pub year: i32,
     pub value: f64,
     pub illustrative: bool,
+    pub origin: Origin,
 }
 
 /// The region's goods trade with the country over the years.
@@ -85,6 +127,8 @@ pub struct Item {
     pub value: f64,
     pub previous: Option<f64>,
     pub illustrative: bool,
+    pub origin: Origin,
+    pub previous_origin: Option<Origin>,
 }
 
 impl Item {
@@ -103,6 +147,7 @@ pub struct Breakdown {
     pub items: Vec<Item>,
     /// The flow's total that year, when the dataset has it.
     pub total: Option<f64>,
+    pub total_origin: Option<Origin>,
     pub dataset: String,
     /// Whose exports these are (the region's or the country's reporter code).
     pub reporter: String,
@@ -118,6 +163,8 @@ pub struct YearToDate {
     pub last_month: u8,
     pub value: f64,
     pub previous: Option<f64>,
+    pub origin: Origin,
+    pub previous_origin: Option<Origin>,
 }
 
 impl YearToDate {
@@ -144,6 +191,49 @@ pub struct Figures {
     pub datasets: Vec<String>,
     /// Whether any printed figure rests on illustrative data.
     pub illustrative: bool,
+}
+
+impl Figures {
+    /// The origin of every value the brief prints or plots.
+    pub fn origins(&self) -> impl Iterator<Item = &Origin> {
+        let keys = self
+            .key_figures
+            .iter()
+            .flat_map(|k| std::iter::once(&k.origin).chain(&k.previous_origin));
+        let ytd = self
+            .year_to_date
+            .iter()
+            .flat_map(|y| std::iter::once(&y.origin).chain(&y.previous_origin));
+        let trend = self
+            .trend
+            .exports
+            .iter()
+            .chain(&self.trend.imports)
+            .map(|p| &p.origin);
+        let breakdowns = self
+            .top_products
+            .iter()
+            .chain(&self.top_chapters)
+            .chain(&self.services)
+            .flat_map(|b| {
+                b.items
+                    .iter()
+                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin))
+                    .chain(&b.total_origin)
+            });
+        keys.chain(ytd).chain(trend).chain(breakdowns)
+    }
+
+    /// The statuses of the rows each dataset gave to this brief, by dataset id.
+    pub fn statuses_by_dataset(&self) -> BTreeMap<&str, BTreeSet<Status>> {
+        let mut out: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
+        for origin in self.origins() {
+            out.entry(origin.dataset.as_str())
+                .or_default()
+                .extend(&origin.statuses);
+        }
+        out
+    }
 }
 
 /// How many product categories the goods chart shows.
@@ -181,17 +271,19 @@ pub fn compute(
     let mut key_figures = Vec::new();
     let amount = |id, sets: &[&Dataset], reporter: &str, flow| {
         let series = annual_series(sets, reporter, country, flow, TOTAL);
-        let (last_year, (value, status, dataset)) = series.last_key_value()?;
+        let (last_year, last) = series.last_key_value()?;
         let previous = series.get(&(last_year - 1));
         Some(KeyFigure {
             id,
             year: *last_year,
-            value: *value,
-            previous: previous.map(|p| p.0),
+            value: last.value,
+            previous: previous.map(|p| p.value),
             out_of: None,
-            illustrative: *status == Status::Illustrative
-                || previous.is_some_and(|p| p.1 == Status::Illustrative),
-            dataset: dataset.clone(),
+            illustrative: last.origin.illustrative()
+                || previous.is_some_and(|p| p.origin.illustrative()),
+            dataset: last.origin.dataset.clone(),
+            origin: last.origin.clone(),
+            previous_origin: previous.map(|p| p.origin.clone()),
         })
     };
     key_figures.extend(amount(
@@ -218,22 +310,29 @@ pub fn compute(
         reporters.national,
         Flow::Export,
     ));
-    if let Some(year) = key_figures
+    // The rank of the exports' year, or of the latest year before it in which every
+    // market has its annual figure: ranking this market against only the markets already
+    // complete would be false.
+    if let Some(exports_year) = key_figures
         .first()
         .filter(|k| k.id == KeyFigureId::RegionGoodsExports)
         .map(|k| k.year)
-        && let Some((rank, out_of, illustrative, dataset)) =
-            export_rank(&goods, reporters.region, country, year)
+        && let Some((year, rank)) = (0..3)
+            .map(|back| exports_year - back)
+            .find_map(|y| Some((y, export_rank(&goods, reporters.region, country, y)?)))
     {
         let previous = export_rank(&goods, reporters.region, country, year - 1);
         key_figures.push(KeyFigure {
             id: KeyFigureId::RegionExportRank,
             year,
-            value: rank as f64,
-            previous: previous.as_ref().map(|p| p.0 as f64),
-            out_of: Some(out_of),
-            illustrative: illustrative || previous.is_some_and(|p| p.2),
-            dataset,
+            value: rank.rank as f64,
+            previous: previous.as_ref().map(|p| p.rank as f64),
+            out_of: Some(rank.out_of),
+            illustrative: rank.origin.illustrative()
+                || previous.as_ref().is_some_and(|p| p.origin.illustrative()),
+            dataset: rank.origin.dataset.clone(),
+            origin: rank.origin,
+            previous_origin: previous.map(|p| p.origin),
         });
     }
 
@@ -256,22 +355,23 @@ pub fn compute(
     let series = |flow| {
         annual_series(&goods, reporters.region, country, flow, TOTAL)
             .into_iter()
-            .map(|(year, (value, status, _))| Point {
+            .map(|(year, a)| Point {
                 year,
-                value,
-                illustrative: status == Status::Illustrative,
+                value: a.value,
+                illustrative: a.origin.illustrative(),
+                origin: a.origin,
             })
             .collect::<Vec<_>>()
     };
-    let mut trend_sets: BTreeSet<String> = BTreeSet::new();
-    for flow in [Flow::Export, Flow::Import] {
-        for (_, (_, _, d)) in annual_series(&goods, reporters.region, country, flow, TOTAL) {
-            trend_sets.insert(d);
-        }
-    }
+    let (exports, imports) = (series(Flow::Export), series(Flow::Import));
+    let trend_sets: BTreeSet<String> = exports
+        .iter()
+        .chain(&imports)
+        .map(|p| p.origin.dataset.clone())
+        .collect();
     let trend = Trend {
-        exports: series(Flow::Export),
-        imports: series(Flow::Import),
+        exports,
+        imports,
         datasets: trend_sets.into_iter().collect(),
     };
 
@@ -349,18 +449,18 @@ fn year_to_date(
     flow: Flow,
 ) -> Option<YearToDate> {
     let year = k.year + 1;
-    // Which months the dataset covers, whatever the series: a series without a row in a
-    // covered month had no trade then.
-    let covered = |y: i32| -> BTreeSet<u8> { dataset.months.get(&y).cloned().unwrap_or_default() };
+    // Which months this partner's series covers: partners are published at different
+    // times, so another partner's December says nothing about this one's.
+    let covered = |y: i32| dataset.months(reporter, country, flow, y);
     let months = covered(year);
     let last_month = *months.iter().max()?;
     if last_month == 12 || months.len() != usize::from(last_month) {
         return None;
     }
-    let sum = |y: i32| -> f64 {
-        (1..=last_month)
+    let sum = |y: i32| -> (f64, Origin) {
+        let rows: Vec<(&ObsKey, &Observation)> = (1..=last_month)
             .filter_map(|m| {
-                dataset.get(&ObsKey {
+                dataset.observations.get_key_value(&ObsKey {
                     reporter: reporter.to_string(),
                     partner: country.to_string(),
                     flow,
@@ -368,23 +468,35 @@ fn year_to_date(
                     product: TOTAL.to_string(),
                 })
             })
-            .map(|o| o.value_eur)
-            .sum()
+            .collect();
+        (
+            rows.iter().map(|(_, o)| o.value_eur).sum(),
+            Origin::of(dataset, &rows),
+        )
     };
     let before = covered(year - 1);
     let previous = (1..=last_month)
         .all(|m| before.contains(&m))
         .then(|| sum(year - 1));
+    let (value, origin) = sum(year);
     Some(YearToDate {
         id: k.id,
         year,
         last_month,
-        value: sum(year),
-        previous,
+        value,
+        previous: previous.as_ref().map(|p| p.0),
+        origin,
+        previous_origin: previous.map(|p| p.1),
     })
 }
 
-type Annual = BTreeMap<i32, (f64, Status, String)>;
+/// One year's value of a series, with its row.
+struct AnnualValue {
+    value: f64,
+    origin: Origin,
+}
+
+type Annual = BTreeMap<i32, AnnualValue>;
 
 /// Annual values of one flow and product, by year, from the first dataset that has them.
 fn annual_series(
@@ -400,8 +512,10 @@ fn annual_series(
             if let Period::Year(y) = k.period
                 && k.product == product
             {
-                out.entry(y)
-                    .or_insert((obs.value_eur, obs.status, d.id.clone()));
+                out.entry(y).or_insert_with(|| AnnualValue {
+                    value: obs.value_eur,
+                    origin: Origin::of(d, &[(k, obs)]),
+                });
             }
         }
     }
@@ -413,16 +527,19 @@ fn is_country(code: &str) -> bool {
     code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// The country's rank among the reporter's export markets in `year`: (rank, markets ranked,
-/// any illustrative value involved, dataset).
-fn export_rank(
-    sets: &[&Dataset],
-    reporter: &str,
-    country: &str,
-    year: i32,
-) -> Option<(usize, usize, bool, String)> {
+/// A market's rank among the reporter's export markets in one year.
+struct Rank {
+    rank: usize,
+    /// How many markets were ranked.
+    out_of: usize,
+    /// The market's own row, illustrative when any market ranked is.
+    origin: Origin,
+}
+
+/// The country's rank among the reporter's export markets in `year`.
+fn export_rank(sets: &[&Dataset], reporter: &str, country: &str, year: i32) -> Option<Rank> {
     for d in sets {
-        let mut markets: Vec<(&str, f64, Status)> = d
+        let mut markets: Vec<(&str, (&ObsKey, &Observation))> = d
             .observations
             .iter()
             .filter(|(k, _)| {
@@ -432,16 +549,41 @@ fn export_rank(
                     && k.product == TOTAL
                     && is_country(&k.partner)
             })
-            .map(|(k, o)| (k.partner.as_str(), o.value_eur, o.status))
+            .map(|(k, o)| (k.partner.as_str(), (k, o)))
             .collect();
         if !markets.iter().any(|m| m.0 == country) {
             continue;
         }
+        // A market with months in `year` but no annual figure is not complete yet: no
+        // ranking for that year.
+        let incomplete = d.coverage.iter().any(|((r, partner, flow), years)| {
+            r == reporter
+                && *flow == Flow::Export
+                && is_country(partner)
+                && years.contains_key(&year)
+                && !markets.iter().any(|m| m.0 == partner)
+        });
+        if incomplete {
+            return None;
+        }
         // Largest first; ties broken by code so the rank is stable.
-        markets.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        let rank = markets.iter().position(|m| m.0 == country)? + 1;
-        let illustrative = markets.iter().any(|m| m.2 == Status::Illustrative);
-        return Some((rank, markets.len(), illustrative, d.id.clone()));
+        markets.sort_by(|a, b| {
+            (b.1.1.value_eur)
+                .total_cmp(&a.1.1.value_eur)
+                .then(a.0.cmp(b.0))
+        });
+        let position = markets.iter().position(|m| m.0 == country)?;
+        // The rank rests on the market's own row, and is illustrative when any market's
+        // value is: other markets' published rows are not a source of this brief.
+        let mut origin = Origin::of(d, &[markets[position].1]);
+        if markets.iter().any(|m| m.1.1.status == Status::Illustrative) {
+            origin.statuses.insert(Status::Illustrative);
+        }
+        return Some(Rank {
+            rank: position + 1,
+            out_of: markets.len(),
+            origin,
+        });
     }
     None
 }
@@ -465,10 +607,10 @@ fn breakdown(
             d.series(reporter, country, Flow::Export)
                 .filter(|(k, _)| labels.contains_key(&k.product))
         };
-        let by_year = |year: i32| -> BTreeMap<&str, (f64, Status)> {
+        let by_year = |year: i32| -> BTreeMap<&str, (&ObsKey, &Observation)> {
             categories()
                 .filter(|(k, _)| k.period == Period::Year(year))
-                .map(|(k, o)| (k.product.as_str(), (o.value_eur, o.status)))
+                .map(|(k, o)| (k.product.as_str(), (k, o)))
                 .collect()
         };
         let year = categories()
@@ -482,35 +624,37 @@ fn breakdown(
         let previous = by_year(year - 1);
         let mut items: Vec<Item> = current
             .iter()
-            .filter(|(_, (v, _))| *v > 0.0)
-            .map(|(code, (value, status))| Item {
-                code: code.to_string(),
-                value: *value,
-                previous: previous.get(code).map(|p| p.0),
-                illustrative: *status == Status::Illustrative
-                    || previous
-                        .get(code)
-                        .is_some_and(|p| p.1 == Status::Illustrative),
+            .filter(|(_, (_, o))| o.value_eur > 0.0)
+            .map(|(code, row)| {
+                let before = previous.get(code);
+                Item {
+                    code: code.to_string(),
+                    value: row.1.value_eur,
+                    previous: before.map(|p| p.1.value_eur),
+                    illustrative: row.1.status == Status::Illustrative
+                        || before.is_some_and(|p| p.1.status == Status::Illustrative),
+                    origin: Origin::of(d, &[*row]),
+                    previous_origin: before.map(|p| Origin::of(d, &[*p])),
+                }
             })
             .collect();
         items.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.code.cmp(&b.code)));
         if let Some(limit) = limit {
             items.truncate(limit);
         }
-        let total = d
-            .get(&ObsKey {
-                reporter: reporter.to_string(),
-                partner: country.to_string(),
-                flow: Flow::Export,
-                period: Period::Year(year),
-                product: TOTAL.to_string(),
-            })
-            .map(|o| o.value_eur);
+        let total = d.observations.get_key_value(&ObsKey {
+            reporter: reporter.to_string(),
+            partner: country.to_string(),
+            flow: Flow::Export,
+            period: Period::Year(year),
+            product: TOTAL.to_string(),
+        });
         return Some(Breakdown {
             year,
             classification,
             items,
-            total,
+            total: total.map(|(_, o)| o.value_eur),
+            total_origin: total.map(|row| Origin::of(d, &[row])),
             dataset: d.id.clone(),
             reporter: reporter.to_string(),
         });
@@ -617,6 +761,56 @@ mod tests {
         assert_eq!(top.items[1].change(), None);
         assert_eq!(top.total, Some(32_400_000.0));
         assert!(f.services.is_none(), "no services categories in the sample");
+    }
+
+    #[test]
+    fn a_partial_partner_gets_its_last_complete_year_and_year_to_date() {
+        // Canada's 2025 is complete; Germany's stops in November: no annual 2025 for it
+        // (the import writes none), so its key figure is 2024 and its months are year to
+        // date. Ranking Canada among the markets complete in 2025 only would be false: the
+        // rank is 2024's.
+        let mut rows = String::new();
+        for (partner, y2024, y2025) in [("CA", 50, 60), ("DE", 100, 0), ("MX", 40, 30)] {
+            rows.push_str(&format!(
+                "BE-BRU,{partner},export,2024,TOTAL,{y2024},reported\n"
+            ));
+            if y2025 > 0 {
+                rows.push_str(&format!(
+                    "BE-BRU,{partner},export,2025,TOTAL,{y2025},reported\n"
+                ));
+            }
+        }
+        for m in 1..=11 {
+            rows.push_str(&format!("BE-BRU,DE,export,2024-{m:02},TOTAL,8,reported\n"));
+            rows.push_str(&format!("BE-BRU,DE,export,2025-{m:02},TOTAL,9,reported\n"));
+        }
+        let goods = dataset("comext", "goods", "hs-section", &rows);
+        let reporters = Reporters {
+            region: "BE-BRU",
+            national: "BE",
+        };
+        let de = compute(
+            std::slice::from_ref(&goods),
+            &classifications(),
+            &reporters,
+            "DE",
+        );
+        let exports = &de.key_figures[0];
+        assert_eq!((exports.year, exports.value), (2024, 100.0));
+        let ytd = &de.year_to_date[0];
+        assert_eq!((ytd.year, ytd.last_month, ytd.value), (2025, 11, 99.0));
+        assert_eq!(ytd.previous, Some(88.0));
+        assert_eq!(ytd.origin.rows.len(), 11);
+
+        let ca = compute(&[goods], &classifications(), &reporters, "CA");
+        assert_eq!(ca.key_figures[0].year, 2025);
+        assert!(ca.year_to_date.is_empty());
+        let rank = ca
+            .key_figures
+            .iter()
+            .find(|k| k.id == KeyFigureId::RegionExportRank)
+            .unwrap();
+        assert_eq!((rank.year, rank.value, rank.out_of), (2024, 2.0, Some(3)));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod markdown;
 pub mod output;
 pub mod profile;
 pub mod project;
+pub mod record;
 pub mod reference;
 pub mod template;
 pub mod timings;

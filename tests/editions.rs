@@ -75,7 +75,7 @@ fn manifest_lists_every_brief_with_matching_hashes() {
     }
     let figures: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
-    let printed = &figures["briefs"]["mx-fr"]["key_figures"][0]["printed"];
+    let printed = &figures["briefs"]["mx-fr"]["figures"][0]["printed"];
     assert_eq!(printed.as_str().unwrap(), "8,6\u{A0}millions d’euros");
 }
 
@@ -162,14 +162,19 @@ fn diff_reports_exactly_the_changed_figures() {
         ],
     );
     let rows: Vec<&str> = report.lines().collect();
+    // Every printed number that changed: the card, the rank it moved, the chart's point, the
+    // bars in and out of the top six, the caption's share and total.
     assert_eq!(
         rows,
         [
             "country,what,item,2025-Q2,2025-Q3,change",
-            "CA,figure,Goods exports of Brussels,EUR\u{A0}32.4\u{A0}million,EUR\u{A0}35.1\u{A0}million,+8.3%",
-            "CA,figure,Rank among the export markets of Brussels,31st of 44,29th of 44,↑ 2",
-            "CA,new category,\"Pearls, precious stones and metals\",,EUR\u{A0}2\u{A0}million,",
-            "CA,dropped category,Vehicles and transport equipment,EUR\u{A0}1.9\u{A0}million,,",
+            "CA,revision,\"Goods exports of Brussels, 2024 revised\",EUR\u{A0}32.4\u{A0}million,EUR\u{A0}35.1\u{A0}million,+8.3%",
+            "CA,revision,\"Rank among the export markets of Brussels, 2024 revised\",31st of 44,29th of 44,↑ 2",
+            "CA,revision,\"trend chart: Exports, 2024 revised\",EUR\u{A0}32.4\u{A0}million,EUR\u{A0}35.1\u{A0}million,+8.3%",
+            "CA,new category,\"goods chart: Pearls, precious stones and metals (2024)\",,EUR\u{A0}2\u{A0}million,",
+            "CA,revision,\"goods chart: Share of the categories shown, 2024 revised\",85%,79%,-6.2 pt",
+            "CA,revision,\"goods chart: Total, 2024 revised\",EUR\u{A0}32.4\u{A0}million,EUR\u{A0}35.1\u{A0}million,+8.3%",
+            "CA,dropped category,goods chart: Vehicles and transport equipment (2024),EUR\u{A0}1.9\u{A0}million,,",
         ]
     );
     let table = marketbrief(
@@ -179,6 +184,84 @@ fn diff_reports_exactly_the_changed_figures() {
     assert!(
         table.contains("no changes between 2025-Q3 and 2025-Q3"),
         "{table}"
+    );
+}
+
+/// Builds the English Canada brief as edition 2025-Q2, applies `edit` to the regional
+/// goods dataset, builds 2025-Q3 and returns the CSV diff's lines.
+fn diff_after(project: &Path, edit: &[(&str, &str)]) -> Vec<String> {
+    let build = |edition| {
+        marketbrief(
+            project,
+            &[
+                "build",
+                "--edition",
+                edition,
+                "--country",
+                "ca",
+                "--lang",
+                "en",
+            ],
+        )
+    };
+    build("2025-Q2");
+    let csv = project.join("data/datasets/bru-goods.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    for (from, to) in edit {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    std::fs::write(&csv, text).unwrap();
+    build("2025-Q3");
+    marketbrief(
+        project,
+        &[
+            "diff", "2025-Q2", "2025-Q3", "--format", "csv", "--lang", "en",
+        ],
+    )
+    .lines()
+    .skip(1)
+    .map(str::to_string)
+    .collect()
+}
+
+#[test]
+fn diff_marks_a_revised_earlier_year_and_a_change_in_a_chart_only() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let config = project.path().join("marketbrief.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text + "since_last_edition: true\n").unwrap();
+    // 2023, the base of the printed "-78% on 2023", is revised; 2020's imports, printed
+    // only as a point of the trend chart, too.
+    let lines = diff_after(
+        project.path(),
+        &[
+            (
+                "BE-BRU,CA,export,2023,TOTAL,147300000,derived",
+                "BE-BRU,CA,export,2023,TOTAL,157300000,derived",
+            ),
+            (
+                "BE-BRU,CA,import,2020,TOTAL,15900000,illustrative",
+                "BE-BRU,CA,import,2020,TOTAL,16900000,illustrative",
+            ),
+        ],
+    );
+    assert_eq!(
+        lines,
+        [
+            "CA,revision,Goods exports of Brussels: 2023 revised,EUR\u{A0}147.3\u{A0}million,EUR\u{A0}157.3\u{A0}million,change now -79% on 2023 (was -78% on 2023)",
+            "CA,revision,\"trend chart: Exports, 2023 revised\",EUR\u{A0}147.3\u{A0}million,EUR\u{A0}157.3\u{A0}million,+6.8%",
+            "CA,revision,\"trend chart: Imports, 2020 revised\",EUR\u{A0}15.9\u{A0}million,EUR\u{A0}16.9\u{A0}million,+6.3%",
+        ]
+    );
+    // The "since the last edition" box makes the same comparison.
+    let brief = common::pdf_text(&project.path().join("output/2025-Q3/ca-en.pdf"));
+    assert!(
+        brief.contains(
+            "Goods exports of Brussels: 2023 revised, EUR 147.3 million → EUR 157.3 million"
+        ),
+        "{brief}"
     );
 }
 

@@ -16,10 +16,29 @@ fn comext_extract() -> PathBuf {
         .join("../shared/data/eurostat-comext/ds045409_BE_2023_2024.csv")
 }
 
+/// The months of each (partner, flow, year) of reporter BE in the raw file.
+fn raw_months() -> BTreeMap<(String, String, String), std::collections::BTreeSet<String>> {
+    let text = std::fs::read_to_string(comext_extract()).expect("the shared Comext extract");
+    let mut months: BTreeMap<_, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[3] != "BE" || f[7] != "VALUE_IN_EUROS" {
+            continue;
+        }
+        let flow = if f[6] == "2" { "export" } else { "import" };
+        months
+            .entry((f[4].to_string(), flow.to_string(), f[8][..4].to_string()))
+            .or_default()
+            .insert(f[8].to_string());
+    }
+    months
+}
+
 /// Yearly export and import values of reporter BE by (partner, flow, year), summed straight
-/// from the raw file.
+/// from the raw file, for the years the file covers completely for that partner and flow.
 fn expected_totals() -> BTreeMap<(String, String, String), f64> {
     let text = std::fs::read_to_string(comext_extract()).expect("the shared Comext extract");
+    let complete = raw_months();
     let mut sums = BTreeMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -27,10 +46,10 @@ fn expected_totals() -> BTreeMap<(String, String, String), f64> {
             continue;
         }
         let flow = if f[6] == "2" { "export" } else { "import" };
-        let year = f[8][..4].to_string();
-        *sums
-            .entry((f[4].to_string(), flow.to_string(), year))
-            .or_insert(0.0) += f[9].parse::<f64>().unwrap();
+        let key = (f[4].to_string(), flow.to_string(), f[8][..4].to_string());
+        if complete[&key].len() == 12 {
+            *sums.entry(key).or_insert(0.0) += f[9].parse::<f64>().unwrap();
+        }
     }
     sums
 }
@@ -65,6 +84,14 @@ fn comext_import_matches_the_raw_file_and_is_idempotent() {
     }
     let expected = expected_totals();
     assert_eq!(totals.len(), expected.len());
+    // Small partners with months without trade in these products (Malta, Cyprus…) have
+    // no annual figure: the file does not show their whole year.
+    let months = raw_months();
+    let gaps: Vec<_> = months.iter().filter(|(_, m)| m.len() < 12).collect();
+    assert!(!gaps.is_empty());
+    for (key, _) in gaps {
+        assert!(!totals.contains_key(key), "{key:?} has an annual row");
+    }
     for (key, value) in &expected {
         assert!(
             (totals[key] - value).abs() < 0.5,
@@ -92,8 +119,12 @@ fn comext_import_matches_the_raw_file_and_is_idempotent() {
     let mut expected_chapters: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        if f[3] == "BE" && f[7] == "VALUE_IN_EUROS" && f[5] != "TOTAL" {
-            let flow = if f[6] == "2" { "export" } else { "import" };
+        let flow = if f[6] == "2" { "export" } else { "import" };
+        if f[3] == "BE"
+            && f[7] == "VALUE_IN_EUROS"
+            && f[5] != "TOTAL"
+            && months[&(f[4].to_string(), flow.to_string(), f[8][..4].to_string())].len() == 12
+        {
             *expected_chapters
                 .entry((
                     f[4].to_string(),
@@ -396,7 +427,7 @@ fn a_partial_year_gives_year_to_date_figures_only() {
         &["import", "comext", file.to_str().unwrap()],
     );
     assert!(
-        report.contains("2025: partial (11 months): no annual figure"),
+        report.contains("2025: January–November for 1 partner (DE)"),
         "{report}"
     );
     marketbrief(project.path(), &["new", "de"]);
@@ -417,4 +448,221 @@ fn a_partial_year_gives_year_to_date_figures_only() {
         ),
         "{fr}"
     );
+}
+
+/// The shared extract as Eurostat would publish it before intra-EU December is out:
+/// Germany, France and the Netherlands stop at November 2024, Italy at October; every
+/// other partner (China among them) keeps all of 2024.
+fn extract_with_partial_partners(to: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(comext_extract()).unwrap();
+    let mut out = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let late = match f.get(4).copied() {
+            Some("DE" | "FR" | "NL") => ["2024-12"].as_slice(),
+            Some("IT") => ["2024-11", "2024-12"].as_slice(),
+            _ => [].as_slice(),
+        };
+        if n > 0 && late.contains(&f[8]) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    let path = to.join("extract-partial.csv");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// The groups of one year's coverage line of an import report: description → partners.
+fn coverage_groups(report: &str, year: &str) -> BTreeMap<String, Vec<String>> {
+    let line = report
+        .lines()
+        .find(|l| l.starts_with(&format!("{year}: ")))
+        .unwrap_or_else(|| panic!("no coverage line for {year} in {report}"));
+    line[year.len() + 2..]
+        .split("; ")
+        .map(|group| {
+            let (what, partners) = group.split_once(" (").unwrap();
+            let description = what.split(" for ").next().unwrap().to_string();
+            let partners = partners
+                .trim_end_matches(')')
+                .split(", ")
+                .map(str::to_string)
+                .collect();
+            (description, partners)
+        })
+        .collect()
+}
+
+#[test]
+fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
+    let full = tempfile::tempdir().unwrap();
+    copy_project(full.path());
+    marketbrief(
+        full.path(),
+        &["import", "comext", comext_extract().to_str().unwrap()],
+    );
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let extract = extract_with_partial_partners(project.path());
+    let dry = marketbrief(
+        project.path(),
+        &["import", "comext", extract.to_str().unwrap(), "--dry-run"],
+    );
+    let report = marketbrief(
+        project.path(),
+        &["import", "comext", extract.to_str().unwrap()],
+    );
+
+    // The report says which partners are complete and which are not, the dry run too.
+    for report in [&dry, &report] {
+        let groups = coverage_groups(report, "2024");
+        assert!(groups["complete"].contains(&"CN".to_string()), "{report}");
+        for partner in ["DE", "FR", "NL"] {
+            assert!(
+                groups["January–November"].contains(&partner.to_string()),
+                "{partner}: {report}"
+            );
+        }
+        assert!(
+            groups["January–October"].contains(&"IT".to_string()),
+            "{report}"
+        );
+        assert!(
+            report.contains("a partner's year that is not complete gets no annual figure"),
+            "{report}"
+        );
+    }
+
+    // Per-partner annual rows: none for 2024 where months are missing; every complete
+    // partner's rows exactly as imported from the whole file.
+    let rows = dataset_rows(&project.path().join("data/datasets/comext-goods.csv"));
+    let whole = dataset_rows(&full.path().join("data/datasets/comext-goods.csv"));
+    let late = ["DE", "FR", "NL", "IT"];
+    for partner in late {
+        for flow in ["export", "import"] {
+            assert!(
+                !rows.contains_key(&format!("{partner},{flow},2024,TOTAL")),
+                "{partner} {flow} has an annual 2024 row"
+            );
+            assert!(!rows.contains_key(&format!("{partner},{flow},2024-Q4,TOTAL")));
+            assert_eq!(
+                rows[&format!("{partner},{flow},2023,TOTAL")],
+                whole[&format!("{partner},{flow},2023,TOTAL")]
+            );
+        }
+    }
+    assert!(rows.contains_key("DE,export,2024-Q3,TOTAL"));
+    assert!(rows.contains_key("DE,export,2024-11,TOTAL"));
+    assert!(rows.contains_key("CN,export,2024,TOTAL"));
+    let complete = |map: &BTreeMap<String, f64>| -> BTreeMap<String, f64> {
+        map.iter()
+            .filter(|(k, _)| !late.iter().any(|p| k.starts_with(&format!("{p},"))))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect()
+    };
+    assert_eq!(complete(&rows), complete(&whole));
+
+    // Germany's brief: the key figure is 2023's, said so on its card; Jan–Nov 2024 is year to
+    // date against Jan–Nov 2023; the chapter table holds 2023. The eleven months are never
+    // printed as "2024".
+    marketbrief(project.path(), &["new", "de"]);
+    marketbrief(project.path(), &["build", "--draft", "--country", "de"]);
+    let raw = std::fs::read_to_string(comext_extract()).unwrap();
+    let sum = |from: &str, to: &str| -> f64 {
+        raw.lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[3] == "BE" && f[4] == "DE" && f[6] == "2" && f[7] == "VALUE_IN_EUROS")
+            .filter(|f| f[8] >= from && f[8] <= to)
+            .map(|f| f[9].parse::<f64>().unwrap())
+            .sum()
+    };
+    let (year_2023, ytd_2024, ytd_2023) = (
+        sum("2023-01", "2023-12"),
+        sum("2024-01", "2024-11"),
+        sum("2023-01", "2023-11"),
+    );
+    // The record says the same: the national figure is 2023's, the months are year to date.
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.path().join("output/2025-Q3/figures.json")).unwrap(),
+    )
+    .unwrap();
+    let figures = record["briefs"]["de-en"]["figures"].as_array().unwrap();
+    let by_id = |id: &str| {
+        figures
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {figures:?}"))
+    };
+    let national = by_id("key/national_goods_exports");
+    assert_eq!(national["period"], "2023");
+    assert!((national["value"].as_f64().unwrap() - year_2023).abs() < 0.5);
+    let ytd = by_id("ytd/national_goods_exports");
+    assert_eq!(ytd["period"], "2024-01..2024-11");
+    assert_eq!(ytd["base"]["period"], "2023-01..2023-11");
+    assert!((ytd["value"].as_f64().unwrap() - ytd_2024).abs() < 0.5);
+    assert!(
+        !figures
+            .iter()
+            .any(|f| f["id"].as_str().unwrap().starts_with("chapters/") && f["period"] != "2023"),
+        "{figures:?}"
+    );
+    let catalogues = marketbrief::assets::Assets::embedded();
+    for (lang, heading, in_2023, ytd, chapters) in [
+        (
+            Lang::Fr,
+            "Chiffres clés 2024",
+            "en 2023",
+            "janv.–nov. 2024",
+            "Belgique – Allemagne, 2023",
+        ),
+        (
+            Lang::Nl,
+            "Kerncijfers 2024",
+            "in 2023",
+            "jan.–nov. 2024",
+            "België – Duitsland, 2023",
+        ),
+        (
+            Lang::En,
+            "Key figures 2024",
+            "in 2023",
+            "Jan–Nov 2024",
+            "Belgium – Germany, 2023",
+        ),
+    ] {
+        let fmt =
+            marketbrief::i18n::format::LocaleFormatter::new(&catalogues.catalogue(lang).unwrap())
+                .unwrap();
+        let money = |v: f64| fmt.money(v).unwrap().full().replace('\u{A0}', " ");
+        let text = common::pdf_text(&project.path().join(format!("output/2025-Q3/de-{lang}.pdf")));
+        let squashed = common::squash(&text);
+        // The heading's year is shown by the region's card below it.
+        assert!(text.contains(heading), "{lang}: {text}");
+        let card = format!("{}{in_2023}", money(year_2023).replace(' ', ""));
+        assert!(
+            squashed.contains(&common::squash(&card)),
+            "{lang}: no `{card}` in {text}"
+        );
+        assert!(text.contains(ytd), "{lang}: no `{ytd}` in {text}");
+        assert!(
+            text.contains(&money(ytd_2024)),
+            "{lang}: the year to date {} is not in {text}",
+            money(ytd_2024)
+        );
+        assert!(
+            text.contains(
+                &fmt.percent_change(ytd_2024 / ytd_2023 - 1.0)
+                    .unwrap()
+                    .replace(['\u{A0}', '\u{202F}'], " ")
+            ),
+            "{lang}: {text}"
+        );
+        assert!(
+            squashed.contains(&common::squash(chapters)),
+            "{lang}: chapter table not of 2023: {text}"
+        );
+    }
 }

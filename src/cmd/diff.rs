@@ -1,11 +1,12 @@
-//! `marketbrief diff FROM TO`: what changed between two editions, per country — key
-//! figures with old and new value and the change, product and service categories that
-//! appeared or dropped out — read from each edition's `figures.json`, so the comparison
-//! holds after the data files have moved on.
+//! `marketbrief diff FROM TO`: what changed between two editions, per country — every
+//! number a brief printed (key figures, year to date, chart values, table rows, country
+//! facts) with its old and new value and the change, revisions of earlier periods marked as
+//! such, categories that appeared or dropped out — read from each edition's `figures.json`,
+//! so the comparison holds after the data files have moved on.
 
-use crate::brief::{BriefFigures, CategoryRecord};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::cmd::Outcome;
+use crate::record::{self, BriefFigures, ChangeKind, Part, PrintedFigure};
 
 use crate::i18n::format::LocaleFormatter;
 use crate::incremental::read_figures;
@@ -18,7 +19,9 @@ use std::io::Write;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub country: String,
-    /// `figure`, `new category` or `dropped category`.
+    /// `figure` (a later period), `revision` (the same period, or the base of a printed
+    /// change, with another value), `new figure`, `dropped figure`, `new category`,
+    /// `dropped category`, `new brief` or `dropped brief`.
     pub kind: &'static str,
     pub item: String,
     pub from: String,
@@ -121,18 +124,18 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The changes for one country between two editions' records.
+/// The changes for one country between two editions' records: every printed number that
+/// changed, revisions of earlier periods marked as such.
 pub fn compare(
     country: &str,
     from: Option<&BriefFigures>,
     to: Option<&BriefFigures>,
     fmt: &LocaleFormatter,
 ) -> Result<Vec<Change>> {
-    let mut changes = Vec::new();
-    let line = |kind, item: &str, from: &str, to: &str, change: String| Change {
+    let line = |kind, item: String, from: &str, to: &str, change: String| Change {
         country: country.to_string(),
         kind,
-        item: item.to_string(),
+        item,
         from: from.to_string(),
         to: to.to_string(),
         change,
@@ -143,72 +146,127 @@ pub fn compare(
         } else {
             "dropped brief"
         };
-        changes.push(line(kind, "", "", "", String::new()));
-        return Ok(changes);
+        return Ok(vec![line(kind, String::new(), "", "", String::new())]);
     };
-    for new in &to.key_figures {
-        let old = from.key_figures.iter().find(|f| f.id == new.id);
-        match old {
-            Some(old) if old.value == new.value && old.year == new.year => {}
-            Some(old) => {
-                let change = if new.id == "region_export_rank" {
-                    let places = old.value - new.value;
-                    match places.partial_cmp(&0.0) {
-                        Some(std::cmp::Ordering::Greater) => format!("↑ {places}"),
-                        Some(std::cmp::Ordering::Less) => format!("↓ {}", -places),
-                        _ => "=".into(),
-                    }
-                } else if old.value > 0.0 {
-                    fmt.percent_change(new.value / old.value - 1.0)?
-                } else {
-                    String::new()
-                };
-                let item = if old.year == new.year {
-                    new.label.clone()
-                } else {
-                    format!("{} ({} → {})", new.label, old.year, new.year)
-                };
-                changes.push(line("figure", &item, &old.printed, &new.printed, change));
-            }
-            None => changes.push(line("figure", &new.label, "", &new.printed, String::new())),
-        }
-    }
-    for old in &from.key_figures {
-        if !to.key_figures.iter().any(|f| f.id == old.id) {
-            changes.push(line("figure", &old.label, &old.printed, "", String::new()));
-        }
-    }
-    for (from_items, to_items) in [
-        (&from.top_products, &to.top_products),
-        (&from.top_chapters, &to.top_chapters),
-        (&from.services, &to.services),
-    ] {
-        categories(from_items, to_items, &mut |kind, item: &CategoryRecord| {
-            let value = fmt.money(item.value).map(|m| m.full()).unwrap_or_default();
-            let (a, b) = if kind == "new category" {
-                (String::new(), value)
+    let mut changes = Vec::new();
+    for change in record::compare(from, to) {
+        let figure = change.figure();
+        let item = match place(figure) {
+            None => figure.label.clone(),
+            Some(place) => format!("{place}: {}", figure.label),
+        };
+        let rank = figure.id == "key/region_export_rank";
+        let moved = |old: &PrintedFigure, new: &PrintedFigure| -> Result<String> {
+            Ok(if rank {
+                let places = old.value - new.value;
+                match places.partial_cmp(&0.0) {
+                    Some(std::cmp::Ordering::Greater) => format!("↑ {places}"),
+                    Some(std::cmp::Ordering::Less) => format!("↓ {}", -places),
+                    _ => "=".into(),
+                }
+            } else if figure.part == Part::Share && figure.value <= 1.0 && old.value <= 1.0 {
+                // A share moves in percentage points, not in percent of itself.
+                format!("{:+.1} pt", (new.value - old.value) * 100.0)
             } else {
-                (value, String::new())
-            };
-            changes.push(line(kind, &item.label, &a, &b, String::new()));
+                match change.ratio() {
+                    Some(ratio) => fmt.percent_change(ratio)?,
+                    None => String::new(),
+                }
+            })
+        };
+        changes.push(match (change.kind, change.old, change.new) {
+            (ChangeKind::Updated, Some(old), Some(new)) => line(
+                "figure",
+                format!("{item} ({} → {})", old.period, new.period),
+                &printed_or_amount(old, fmt),
+                &printed_or_amount(new, fmt),
+                moved(old, new)?,
+            ),
+            (ChangeKind::Revised, Some(old), Some(new)) => line(
+                "revision",
+                format!("{item}, {} revised", new.period),
+                &printed_or_amount(old, fmt),
+                &printed_or_amount(new, fmt),
+                moved(old, new)?,
+            ),
+            (ChangeKind::BaseRevised, Some(old), Some(new)) => {
+                let (period, before, after) = change
+                    .revision
+                    .clone()
+                    .expect("a base revision has its values");
+                let now = match (&old.change, &new.change) {
+                    (Some(was), Some(now)) if was != now => {
+                        format!("change now {now} (was {was})")
+                    }
+                    _ => String::new(),
+                };
+                // Chart values are drawn without their unit: the report gives amounts.
+                let amount = |p: &record::Printed| match figure.part {
+                    Part::KeyFigure | Part::YearToDate => p.text.clone(),
+                    _ => fmt.money(p.value).map(|m| m.full()).unwrap_or_default(),
+                };
+                line(
+                    "revision",
+                    format!("{item}: {period} revised"),
+                    &amount(&before),
+                    &amount(&after),
+                    now,
+                )
+            }
+            (ChangeKind::Added, _, Some(new)) => line(
+                if new.part.is_category() {
+                    "new category"
+                } else {
+                    "new figure"
+                },
+                format!("{item} ({})", new.period),
+                "",
+                &printed_or_amount(new, fmt),
+                String::new(),
+            ),
+            (ChangeKind::Dropped, Some(old), _) => line(
+                if old.part.is_category() {
+                    "dropped category"
+                } else {
+                    "dropped figure"
+                },
+                format!("{item} ({})", old.period),
+                &printed_or_amount(old, fmt),
+                "",
+                String::new(),
+            ),
+            _ => continue,
         });
     }
     Ok(changes)
 }
 
-fn categories(
-    from: &[CategoryRecord],
-    to: &[CategoryRecord],
-    report: &mut dyn FnMut(&'static str, &CategoryRecord),
-) {
-    for item in to {
-        if !from.iter().any(|f| f.code == item.code) {
-            report("new category", item);
-        }
-    }
-    for item in from {
-        if !to.iter().any(|t| t.code == item.code) {
-            report("dropped category", item);
-        }
+/// Where in the brief a number is printed, as the report says it: the chart or table it is
+/// in (its id starts with it: `products/share`), nothing for a key figure.
+fn place(figure: &PrintedFigure) -> Option<&'static str> {
+    Some(match figure.id.split('/').next().unwrap_or_default() {
+        "ytd" => "year to date",
+        "trend" => "trend chart",
+        "products" => "goods chart",
+        "services" => "services chart",
+        "chapters" => "chapter table",
+        "facts" => "country facts",
+        _ => return None,
+    })
+}
+
+/// A value for the report: chart values (drawn in millions, without the unit) as amounts,
+/// everything else as printed. Records of earlier versions kept only categories' amounts.
+fn printed_or_amount(figure: &PrintedFigure, fmt: &LocaleFormatter) -> String {
+    let drawn = matches!(
+        figure.part,
+        Part::Trend | Part::Products | Part::Services | Part::Chapters
+    );
+    if drawn || figure.printed.is_empty() {
+        fmt.money(figure.value)
+            .map(|m| m.full())
+            .unwrap_or_default()
+    } else {
+        figure.printed.clone()
     }
 }

@@ -17,7 +17,7 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let (sums, report) = import::read_comext(std::io::BufReader::new(file), &args.reporter)
         .with_context(|| format!("{}", args.file.display()))?;
     let has_total = sums.keys().any(|k| k.2 == crate::dataset::TOTAL);
-    let rows = import::aggregate(&sums, &report, &args.reporter, !has_total);
+    let rows = import::aggregate(&sums, &report.coverage, &args.reporter, !has_total);
 
     let kept = format!("values in euros reported by {}", args.reporter);
     report_counts(
@@ -28,14 +28,7 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
         &kept,
         &report.skipped,
     )?;
-    for (year, months) in &report.months {
-        let state = if months.len() == 12 {
-            "complete".to_string()
-        } else {
-            format!("partial ({} months): no annual figure", months.len())
-        };
-        writeln!(out, "{year}: {state}")?;
-    }
+    report_coverage(out, &report.coverage)?;
 
     let meta_text = metadata(&report, !has_total);
     merge(
@@ -71,6 +64,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         &kept,
         &report.skipped,
     )?;
+    report_coverage(out, &report.coverage)?;
     let mut metadata = mapping.metadata.clone();
     if matches!(mapping.products, import::mapped::Products::Cn8)
         && let Some(fields) = metadata.as_mapping_mut()
@@ -110,6 +104,25 @@ fn report_counts(
     writeln!(out, "kept {kept} rows ({what_was_kept})")?;
     for (why, n) in skipped {
         writeln!(out, "skipped {n} rows: {why}")?;
+    }
+    Ok(())
+}
+
+/// Says which months the file covers, year by year and partner by partner, and what that
+/// means for the annual figures.
+fn report_coverage(out: &mut dyn Write, coverage: &import::Coverage) -> Result<()> {
+    for line in import::coverage_lines(coverage) {
+        writeln!(out, "{line}")?;
+    }
+    let partial = coverage
+        .values()
+        .flat_map(|years| years.values())
+        .any(|months| months.len() < 12);
+    if partial {
+        writeln!(
+            out,
+            "a partner's year that is not complete gets no annual figure: its briefs show the latest complete year, and the months as year to date"
+        )?;
     }
     Ok(())
 }

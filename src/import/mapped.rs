@@ -4,10 +4,10 @@
 
 use crate::dataset::{Flow, Period, TOTAL};
 use crate::error::InputError;
-use crate::import::Rows;
+use crate::import::{Coverage, Rows, covers_quarter};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// A mapping file (`--mapping FILE.yaml`).
@@ -181,6 +181,8 @@ pub struct MappedReport {
     pub rows_read: u64,
     pub rows_kept: u64,
     pub skipped: BTreeMap<String, u64>,
+    /// The months the file covers, per reporter, partner and flow.
+    pub coverage: Coverage,
 }
 
 /// Reads a CSV extract through a mapping into tidy rows (summed per key).
@@ -299,54 +301,80 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
                 .or_default() += value;
         }
     }
+    report.coverage = coverage(&rows);
     Ok((complete_periods(rows), report))
 }
 
-/// Adds the quarters and years that the file's months or quarters cover completely.
+/// The months each reporter, partner and flow of the rows cover: a month row covers its
+/// month, a quarter row its three months, a year row the whole year.
+fn coverage(rows: &Rows) -> Coverage {
+    let mut coverage = Coverage::new();
+    for (reporter, partner, flow, period, _) in rows.keys() {
+        let (year, months) = match *period {
+            Period::Month(y, m) => (y, m..=m),
+            Period::Quarter(y, q) => (y, q * 3 - 2..=q * 3),
+            Period::Year(y) => (y, 1..=12),
+        };
+        coverage
+            .entry((reporter.clone(), partner.clone(), *flow))
+            .or_default()
+            .entry(year)
+            .or_default()
+            .extend(months);
+    }
+    coverage
+}
+
+/// Adds the quarters and years that the file's months or quarters cover completely, series
+/// by series (reporter, partner, flow): a partner whose year stops in November gets no
+/// annual row, whatever the other partners have. A period the file itself gives is never
+/// summed again from its parts.
 fn complete_periods(rows: Rows) -> Rows {
-    let months: BTreeMap<i32, std::collections::BTreeSet<u8>> =
-        rows.keys().fold(BTreeMap::new(), |mut m, k| {
-            if let Period::Month(y, mo) = k.3 {
-                m.entry(y)
-                    .or_insert_with(std::collections::BTreeSet::new)
-                    .insert(mo);
+    type Series = (String, String, Flow);
+    let mut months: BTreeMap<(Series, i32), BTreeSet<u8>> = BTreeMap::new();
+    let mut quarters: BTreeMap<(Series, i32), BTreeSet<u8>> = BTreeMap::new();
+    let mut years: BTreeSet<(Series, i32)> = BTreeSet::new();
+    for (reporter, partner, flow, period, _) in rows.keys() {
+        let series = (reporter.clone(), partner.clone(), *flow);
+        match *period {
+            Period::Month(y, m) => {
+                months.entry((series, y)).or_default().insert(m);
             }
-            m
-        });
-    let quarters: BTreeMap<i32, std::collections::BTreeSet<u8>> =
-        rows.keys().fold(BTreeMap::new(), |mut m, k| {
-            if let Period::Quarter(y, q) = k.3 {
-                m.entry(y)
-                    .or_insert_with(std::collections::BTreeSet::new)
-                    .insert(q);
+            Period::Quarter(y, q) => {
+                quarters.entry((series, y)).or_default().insert(q);
             }
-            m
-        });
+            Period::Year(y) => {
+                years.insert((series, y));
+            }
+        }
+    }
     let mut out = rows.clone();
     for ((reporter, partner, flow, period, product), value) in rows {
+        let series = (reporter.clone(), partner.clone(), flow);
         let mut add = |p: Period| {
             *out.entry((reporter.clone(), partner.clone(), flow, p, product.clone()))
                 .or_default() += value;
         };
         match period {
             Period::Month(y, m) => {
+                let key = (series, y);
+                let have = &months[&key];
                 let q = (m - 1) / 3 + 1;
-                let have = months.get(&y);
-                if have.is_some_and(|s| (q * 3 - 2..=q * 3).all(|x| s.contains(&x)))
-                    && !quarters.contains_key(&y)
-                {
+                if covers_quarter(have, q) && !quarters.contains_key(&key) {
                     add(Period::Quarter(y, q));
                 }
-                if have.is_some_and(|s| s.len() == 12) {
+                if have.len() == 12 && !years.contains(&key) {
                     add(Period::Year(y));
                 }
             }
-            Period::Quarter(y, _)
-                if !months.contains_key(&y) && quarters.get(&y).is_some_and(|s| s.len() == 4) =>
-            {
-                add(Period::Year(y));
+            Period::Quarter(y, _) => {
+                let key = (series, y);
+                if !months.contains_key(&key) && !years.contains(&key) && quarters[&key].len() == 4
+                {
+                    add(Period::Year(y));
+                }
             }
-            _ => {}
+            Period::Year(_) => {}
         }
     }
     out
@@ -355,6 +383,47 @@ fn complete_periods(rows: Rows) -> Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mapping() -> Mapping {
+        serde_yaml::from_str(
+            "columns: {partner: p, flow: f, period: t, value: v}\nconstants: {reporter: BE}\nmetadata: {}\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn years_and_quarters_are_complete_per_partner_and_never_counted_twice() {
+        let mut csv = String::from("p,f,t,v\n");
+        for m in 1..=12 {
+            csv.push_str(&format!("CN,export,2025-{m:02},10\n"));
+            csv.push_str(&format!("US,export,2025-{m:02},1\n"));
+        }
+        for m in 1..=11 {
+            csv.push_str(&format!("DE,export,2025-{m:02},10\n"));
+        }
+        // The file's own annual row for the US: kept as given, not summed again.
+        csv.push_str("US,export,2025,12\n");
+        let (rows, report) = read(&csv, &mapping()).unwrap();
+        let get = |partner: &str, period| {
+            rows.get(&(
+                "BE".to_string(),
+                partner.to_string(),
+                Flow::Export,
+                period,
+                TOTAL.to_string(),
+            ))
+            .copied()
+        };
+        assert_eq!(get("CN", Period::Year(2025)), Some(120.0));
+        assert_eq!(get("DE", Period::Year(2025)), None);
+        assert_eq!(get("DE", Period::Quarter(2025, 3)), Some(30.0));
+        assert_eq!(get("DE", Period::Quarter(2025, 4)), None);
+        assert_eq!(get("US", Period::Year(2025)), Some(12.0));
+        assert_eq!(
+            crate::import::coverage_lines(&report.coverage),
+            ["2025: complete for 2 partners (CN, US); January–November for 1 partner (DE)"]
+        );
+    }
 
     #[test]
     fn periods_in_every_usual_spelling() {

@@ -2,8 +2,14 @@
 //!
 //! The file is read as a stream (constant memory whatever its size), filtered by reporter
 //! and to values in euros, CN8 codes are rolled up to CN chapters and HS sections, months
-//! are summed into complete quarters and years, and the result is merged into
-//! `data/datasets/<id>.csv` with its metadata. Importing the same file twice changes nothing.
+//! are summed into the quarters and years each partner's data cover completely, and the
+//! result is merged into `data/datasets/<id>.csv` with its metadata. Importing the same file
+//! twice changes nothing.
+//!
+//! Coverage is decided per reporter, partner and flow, never per file: Eurostat publishes
+//! extra-EU trade before intra-EU trade, so one extract can hold December for China and stop
+//! at November for Germany. Summing Germany's eleven months into "the year" would print a
+//! false annual figure.
 
 pub mod mapped;
 
@@ -79,8 +85,15 @@ pub struct ImportReport {
     pub last_update: String,
     /// CN8 codes seen among the kept rows (the product coverage).
     pub products: BTreeSet<String>,
-    /// Months present in the file, per year.
-    pub months: BTreeMap<i32, BTreeSet<u8>>,
+    /// The months the file has rows for, per reporter, partner and flow.
+    pub coverage: Coverage,
+}
+
+pub use crate::dataset::Coverage;
+
+/// Whether `months` (of one year) hold every month of quarter `q`.
+pub fn covers_quarter(months: &BTreeSet<u8>, q: u8) -> bool {
+    (q * 3 - 2..=q * 3).all(|m| months.contains(&m))
 }
 
 /// Sums by (partner, flow, HS section, CN chapter or TOTAL, month) in euros.
@@ -136,7 +149,6 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
             skip(&mut report, "not a monthly period");
             continue;
         };
-        report.months.entry(year).or_default().insert(month);
         let flow = match field(6) {
             "1" => Flow::Import,
             "2" => Flow::Export,
@@ -145,6 +157,15 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
                 continue;
             }
         };
+        // Any row of a partner's month, even one skipped below, shows that the month has
+        // been released for that partner.
+        report
+            .coverage
+            .entry((reporter.to_string(), field(4).to_string(), flow))
+            .or_default()
+            .entry(year)
+            .or_default()
+            .insert(month);
         let product = field(5);
         let (section, chapter) = match product {
             "TOTAL" => (TOTAL, None),
@@ -193,23 +214,21 @@ fn parse_month(period: &str) -> Option<(i32, u8)> {
 /// One tidy row: reporter, partner, flow, period, product → euros.
 pub type Rows = BTreeMap<(String, String, Flow, Period, String), f64>;
 
-/// Keeps the months and sums them into the quarters and years the file covers completely (a
-/// year whose months are not all in the file is partial and gets no annual row).
+/// Keeps the months and sums them into the quarters and years that the file covers
+/// completely for each partner and flow: a partner whose year is not complete in the file
+/// gets no annual row for it, whatever the other partners have.
 pub fn aggregate(
     sums: &MonthlySums,
-    report: &ImportReport,
+    coverage: &Coverage,
     reporter: &str,
     partial_total: bool,
 ) -> Rows {
-    let complete_year = |y: i32| report.months.get(&y).is_some_and(|m| m.len() == 12);
-    let complete_quarter = |y: i32, q: u8| {
-        report
-            .months
-            .get(&y)
-            .is_some_and(|m| (q * 3 - 2..=q * 3).all(|month| m.contains(&month)))
-    };
     let mut rows = Rows::new();
     for ((partner, flow, product, year, month), value) in sums {
+        let months = coverage
+            .get(&(reporter.to_string(), partner.clone(), *flow))
+            .and_then(|years| years.get(year));
+        let complete_year = months.is_some_and(|m| m.len() == 12);
         // Without a TOTAL in the file, the covered products' sum stands in for it, and the
         // dataset's metadata says the coverage is partial.
         let product = match product.as_str() {
@@ -231,14 +250,119 @@ pub fn aggregate(
         };
         // Months are kept too: a partial year still gives year-to-date figures.
         add(Period::Month(*year, *month));
-        if complete_quarter(*year, quarter) {
+        if months.is_some_and(|m| covers_quarter(m, quarter)) {
             add(Period::Quarter(*year, quarter));
         }
-        if complete_year(*year) {
+        if complete_year {
             add(Period::Year(*year));
         }
     }
     rows
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The months of one year as a reader says them: `complete`, `January–November`,
+/// `April only`, `7 months (January–March, May, July–September)`.
+fn describe_months(months: &BTreeSet<u8>) -> String {
+    if months.len() == 12 {
+        return "complete".into();
+    }
+    let name = |m: u8| MONTH_NAMES[usize::from(m - 1)];
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for &m in months {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == m => *end = m,
+            _ => runs.push((m, m)),
+        }
+    }
+    let run = |(a, b): (u8, u8)| {
+        if a == b {
+            name(a).to_string()
+        } else {
+            format!("{}–{}", name(a), name(b))
+        }
+    };
+    match runs.as_slice() {
+        [(a, b)] if a == b => format!("{} only", name(*a)),
+        [(1, b)] => run((1, *b)),
+        _ => format!(
+            "{} months ({})",
+            months.len(),
+            runs.iter().map(|r| run(*r)).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// What a file covers, year by year, partners with the same months together:
+/// `2025: complete for 1 partner (CN); January–November for 27 partners (AT, BE, …)`.
+/// A partner whose two flows differ is listed once per flow (`DE exports`).
+pub fn coverage_lines(coverage: &Coverage) -> Vec<String> {
+    let reporters: BTreeSet<&str> = coverage.keys().map(|k| k.0.as_str()).collect();
+    let years: BTreeSet<i32> = coverage.values().flat_map(|y| y.keys().copied()).collect();
+    let mut lines = Vec::new();
+    for year in years {
+        // (reporter, partner) → months per flow, for this year.
+        let mut pairs: BTreeMap<(&str, &str), BTreeMap<Flow, &BTreeSet<u8>>> = BTreeMap::new();
+        for ((reporter, partner, flow), by_year) in coverage {
+            if let Some(months) = by_year.get(&year) {
+                pairs
+                    .entry((reporter.as_str(), partner.as_str()))
+                    .or_default()
+                    .insert(*flow, months);
+            }
+        }
+        let mut groups: BTreeMap<(std::cmp::Reverse<usize>, String), Vec<String>> = BTreeMap::new();
+        for ((reporter, partner), flows) in pairs {
+            let who = if reporters.len() > 1 {
+                format!("{reporter}:{partner}")
+            } else {
+                partner.to_string()
+            };
+            let first = flows.values().next().copied();
+            if flows.values().all(|m| Some(*m) == first) {
+                let months = first.expect("a pair has at least one flow");
+                groups
+                    .entry((std::cmp::Reverse(months.len()), describe_months(months)))
+                    .or_default()
+                    .push(who);
+            } else {
+                for (flow, months) in flows {
+                    let flow = match flow {
+                        Flow::Export => "exports",
+                        Flow::Import => "imports",
+                    };
+                    groups
+                        .entry((std::cmp::Reverse(months.len()), describe_months(months)))
+                        .or_default()
+                        .push(format!("{who} {flow}"));
+                }
+            }
+        }
+        let parts: Vec<String> = groups
+            .into_iter()
+            .map(|((_, months), who)| {
+                let n = who.len();
+                let noun = if n == 1 { "partner" } else { "partners" };
+                format!("{months} for {n} {noun} ({})", who.join(", "))
+            })
+            .collect();
+        lines.push(format!("{year}: {}", parts.join("; ")));
+    }
+    lines
 }
 
 /// Turns Comext's LAST UPDATE (`13/02/26 11:00:00`) into a date.
@@ -289,7 +413,7 @@ mod tests {
         assert_eq!(report.rows_kept, 13);
         assert_eq!(report.skipped["not a value in euros (quantities)"], 12);
         assert_eq!(report.skipped["another reporter"], 1);
-        let rows = aggregate(&sums, &report, "BE", true);
+        let rows = aggregate(&sums, &report.coverage, "BE", true);
         let key = |p, product: &str| {
             (
                 "BE".to_string(),
@@ -312,6 +436,77 @@ mod tests {
             last_update_date("13/02/26 11:00:00").unwrap().to_string(),
             "2026-02-13"
         );
+    }
+
+    #[test]
+    fn coverage_is_decided_per_partner_and_flow() {
+        // China's exports have all of 2025; Germany's stop in November, and Germany's
+        // imports in September.
+        let mut csv = HEADER.to_string();
+        let row = |partner: &str, flow: u8, month: u8| {
+            format!(
+                "ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,{partner},39011010,{flow},VALUE_IN_EUROS,2025-{month:02},10\n"
+            )
+        };
+        for m in 1..=12 {
+            csv.push_str(&row("CN", 2, m));
+            csv.push_str(&row("CN", 1, m));
+        }
+        for m in 1..=11 {
+            csv.push_str(&row("DE", 2, m));
+            csv.push_str(&row("FR", 2, m));
+            csv.push_str(&row("FR", 1, m));
+        }
+        for m in 1..=9 {
+            csv.push_str(&row("DE", 1, m));
+        }
+        let (sums, report) = read_comext(csv.as_bytes(), "BE").unwrap();
+        let rows = aggregate(&sums, &report.coverage, "BE", true);
+        let has = |partner: &str, flow, period| {
+            rows.contains_key(&(
+                "BE".to_string(),
+                partner.to_string(),
+                flow,
+                period,
+                TOTAL.to_string(),
+            ))
+        };
+        assert_eq!(
+            rows[&(
+                "BE".into(),
+                "CN".into(),
+                Flow::Export,
+                Period::Year(2025),
+                TOTAL.into()
+            )],
+            120.0
+        );
+        assert!(!has("DE", Flow::Export, Period::Year(2025)));
+        assert!(!has("FR", Flow::Import, Period::Year(2025)));
+        assert!(has("DE", Flow::Export, Period::Quarter(2025, 3)));
+        assert!(!has("DE", Flow::Export, Period::Quarter(2025, 4)));
+        assert!(!has("DE", Flow::Import, Period::Quarter(2025, 4)));
+        assert!(has("DE", Flow::Import, Period::Quarter(2025, 3)));
+        assert!(has("DE", Flow::Import, Period::Month(2025, 9)));
+        assert_eq!(
+            coverage_lines(&report.coverage),
+            [
+                "2025: complete for 1 partner (CN); January–November for 2 partners (DE exports, FR); January–September for 1 partner (DE imports)"
+            ]
+        );
+    }
+
+    #[test]
+    fn months_are_described_as_a_reader_says_them() {
+        let set = |m: &[u8]| m.iter().copied().collect::<BTreeSet<u8>>();
+        assert_eq!(describe_months(&set(&[1])), "January only");
+        assert_eq!(describe_months(&set(&[1, 2, 3])), "January–March");
+        assert_eq!(
+            describe_months(&set(&[1, 2, 3, 5, 7, 8])),
+            "6 months (January–March, May, July–August)"
+        );
+        assert_eq!(describe_months(&set(&[4])), "April only");
+        assert_eq!(describe_months(&set(&[4, 5])), "2 months (April–May)");
     }
 
     #[test]
