@@ -165,7 +165,7 @@ pub fn compare<'a>(from: &'a BriefFigures, to: &'a BriefFigures) -> Vec<Change<'
             });
             continue;
         };
-        if old.value != new.value || old.period != new.period {
+        if old.period != new.period || printed_differs(old, new) {
             let kind = if old.period == new.period {
                 ChangeKind::Revised
             } else {
@@ -192,8 +192,16 @@ pub fn compare<'a>(from: &'a BriefFigures, to: &'a BriefFigures) -> Vec<Change<'
                 }),
                 _ => None,
             };
+            let revised = |before: &Printed| {
+                if before.text.is_empty() || base.printed.is_empty() {
+                    before.value != base.value
+                } else {
+                    before.text != base.printed || old.change != new.change
+                }
+            };
             if let Some(before) = before
                 && before.value != base.value
+                && revised(&before)
             {
                 changes.push(Change {
                     kind: ChangeKind::BaseRevised,
@@ -222,6 +230,17 @@ pub fn compare<'a>(from: &'a BriefFigures, to: &'a BriefFigures) -> Vec<Change<'
         }
     }
     changes
+}
+
+/// Whether a reader sees another number: the printed forms differ (a revision that rounds to
+/// the same printed figure is not a change on the page). Records of earlier versions kept
+/// no printed form for categories: their values are compared.
+fn printed_differs(old: &PrintedFigure, new: &PrintedFigure) -> bool {
+    if old.printed.is_empty() || new.printed.is_empty() {
+        old.value != new.value
+    } else {
+        old.printed != new.printed
+    }
 }
 
 /// `figures.json` as written by any version: the list of printed numbers, or the key
@@ -401,6 +420,17 @@ mod tests {
                 (ChangeKind::Dropped, "products/IV"),
             ]
         );
+    }
+
+    #[test]
+    fn a_revision_that_prints_the_same_is_not_a_change() {
+        let mut old = figure("share/x", "2024", 0.0191, None);
+        old.printed = "1.9%".into();
+        let mut new = figure("share/x", "2024", 0.0189, None);
+        new.printed = "1.9%".into();
+        assert!(compare(&brief(vec![old.clone()]), &brief(vec![new.clone()])).is_empty());
+        new.printed = "1.8%".into();
+        assert_eq!(compare(&brief(vec![old]), &brief(vec![new])).len(), 1);
     }
 
     #[test]

@@ -666,3 +666,80 @@ fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
         );
     }
 }
+
+#[test]
+fn diff_reports_a_change_in_the_chapter_table() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    marketbrief(
+        project.path(),
+        &["import", "comext", comext_extract().to_str().unwrap()],
+    );
+    marketbrief(project.path(), &["new", "de"]);
+    let build = |edition| {
+        marketbrief(
+            project.path(),
+            &[
+                "build",
+                "--draft",
+                "--edition",
+                edition,
+                "--country",
+                "de",
+                "--lang",
+                "en",
+            ],
+        )
+    };
+    build("2025-Q2");
+    // Plastics (chapter 39, section VII) revised down by EUR 1 million; the total with it.
+    let csv = project.path().join("data/datasets/comext-goods.csv");
+    let rows: Vec<String> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            if f[1] == "DE"
+                && f[2] == "export"
+                && f[3] == "2024"
+                && ["39", "VII", "TOTAL"].contains(&f[4])
+            {
+                let value: f64 = f[5].parse().unwrap();
+                format!(
+                    "{},{},{},{},{},{},{}",
+                    f[0],
+                    f[1],
+                    f[2],
+                    f[3],
+                    f[4],
+                    value - 1e6,
+                    f[6]
+                )
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&csv, rows.join("\n") + "\n").unwrap();
+    build("2025-Q3");
+    let report = marketbrief(
+        project.path(),
+        &[
+            "diff", "2025-Q2", "2025-Q3", "--format", "csv", "--lang", "en",
+        ],
+    );
+    let lines: Vec<&str> = report.lines().skip(1).collect();
+    // Exactly what a reader sees change: the card, the chapter's value and the shares whose
+    // printed percentage moved (plastics down, paper up); shares that print the same are
+    // not reported, and the region's figures did not move.
+    assert_eq!(
+        lines,
+        [
+            "DE,revision,\"Goods exports of Belgium, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,-2.3%",
+            "DE,revision,\"chapter table: Plastics and articles thereof, 2024 revised\",EUR\u{A0}28\u{A0}million,EUR\u{A0}27\u{A0}million,-3.6%",
+            "DE,revision,\"chapter table: Plastics and articles thereof (Share of covered products), 2024 revised\",64%,63%,-0.8 pt",
+            "DE,revision,\"chapter table: Paper and paperboard; articles of paper pulp, of paper or of paperboard (Share of covered products), 2024 revised\",34%,35%,+0.8 pt",
+        ],
+        "{report}"
+    );
+}
