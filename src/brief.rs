@@ -1252,10 +1252,12 @@ impl ContextWriter<'_> {
             )?;
             let (svg, alt) = self.breakdown_chart(b, part, &title)?;
             files.insert(path.clone(), Arc::new(svg.into_bytes()));
+            // The total printed in the caption is a value shown too.
             let mut caption = self.source_line(
                 b.items
                     .iter()
-                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin)),
+                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin))
+                    .chain(&b.total_origin),
                 illustrative_note,
             )?;
             if let (Some(total), Some(total_origin)) = (b.total, &b.total_origin) {

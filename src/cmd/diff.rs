@@ -158,12 +158,7 @@ pub fn compare(
         let rank = figure.id == "key/region_export_rank";
         let moved = |old: &PrintedFigure, new: &PrintedFigure| -> Result<String> {
             Ok(if rank {
-                let places = old.value - new.value;
-                match places.partial_cmp(&0.0) {
-                    Some(std::cmp::Ordering::Greater) => format!("↑ {places}"),
-                    Some(std::cmp::Ordering::Less) => format!("↓ {}", -places),
-                    _ => "=".into(),
-                }
+                places(old.value - new.value)
             } else if figure.part == Part::Share && figure.value <= 1.0 && old.value <= 1.0 {
                 // A share moves in percentage points, not in percent of itself.
                 format!("{:+.1} pt", (new.value - old.value) * 100.0)
@@ -194,11 +189,17 @@ pub fn compare(
                     .revision
                     .clone()
                     .expect("a base revision has its values");
+                // The printed change it moved, or else how much the base itself moved; a
+                // rank's base is a rank, its move is in places.
                 let now = match (&old.change, &new.change) {
+                    _ if rank => places(before.value - after.value),
                     (Some(was), Some(now)) if was != now => {
                         format!("change now {now} (was {was})")
                     }
-                    _ => String::new(),
+                    _ => match change.ratio() {
+                        Some(ratio) => fmt.percent_change(ratio)?,
+                        None => String::new(),
+                    },
                 };
                 // Chart values are drawn without their unit: the report gives amounts.
                 let amount = |p: &record::Printed| match figure.part {
@@ -239,6 +240,15 @@ pub fn compare(
         });
     }
     Ok(changes)
+}
+
+/// A rank's move: `↑ 2` for two places up (a smaller rank).
+fn places(up: f64) -> String {
+    match up.partial_cmp(&0.0) {
+        Some(std::cmp::Ordering::Greater) => format!("↑ {up}"),
+        Some(std::cmp::Ordering::Less) => format!("↓ {}", -up),
+        _ => "=".into(),
+    }
 }
 
 /// Where in the brief a number is printed, as the report says it: the chart or table it is
