@@ -66,7 +66,7 @@ pub struct MappedImportArgs {
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub project: PathBuf,
     /// The dataset to merge into: data/datasets/<ID>.csv and .yaml.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = crate::output::plain_name)]
     pub dataset: String,
     /// Show what would change without writing anything.
     #[arg(long)]
@@ -84,7 +84,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "CODE", default_value = "BE")]
     pub reporter: String,
     /// The dataset to merge into: data/datasets/<ID>.csv and .yaml.
-    #[arg(long, value_name = "ID", default_value = "comext-goods")]
+    #[arg(long, value_name = "ID", default_value = "comext-goods", value_parser = crate::output::plain_name)]
     pub dataset: String,
     /// Show what would change without writing anything.
     #[arg(long)]

@@ -100,6 +100,12 @@ impl Config {
                     .field("languages"),
             );
         }
+        // A mission's name becomes part of a file name (mission-<name>-<lang>.pdf).
+        for name in config.missions.keys() {
+            if let Err(why) = crate::output::plain_name(name) {
+                return Err(InputError::new(origin, why).field(format!("missions.{name}")));
+            }
+        }
         Ok(config)
     }
 
@@ -211,6 +217,20 @@ impl<'de> Deserialize<'de> for Edition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mission_name_is_a_plain_name() {
+        let base = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("marketbrief.yaml"),
+        )
+        .unwrap();
+        let origin = Path::new("marketbrief.yaml");
+        assert!(Config::parse(origin, &base).is_ok());
+        let bad = base.replace("  north-america:", "  ../../x:");
+        let err = Config::parse(origin, &bad).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("missions.../../x"));
+        assert!(err.message.contains("expected a plain name"), "{err}");
+    }
 
     #[test]
     fn editions_parse_and_print() {

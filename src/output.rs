@@ -39,9 +39,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Checks that a name from the data or the command line can be used in a file name as it
+/// is: letters, digits, `-` and `_`, so that it cannot reach outside its folder.
+pub fn plain_name(name: &str) -> Result<String, String> {
+    let plain = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "expected a plain name (letters, digits, - and _, at most 64), found `{name}`"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_from_data_cannot_leave_their_folder() {
+        for good in ["comext-goods", "north_america", "de2"] {
+            assert_eq!(plain_name(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "",
+            "../../x",
+            "a/b",
+            "..",
+            "-rf",
+            "x y",
+            "é",
+            &"a".repeat(65),
+        ] {
+            assert!(plain_name(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn replaces_whole_file_and_leaves_no_temporary() {

@@ -743,3 +743,33 @@ fn diff_reports_a_change_in_the_chapter_table() {
         "{report}"
     );
 }
+
+#[test]
+fn an_existing_dataset_that_cannot_be_read_stops_the_import_and_is_kept() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let dataset = project.path().join("data/datasets/comext-goods.csv");
+    let mut bytes = b"reporter,partner,flow,period,product,value_eur,status\n".to_vec();
+    for year in 2015..2020 {
+        bytes.extend(format!("BE,DE,export,{year},TOTAL,100,reported\n").bytes());
+    }
+    bytes.extend(b"BE,DE,export,2020,TOTAL,10\xff0,reported\n");
+    std::fs::write(&dataset, &bytes).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["import", "comext", comext_extract().to_str().unwrap()])
+        .arg("--project")
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("comext-goods.csv:7: the existing dataset is not UTF-8"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&dataset).unwrap(),
+        bytes,
+        "the dataset was rewritten"
+    );
+}

@@ -7,7 +7,7 @@ use crate::dataset::{Flow, Period};
 use crate::import;
 use crate::output;
 use crate::project::DATASETS_DIR;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::io::Write;
 
@@ -175,9 +175,27 @@ type Merged = std::collections::BTreeMap<(String, String, Flow, Period, String),
 
 fn read_existing(path: &std::path::Path) -> Result<Merged> {
     let mut merged = Merged::new();
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(merged);
+    // Only a dataset that does not exist yet starts empty: one that cannot be read would be
+    // overwritten by the new rows alone, its other rows lost.
+    let text = match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(merged),
+        Err(e) => bail!(
+            "cannot read the existing dataset {}: {e}; nothing was written",
+            path.display()
+        ),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            anyhow::anyhow!(
+                "{}:{line}: the existing dataset is not UTF-8; fix or remove it and import again (nothing was written)",
+                path.display()
+            )
+        })?,
     };
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     for (n, record) in reader.records().enumerate() {
         let r = record.with_context(|| format!("cannot read {}", path.display()))?;

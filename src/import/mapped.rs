@@ -155,6 +155,10 @@ impl Mapping {
 /// `2024K3` (kwartaal), `2024-11`, `2024M11`, `11/2024`.
 pub fn period(text: &str) -> Option<Period> {
     let t = text.trim();
+    // Every spelling below is ASCII; slicing other text by bytes could split a character.
+    if !t.is_ascii() {
+        return None;
+    }
     if let Ok(p) = t.parse::<Period>() {
         return Some(p);
     }
@@ -435,5 +439,8 @@ mod tests {
         assert_eq!(period("03/2024"), Some(Period::Month(2024, 3)));
         assert_eq!(period("2024"), Some(Period::Year(2024)));
         assert_eq!(period("2024T5"), None);
+        for odd in ["2024é", "2024€", "20é4-1", "éé/2024", "2024M€"] {
+            assert_eq!(period(odd), None, "{odd}");
+        }
     }
 }
