@@ -335,6 +335,13 @@ impl Dataset {
             .map_err(|e| vec![InputError::from_yaml(meta_path, meta_text, &e)])?;
         let mut errors = Vec::new();
         let mut observations = BTreeMap::new();
+        // The csv reader's line numbers run short on CR LF files: with LF only, every row's
+        // line is the one an editor shows.
+        let csv_text: std::borrow::Cow<str> = if csv_text.contains('\r') {
+            csv_text.replace("\r\n", "\n").into()
+        } else {
+            csv_text.into()
+        };
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
@@ -707,6 +714,20 @@ mod tests {
             "{}",
             errors[2]
         );
+    }
+
+    #[test]
+    fn lines_are_right_with_crlf_line_endings() {
+        let csv = "reporter,partner,flow,period,product,value_eur,status\r\n\
+                   BE,CA,export,2023,TOTAL,1,reported\r\n\
+                   BE,CA,export,2024,TOTAL,32x,reported\r\n\
+                   BE,CA,export,2022,TOTAL,3,reported\r\n";
+        let errors = parse(csv).unwrap_err();
+        assert_eq!(errors[0].line, Some(3), "{errors:?}");
+        let good = parse(&csv.replace("32x", "2")).unwrap();
+        let lines: Vec<usize> = good.observations.values().map(|o| o.line).collect();
+        // Sorted by period: 2022 (line 4), 2023 (line 2), 2024 (line 3).
+        assert_eq!(lines, [4, 2, 3]);
     }
 
     #[test]

@@ -457,7 +457,7 @@ fn year_to_date(
     if last_month == 12 || months.len() != usize::from(last_month) {
         return None;
     }
-    let sum = |y: i32| -> (f64, Origin) {
+    let sum = |y: i32| -> Option<(f64, Origin)> {
         let rows: Vec<(&ObsKey, &Observation)> = (1..=last_month)
             .filter_map(|m| {
                 dataset.observations.get_key_value(&ObsKey {
@@ -469,16 +469,20 @@ fn year_to_date(
                 })
             })
             .collect();
-        (
-            rows.iter().map(|(_, o)| o.value_eur).sum(),
-            Origin::of(dataset, &rows),
-        )
+        // Every month needs its total: a month with other rows but no total is not zero.
+        (rows.len() == usize::from(last_month)).then(|| {
+            (
+                rows.iter().map(|(_, o)| o.value_eur).sum(),
+                Origin::of(dataset, &rows),
+            )
+        })
     };
     let before = covered(year - 1);
     let previous = (1..=last_month)
         .all(|m| before.contains(&m))
-        .then(|| sum(year - 1));
-    let (value, origin) = sum(year);
+        .then(|| sum(year - 1))
+        .flatten();
+    let (value, origin) = sum(year)?;
     Some(YearToDate {
         id: k.id,
         year,

@@ -530,7 +530,9 @@ fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
             "{report}"
         );
         assert!(
-            report.contains("a partner's year that is not complete gets no annual figure"),
+            report.contains(
+                "a partner's year gets an annual figure only once the dataset holds all its months"
+            ),
             "{report}"
         );
     }
@@ -772,4 +774,75 @@ fn an_existing_dataset_that_cannot_be_read_stops_the_import_and_is_kept() {
         bytes,
         "the dataset was rewritten"
     );
+}
+
+#[test]
+fn two_extracts_of_half_a_year_make_the_year_and_an_older_extract_is_refused() {
+    let whole = tempfile::tempdir().unwrap();
+    copy_project(whole.path());
+    marketbrief(
+        whole.path(),
+        &["import", "comext", comext_extract().to_str().unwrap()],
+    );
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let text = std::fs::read_to_string(comext_extract()).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let part = |name: &str, keep: &dyn Fn(&str) -> bool, update: Option<&str>| {
+        let mut out = format!("{header}\n");
+        for line in body.lines().filter(|l| keep(l.split(',').nth(8).unwrap())) {
+            match update {
+                Some(date) => {
+                    let f: Vec<&str> = line.split(',').collect();
+                    out.push_str(&format!("{},{date},{}\n", f[0], f[2..].join(",")));
+                }
+                None => out.push_str(&format!("{line}\n")),
+            }
+        }
+        let path = project.path().join(name);
+        std::fs::write(&path, out).unwrap();
+        path
+    };
+    let first = part("first.csv", &|p| p < "2024-07", None);
+    let second = part("second.csv", &|p| p >= "2024-07", None);
+    marketbrief(
+        project.path(),
+        &["import", "comext", first.to_str().unwrap()],
+    );
+    let report = marketbrief(
+        project.path(),
+        &["import", "comext", second.to_str().unwrap()],
+    );
+    assert!(
+        report.contains("2024: 6 months (July–December)"),
+        "{report}"
+    );
+    let dataset = project.path().join("data/datasets/comext-goods.csv");
+    let rows = dataset_rows(&dataset);
+    let expected = dataset_rows(&whole.path().join("data/datasets/comext-goods.csv"));
+    assert_eq!(
+        rows["DE,export,2024,TOTAL"],
+        expected["DE,export,2024,TOTAL"]
+    );
+    assert_eq!(
+        rows.len(),
+        expected.len(),
+        "the same rows as one import of the whole file"
+    );
+
+    // An extract last updated before the data already there is refused: nothing changes.
+    let before = std::fs::read(&dataset).unwrap();
+    let older = part("older.csv", &|p| p < "2024-07", Some("01/01/26 09:00:00"));
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["import", "comext", older.to_str().unwrap(), "--project"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the extract was last updated on 2026-01-01, before the data already in"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&dataset).unwrap(), before);
 }

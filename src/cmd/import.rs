@@ -17,7 +17,7 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let (sums, report) = import::read_comext(std::io::BufReader::new(file), &args.reporter)
         .with_context(|| format!("{}", args.file.display()))?;
     let has_total = sums.keys().any(|k| k.2 == crate::dataset::TOTAL);
-    let rows = import::aggregate(&sums, &report.coverage, &args.reporter, !has_total);
+    let rows = import::aggregate(&sums, &args.reporter, !has_total);
 
     let kept = format!("values in euros reported by {}", args.reporter);
     report_counts(
@@ -30,6 +30,7 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     )?;
     report_coverage(out, &report.coverage)?;
 
+    refuse_older_extract(&args.project, &args.dataset, &report.last_update)?;
     let meta_text = metadata(&report, !has_total);
     merge(
         &args.project,
@@ -37,9 +38,50 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
         &rows,
         "reported",
         &meta_text,
+        Periods::FromMergedMonths,
         args.dry_run,
         out,
     )
+}
+
+/// An extract older than the dataset's data would replace newer figures with older ones.
+fn refuse_older_extract(project: &std::path::Path, dataset: &str, last_update: &str) -> Result<()> {
+    if last_update.is_empty() {
+        bail!("the extract has no data rows: nothing to import");
+    }
+    let Some(extract) = import::last_update_date(last_update) else {
+        bail!("the extract's LAST UPDATE `{last_update}` is not a date (DD/MM/YY hh:mm:ss)");
+    };
+    let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
+    let Ok(text) = std::fs::read_to_string(&meta_path) else {
+        return Ok(());
+    };
+    let current = serde_yaml::from_str::<serde_yaml::Value>(&text)
+        .ok()
+        .and_then(|meta| {
+            meta.get("last_update")?
+                .as_str()?
+                .parse::<crate::profile::Date>()
+                .ok()
+        });
+    if let Some(current) = current
+        && extract < current
+    {
+        bail!(
+            "the extract was last updated on {extract}, before the data already in {} ({current}): importing it would replace newer figures with older ones; import it into another dataset with --dataset",
+            meta_path.display()
+        );
+    }
+    Ok(())
+}
+
+/// What becomes of a dataset's quarters and years when months are merged into it.
+#[derive(Clone, Copy, PartialEq)]
+enum Periods {
+    /// Summed again from the months the merged dataset holds (Comext: monthly data only).
+    FromMergedMonths,
+    /// As the file gives them (a mapped file may give years and quarters of its own).
+    AsImported,
 }
 
 /// `marketbrief import csv FILE --mapping MAPPING`: any CSV extract read through a mapping.
@@ -86,6 +128,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         &rows,
         &mapping.status,
         &meta_text,
+        Periods::AsImported,
         args.dry_run,
         out,
     )
@@ -121,7 +164,7 @@ fn report_coverage(out: &mut dyn Write, coverage: &import::Coverage) -> Result<(
     if partial {
         writeln!(
             out,
-            "a partner's year that is not complete gets no annual figure: its briefs show the latest complete year, and the months as year to date"
+            "a partner's year gets an annual figure only once the dataset holds all its months (this file's and those imported before): until then its briefs show the latest complete year, and the months as year to date"
         )?;
     }
     Ok(())
@@ -135,23 +178,38 @@ fn merge(
     rows: &import::Rows,
     status: &str,
     meta_text: &str,
+    periods: Periods,
     dry_run: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
-    let mut merged = read_existing(&csv_path)?;
-    let (mut added, mut changed, mut same) = (0, 0, 0);
+    let existing = read_existing(&csv_path)?;
+    let mut merged = existing.clone();
     for (key, value) in rows {
-        match merged.insert(key.clone(), (*value, status.to_string())) {
+        merged.insert(key.clone(), (*value, status.to_string()));
+    }
+    if periods == Periods::FromMergedMonths {
+        // A year is complete when the months merged from every import are: two extracts
+        // of half a year each make one, and a newer extract's revised months are never
+        // summed with an older extract's.
+        import::derive_periods(&mut merged, |sum, (value, status)| match sum {
+            None => (*value, status.clone()),
+            Some((total, first)) => (total + value, weakest_status(first, status)),
+        });
+    }
+    let (mut added, mut changed, mut same) = (0, 0, 0);
+    for (key, value) in &merged {
+        match existing.get(key) {
             None => added += 1,
-            Some((old, old_status)) if old == *value && old_status == status => same += 1,
+            Some(old) if old == value => same += 1,
             Some(_) => changed += 1,
         }
     }
+    let removed = existing.keys().filter(|k| !merged.contains_key(*k)).count();
     writeln!(
         out,
-        "{}: {added} rows to add, {changed} to change, {same} unchanged",
+        "{}: {added} rows to add, {changed} to change, {removed} to remove, {same} unchanged",
         csv_path
             .strip_prefix(project)
             .unwrap_or(&csv_path)
@@ -172,6 +230,17 @@ fn merge(
 }
 
 type Merged = std::collections::BTreeMap<(String, String, Flow, Period, String), (f64, String)>;
+
+/// The status of a sum: the least trustworthy of its parts'.
+fn weakest_status(a: &str, b: &str) -> String {
+    let rank = |s: &str| match s {
+        "reported" => 0,
+        "published" => 1,
+        "derived" => 2,
+        _ => 3,
+    };
+    if rank(b) > rank(a) { b } else { a }.to_string()
+}
 
 fn read_existing(path: &std::path::Path) -> Result<Merged> {
     let mut merged = Merged::new();

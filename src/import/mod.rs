@@ -215,20 +215,11 @@ fn parse_month(period: &str) -> Option<(i32, u8)> {
 pub type Rows = BTreeMap<(String, String, Flow, Period, String), f64>;
 
 /// Keeps the months and sums them into the quarters and years that the file covers
-/// completely for each partner and flow: a partner whose year is not complete in the file
-/// gets no annual row for it, whatever the other partners have.
-pub fn aggregate(
-    sums: &MonthlySums,
-    coverage: &Coverage,
-    reporter: &str,
-    partial_total: bool,
-) -> Rows {
+/// completely for each partner and flow (see [`derive_periods`]): a partner whose year is
+/// not complete in the file gets no annual row for it, whatever the other partners have.
+pub fn aggregate(sums: &MonthlySums, reporter: &str, partial_total: bool) -> Rows {
     let mut rows = Rows::new();
     for ((partner, flow, product, year, month), value) in sums {
-        let months = coverage
-            .get(&(reporter.to_string(), partner.clone(), *flow))
-            .and_then(|years| years.get(year));
-        let complete_year = months.is_some_and(|m| m.len() == 12);
         // Without a TOTAL in the file, the covered products' sum stands in for it, and the
         // dataset's metadata says the coverage is partial.
         let product = match product.as_str() {
@@ -236,28 +227,78 @@ pub fn aggregate(
             "COVERED" => continue,
             p => p,
         };
-        let quarter = (month - 1) / 3 + 1;
-        let mut add = |period| {
-            *rows
-                .entry((
-                    reporter.to_string(),
-                    partner.clone(),
-                    *flow,
-                    period,
-                    product.to_string(),
-                ))
-                .or_default() += value;
-        };
-        // Months are kept too: a partial year still gives year-to-date figures.
-        add(Period::Month(*year, *month));
-        if months.is_some_and(|m| covers_quarter(m, quarter)) {
-            add(Period::Quarter(*year, quarter));
-        }
-        if complete_year {
-            add(Period::Year(*year));
+        *rows
+            .entry((
+                reporter.to_string(),
+                partner.clone(),
+                *flow,
+                Period::Month(*year, *month),
+                product.to_string(),
+            ))
+            .or_default() += value;
+    }
+    derive_periods(&mut rows, |sum, value| sum.copied().unwrap_or(0.0) + value);
+    rows
+}
+
+/// The key of a tidy row: reporter, partner, flow, period, product.
+pub type RowKey = (String, String, Flow, Period, String);
+
+/// Sums each series' months into the quarters and years its months cover completely, and
+/// replaces the quarters and years it had for the years it has months of — so that a dataset
+/// merged from several extracts, or revised by a newer one, never keeps a year summed from
+/// other months than those it holds.
+///
+/// A series is a reporter, partner and flow; a month is covered when the series has any row
+/// for it (a product without a row that month had no trade then). A `TOTAL` needs a row of
+/// its own in every month: a file whose totals stop early gives no annual total.
+/// `add` sums a month's value into a period's (`None`: the first month).
+pub fn derive_periods<V: Clone>(rows: &mut BTreeMap<RowKey, V>, add: impl Fn(Option<&V>, &V) -> V) {
+    type Series = (String, String, Flow);
+    let series = |k: &RowKey| (k.0.clone(), k.1.clone(), k.2);
+    let mut months: BTreeMap<(Series, i32), BTreeSet<u8>> = BTreeMap::new();
+    let mut total_months: BTreeMap<(Series, i32), BTreeSet<u8>> = BTreeMap::new();
+    for k in rows.keys() {
+        if let Period::Month(y, m) = k.3 {
+            months.entry((series(k), y)).or_default().insert(m);
+            if k.4 == TOTAL {
+                total_months.entry((series(k), y)).or_default().insert(m);
+            }
         }
     }
-    rows
+    rows.retain(|k, _| match k.3 {
+        Period::Year(y) | Period::Quarter(y, _) => !months.contains_key(&(series(k), y)),
+        Period::Month(..) => true,
+    });
+    let month_rows: Vec<(RowKey, V)> = rows
+        .iter()
+        .filter(|(k, _)| matches!(k.3, Period::Month(..)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let empty = BTreeSet::new();
+    for (k, v) in month_rows {
+        let Period::Month(y, m) = k.3 else { continue };
+        let key = (series(&k), y);
+        let have = &months[&key];
+        let own = if k.4 == TOTAL {
+            total_months.get(&key).unwrap_or(&empty)
+        } else {
+            have
+        };
+        let q = (m - 1) / 3 + 1;
+        let mut periods = Vec::new();
+        if covers_quarter(have, q) && covers_quarter(own, q) {
+            periods.push(Period::Quarter(y, q));
+        }
+        if have.len() == 12 && own.len() == 12 {
+            periods.push(Period::Year(y));
+        }
+        for period in periods {
+            let target = (k.0.clone(), k.1.clone(), k.2, period, k.4.clone());
+            let sum = add(rows.get(&target), &v);
+            rows.insert(target, sum);
+        }
+    }
 }
 
 const MONTH_NAMES: [&str; 12] = [
@@ -413,7 +454,7 @@ mod tests {
         assert_eq!(report.rows_kept, 13);
         assert_eq!(report.skipped["not a value in euros (quantities)"], 12);
         assert_eq!(report.skipped["another reporter"], 1);
-        let rows = aggregate(&sums, &report.coverage, "BE", true);
+        let rows = aggregate(&sums, "BE", true);
         let key = |p, product: &str| {
             (
                 "BE".to_string(),
@@ -461,7 +502,7 @@ mod tests {
             csv.push_str(&row("DE", 1, m));
         }
         let (sums, report) = read_comext(csv.as_bytes(), "BE").unwrap();
-        let rows = aggregate(&sums, &report.coverage, "BE", true);
+        let rows = aggregate(&sums, "BE", true);
         let has = |partner: &str, flow, period| {
             rows.contains_key(&(
                 "BE".to_string(),
@@ -494,6 +535,68 @@ mod tests {
                 "2025: complete for 1 partner (CN); January–November for 2 partners (DE exports, FR); January–September for 1 partner (DE imports)"
             ]
         );
+    }
+
+    #[test]
+    fn a_total_that_stops_early_gives_no_annual_total() {
+        // FR's product rows run all year, its TOTAL rows stop in June.
+        let mut csv = HEADER.to_string();
+        for m in 1..=12 {
+            csv.push_str(&format!("ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,FR,39011010,2,VALUE_IN_EUROS,2025-{m:02},10\n"));
+        }
+        for m in 1..=6 {
+            csv.push_str(&format!("ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,FR,TOTAL,2,VALUE_IN_EUROS,2025-{m:02},1000\n"));
+        }
+        let (sums, _) = read_comext(csv.as_bytes(), "BE").unwrap();
+        let rows = aggregate(&sums, "BE", false);
+        let key = |period, product: &str| {
+            (
+                "BE".to_string(),
+                "FR".to_string(),
+                Flow::Export,
+                period,
+                product.to_string(),
+            )
+        };
+        assert_eq!(rows[&key(Period::Year(2025), "VII")], 120.0);
+        assert!(!rows.contains_key(&key(Period::Year(2025), TOTAL)));
+        assert_eq!(rows[&key(Period::Quarter(2025, 2), TOTAL)], 3000.0);
+        assert!(!rows.contains_key(&key(Period::Quarter(2025, 3), TOTAL)));
+    }
+
+    #[test]
+    fn periods_are_derived_again_from_the_merged_months() {
+        let key = |period| {
+            (
+                "BE".to_string(),
+                "DE".to_string(),
+                Flow::Export,
+                period,
+                TOTAL.to_string(),
+            )
+        };
+        // Two extracts of half a year each make a year; a stale annual row of an older
+        // extract is replaced by the sum of the months held now.
+        let mut rows: BTreeMap<RowKey, f64> = BTreeMap::new();
+        for m in 1..=12 {
+            rows.insert(key(Period::Month(2025, m)), 10.0);
+        }
+        rows.insert(key(Period::Year(2025)), 999.0);
+        rows.insert(key(Period::Year(2020)), 5.0);
+        derive_periods(&mut rows, |sum, v| sum.copied().unwrap_or(0.0) + v);
+        assert_eq!(rows[&key(Period::Year(2025))], 120.0);
+        assert_eq!(rows[&key(Period::Quarter(2025, 4))], 30.0);
+        assert_eq!(
+            rows[&key(Period::Year(2020))],
+            5.0,
+            "a year without months is kept"
+        );
+        // An older extract with fewer months: the year it cannot support goes.
+        rows.remove(&key(Period::Month(2025, 12)));
+        derive_periods(&mut rows, |sum, v| sum.copied().unwrap_or(0.0) + v);
+        assert!(!rows.contains_key(&key(Period::Year(2025))));
+        assert!(!rows.contains_key(&key(Period::Quarter(2025, 4))));
+        assert_eq!(rows[&key(Period::Quarter(2025, 3))], 30.0);
     }
 
     #[test]
