@@ -32,16 +32,13 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
 
     refuse_older_extract(&args.project, &args.dataset, &report.last_update)?;
     let meta_text = metadata(&report, !has_total);
-    merge(
-        &args.project,
-        &args.dataset,
-        &rows,
-        "reported",
-        &meta_text,
-        Periods::FromMergedMonths,
-        args.dry_run,
-        out,
-    )
+    let imported = Imported {
+        rows: &rows,
+        status: "reported",
+        meta_text: &meta_text,
+        periods: Periods::FromMergedMonths,
+    };
+    merge(&args.project, &args.dataset, imported, args.dry_run, out)
 }
 
 /// An extract older than the dataset's data would replace newer figures with older ones.
@@ -122,16 +119,13 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         args.mapping.display(),
         serde_yaml::to_string(&metadata)?
     );
-    merge(
-        &args.project,
-        &args.dataset,
-        &rows,
-        &mapping.status,
-        &meta_text,
-        Periods::AsImported,
-        args.dry_run,
-        out,
-    )
+    let imported = Imported {
+        rows: &rows,
+        status: &mapping.status,
+        meta_text: &meta_text,
+        periods: Periods::AsImported,
+    };
+    merge(&args.project, &args.dataset, imported, args.dry_run, out)
 }
 
 /// Says how many rows were read, kept and skipped, and why.
@@ -172,16 +166,29 @@ fn report_coverage(out: &mut dyn Write, coverage: &import::Coverage) -> Result<(
 
 /// Merges imported rows into `data/datasets/<id>.csv` (replacing rows with the same key)
 /// and writes its metadata; files whose content would not change are left alone.
+/// What an import brings to a dataset.
+struct Imported<'a> {
+    rows: &'a import::Rows,
+    /// The status of every row.
+    status: &'a str,
+    /// The dataset's metadata file.
+    meta_text: &'a str,
+    periods: Periods,
+}
+
 fn merge(
     project: &std::path::Path,
     dataset: &str,
-    rows: &import::Rows,
-    status: &str,
-    meta_text: &str,
-    periods: Periods,
+    imported: Imported<'_>,
     dry_run: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
+    let Imported {
+        rows,
+        status,
+        meta_text,
+        periods,
+    } = imported;
     let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
     let existing = read_existing(&csv_path)?;
