@@ -366,6 +366,8 @@ struct YearToDateLine {
     text: String,
     /// From a dataset that covers only some products.
     partial: bool,
+    /// Computed from illustrative rows.
+    illustrative: bool,
 }
 
 /// The largest changes since the previous edition.
@@ -811,6 +813,7 @@ impl ContextWriter<'_> {
                 country: code,
                 language: lang.code().to_string(),
                 figures: self.printed.take(),
+                legacy: false,
             },
         ))
     }
@@ -881,6 +884,11 @@ impl ContextWriter<'_> {
             lines.push(YearToDateLine {
                 text: line,
                 partial: self.dataset(&ytd.origin.dataset)?.meta.coverage.is_some(),
+                illustrative: ytd.origin.illustrative()
+                    || ytd
+                        .previous_origin
+                        .as_ref()
+                        .is_some_and(|o| o.illustrative()),
             });
         }
         Ok(lines)
@@ -892,10 +900,11 @@ impl ContextWriter<'_> {
             return Ok(None);
         };
         let mut parts = Vec::new();
-        for (id, key, unit, fact, file) in [
+        for (id, key, label, unit, fact, file) in [
             (
                 "facts/population",
                 "brief.facts_population",
+                "brief.facts_population_label",
                 "people",
                 facts.population,
                 "data/reference/world-bank/population.csv",
@@ -903,6 +912,7 @@ impl ContextWriter<'_> {
             (
                 "facts/gdp",
                 "brief.facts_gdp",
+                "brief.facts_gdp_label",
                 "usd",
                 facts.gdp_usd,
                 "data/reference/world-bank/gdp_current_usd.csv",
@@ -914,7 +924,7 @@ impl ContextWriter<'_> {
             self.note(PrintedFigure {
                 id: id.to_string(),
                 part: Part::Facts,
-                label: text.clone(),
+                label: self.cat.get(label)?.to_string(),
                 period: year.to_string(),
                 value: amount,
                 printed: value,
@@ -941,6 +951,7 @@ impl ContextWriter<'_> {
             country: previous.country.clone(),
             language: previous.language.clone(),
             figures: self.printed.borrow().clone(),
+            legacy: false,
         };
         let mut moves: Vec<(f64, String)> = Vec::new();
         for change in crate::record::compare(previous, &current) {
@@ -1159,7 +1170,14 @@ impl ContextWriter<'_> {
         let trend = &self.figures.trend;
         let illustrative_note = self.cat.get("charts.illustrative_note")?;
 
-        if !trend.exports.is_empty() || !trend.imports.is_empty() {
+        // A trend needs two years at least: one point is not a line.
+        let years: std::collections::BTreeSet<i32> = trend
+            .exports
+            .iter()
+            .chain(&trend.imports)
+            .map(|p| p.year)
+            .collect();
+        if years.len() >= 2 {
             let labels = TrendLabels {
                 exports: self.cat.get("charts.exports")?.to_string(),
                 imports: self.cat.get("charts.imports")?.to_string(),

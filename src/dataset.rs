@@ -92,6 +92,18 @@ impl FromStr for Period {
     }
 }
 
+impl Period {
+    /// Whether `other` lies within this period (a period contains itself).
+    pub fn contains(self, other: Period) -> bool {
+        match (self, other) {
+            (a, b) if a == b => true,
+            (Period::Year(y), Period::Quarter(oy, _) | Period::Month(oy, _)) => y == oy,
+            (Period::Quarter(y, q), Period::Month(oy, m)) => y == oy && (m - 1) / 3 + 1 == q,
+            _ => false,
+        }
+    }
+}
+
 /// Written as in the datasets: `2024`, `2024-Q3`, `2024-11`.
 impl serde::Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -181,10 +193,11 @@ pub struct Publication {
 }
 
 impl Publication {
-    /// Whether the row of `partner` and `period` quotes it.
+    /// Whether the row of `partner` and `period` quotes it: a listed year covers its
+    /// quarters and months, a listed quarter its months.
     pub fn quoted_by(&self, partner: &str, period: Period) -> bool {
         (self.partners.is_empty() || self.partners.iter().any(|p| p == partner))
-            && (self.periods.is_empty() || self.periods.contains(&period))
+            && (self.periods.is_empty() || self.periods.iter().any(|p| p.contains(period)))
     }
 }
 
@@ -695,6 +708,11 @@ mod tests {
         for bad in ["24", "2024-13", "2024-Q0", "2024T3", "x"] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
+        assert!(Period::Year(2025).contains(Period::Month(2025, 3)));
+        assert!(Period::Quarter(2025, 1).contains(Period::Month(2025, 3)));
+        assert!(!Period::Quarter(2025, 2).contains(Period::Month(2025, 3)));
+        assert!(!Period::Month(2025, 3).contains(Period::Year(2025)));
+        assert!(!Period::Year(2024).contains(Period::Quarter(2025, 1)));
     }
 
     #[test]

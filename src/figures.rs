@@ -567,7 +567,21 @@ fn export_rank(sets: &[&Dataset], reporter: &str, country: &str, year: i32) -> O
                 && years.contains_key(&year)
                 && !markets.iter().any(|m| m.0 == partner)
         });
-        if incomplete {
+        // Nor when a market of the year before has no figure for this year yet (a dataset
+        // of annual rows, one market ahead of the others): it would rank among too few.
+        let before: BTreeSet<&str> = d
+            .observations
+            .keys()
+            .filter(|k| {
+                k.reporter == reporter
+                    && k.flow == Flow::Export
+                    && k.period == Period::Year(year - 1)
+                    && k.product == TOTAL
+                    && is_country(&k.partner)
+            })
+            .map(|k| k.partner.as_str())
+            .collect();
+        if incomplete || before.iter().any(|p| !markets.iter().any(|m| m.0 == *p)) {
             return None;
         }
         // Largest first; ties broken by code so the rank is stable.
@@ -815,6 +829,30 @@ mod tests {
             .find(|k| k.id == KeyFigureId::RegionExportRank)
             .unwrap();
         assert_eq!((rank.year, rank.value, rank.out_of), (2024, 2.0, Some(3)));
+    }
+
+    #[test]
+    fn a_market_ahead_of_the_others_is_not_ranked_among_itself() {
+        let goods = dataset(
+            "goods",
+            "goods",
+            "hs-section",
+            "BE-BRU,CA,export,2024,TOTAL,50,published\n\
+             BE-BRU,MX,export,2024,TOTAL,70,published\n\
+             BE-BRU,CA,export,2025,TOTAL,40,published\n",
+        );
+        let reporters = Reporters {
+            region: "BE-BRU",
+            national: "BE",
+        };
+        let f = compute(&[goods], &classifications(), &reporters, "CA");
+        assert_eq!(f.key_figures[0].year, 2025);
+        let rank = f
+            .key_figures
+            .iter()
+            .find(|k| k.id == KeyFigureId::RegionExportRank)
+            .unwrap();
+        assert_eq!((rank.year, rank.value, rank.out_of), (2024, 2.0, Some(2)));
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub struct BriefFigures {
     pub country: String,
     pub language: String,
     pub figures: Vec<PrintedFigure>,
+    /// Read from a record of an earlier version, which kept only the key figures and the
+    /// categories: the other numbers it printed are unknown, not absent.
+    #[serde(skip)]
+    pub legacy: bool,
 }
 
 /// Where in the brief a number is printed.
@@ -155,8 +159,12 @@ impl Change<'_> {
 pub fn compare<'a>(from: &'a BriefFigures, to: &'a BriefFigures) -> Vec<Change<'a>> {
     let mut changes = Vec::new();
     let old_of = |id: &str| from.figures.iter().find(|f| f.id == id);
+    let recorded = |part: Part| !from.legacy || part == Part::KeyFigure || part.is_category();
     for new in to.figures.iter().filter(|f| f.part != Part::Axis) {
         let Some(old) = old_of(&new.id) else {
+            if !recorded(new.part) {
+                continue;
+            }
             changes.push(Change {
                 kind: ChangeKind::Added,
                 old: None,
@@ -283,6 +291,7 @@ struct LegacyCategory {
 
 impl From<Stored> for BriefFigures {
     fn from(stored: Stored) -> Self {
+        let legacy = stored.figures.is_none();
         let figures = match stored.figures {
             Some(figures) => figures,
             None => {
@@ -335,6 +344,7 @@ impl From<Stored> for BriefFigures {
             country: stored.country,
             language: stored.language,
             figures,
+            legacy,
         }
     }
 }
@@ -368,6 +378,7 @@ mod tests {
             country: "CA".into(),
             language: "en".into(),
             figures,
+            legacy: false,
         }
     }
 
@@ -441,8 +452,19 @@ mod tests {
         assert_eq!(old.figures[0].id, "key/region_goods_exports");
         assert_eq!(old.figures[0].base.as_ref().unwrap().period, "2023");
         assert_eq!(old.figures[1].id, "products/IV");
+        assert!(old.legacy);
         let again: BriefFigures =
             serde_json::from_str(&serde_json::to_string(&old).unwrap()).unwrap();
-        assert_eq!(again, old);
+        assert_eq!(again.figures, old.figures);
+        // Against a record of this version, what the old one never kept is not "new".
+        let mut trend = again.figures[0].clone();
+        trend.id = "trend/exports/2024".into();
+        trend.part = Part::Trend;
+        let now = brief(vec![again.figures[0].clone(), trend]);
+        assert!(
+            compare(&old, &now)
+                .iter()
+                .all(|c| c.kind != ChangeKind::Added)
+        );
     }
 }

@@ -739,8 +739,8 @@ fn diff_reports_a_change_in_the_chapter_table() {
         [
             "DE,revision,\"Goods exports of Belgium, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,-2.3%",
             "DE,revision,\"chapter table: Plastics and articles thereof, 2024 revised\",EUR\u{A0}28\u{A0}million,EUR\u{A0}27\u{A0}million,-3.6%",
-            "DE,revision,\"chapter table: Plastics and articles thereof (Share of covered products), 2024 revised\",64%,63%,-0.8 pt",
-            "DE,revision,\"chapter table: Paper and paperboard; articles of paper pulp, of paper or of paperboard (Share of covered products), 2024 revised\",34%,35%,+0.8 pt",
+            "DE,revision,\"chapter table: Plastics and articles thereof (Share of covered products), 2024 revised\",64%,63%,",
+            "DE,revision,\"chapter table: Paper and paperboard; articles of paper pulp, of paper or of paperboard (Share of covered products), 2024 revised\",34%,35%,",
         ],
         "{report}"
     );

@@ -77,7 +77,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out, "|{}", "---|".repeat(header.len()))?;
             for c in &changes {
                 let cells = [&c.country, c.kind, &c.item, &c.from, &c.to, &c.change];
-                let cells: Vec<String> = cells.iter().map(|s| s.replace('|', "\\\\|")).collect();
+                let cells: Vec<String> = cells.iter().map(|s| s.replace('|', "\\|")).collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
         }
@@ -160,8 +160,11 @@ pub fn compare(
             Ok(if rank {
                 places(old.value - new.value)
             } else if figure.part == Part::Share && figure.value <= 1.0 && old.value <= 1.0 {
-                // A share moves in percentage points, not in percent of itself.
-                format!("{:+.1} pt", (new.value - old.value) * 100.0)
+                // The printed percentages say how a share moved.
+                String::new()
+            } else if figure.part == Part::YearToDate && old.period != new.period {
+                // Jan–Jun against Jan–Sep: no rate compares them.
+                String::new()
             } else {
                 match change.ratio() {
                     Some(ratio) => fmt.percent_change(ratio)?,
@@ -202,15 +205,18 @@ pub fn compare(
                     },
                 };
                 // Chart values are drawn without their unit: the report gives amounts.
-                let amount = |p: &record::Printed| match figure.part {
-                    Part::KeyFigure | Part::YearToDate => p.text.clone(),
-                    _ => fmt.money(p.value).map(|m| m.full()).unwrap_or_default(),
+                let amount = |p: &record::Printed| -> Result<String> {
+                    Ok(match figure.part {
+                        Part::KeyFigure | Part::YearToDate if !p.text.is_empty() => p.text.clone(),
+                        _ if rank => fmt.rank(p.value as u32)?,
+                        _ => fmt.money(p.value)?.full(),
+                    })
                 };
                 line(
                     "revision",
                     format!("{item}: {period} revised"),
-                    &amount(&before),
-                    &amount(&after),
+                    &amount(&before)?,
+                    &amount(&after)?,
                     now,
                 )
             }
