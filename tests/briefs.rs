@@ -292,3 +292,38 @@ fn pdf_metadata_is_set_in_every_language() {
         );
     }
 }
+
+#[test]
+fn year_to_date_from_illustrative_rows_is_marked() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let csv = project.path().join("data/datasets/bru-goods.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    for m in 1..=12 {
+        text.push_str(&format!(
+            "BE-BRU,CA,export,2024-{m:02},TOTAL,2700000,illustrative\n"
+        ));
+    }
+    for m in 1..=6 {
+        text.push_str(&format!(
+            "BE-BRU,CA,export,2025-{m:02},TOTAL,3000000,illustrative\n"
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut args = build_args(project.path(), out.path(), &["ca"]);
+    args.langs = vec![marketbrief::Lang::En];
+    let (mut log, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(
+        build::run(&args, &mut log, &mut err).unwrap(),
+        Outcome::Success,
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    let en = pdf_text(&out.path().join("2025-Q3/ca-en.pdf"));
+    assert_contains(
+        &en,
+        "Goods exports of Brussels, Jan–Jun 2025: EUR 18 million (+11% on Jan–Jun 2024) †",
+        "year to date marked illustrative",
+    );
+}
