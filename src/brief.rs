@@ -969,8 +969,6 @@ impl ContextWriter<'_> {
         let Some(b) = breakdown else {
             return Vec::new();
         };
-        self.deps
-            .read(crate::reference::classification_file(&b.classification));
         b.items
             .iter()
             .map(|item| CategoryRecord {
