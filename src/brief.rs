@@ -4,6 +4,7 @@
 use crate::charts::{self, Bar, TrendLabels};
 use crate::config::Edition;
 use crate::dataset::{Dataset, Status};
+use crate::deps::Deps;
 use crate::error::{InputError, InputErrors};
 use crate::figures::{self, Breakdown, Figures, KeyFigure, KeyFigureId, Origin, Reporters};
 use crate::i18n::Lang;
@@ -89,6 +90,19 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
     ) -> Result<Brief> {
+        self.build_recording(path, profile, lang, edition, &Deps::default())
+    }
+
+    /// Like [`Renderer::build`], recording in `deps` every file the brief reads (also
+    /// when it fails: what it read so far).
+    pub fn build_recording(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+        deps: &Deps,
+    ) -> Result<Brief> {
         let Rendered {
             context,
             source,
@@ -96,7 +110,8 @@ impl<'p> Renderer<'p> {
             figures,
             record,
             mut timings,
-        } = self.render(path, profile, lang, edition, false)?;
+        } = self.render_recording(path, profile, lang, edition, false, deps)?;
+        deps.read_all(self.typesetter.font_files());
         let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
         let typeset =
             match self
@@ -161,6 +176,26 @@ impl<'p> Renderer<'p> {
         edition: Edition,
         bundled: bool,
     ) -> Result<Rendered> {
+        self.render_recording(path, profile, lang, edition, bundled, &Deps::default())
+    }
+
+    /// Like [`Renderer::render`], recording in `deps` every file the brief reads.
+    pub fn render_recording(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+        bundled: bool,
+        deps: &Deps,
+    ) -> Result<Rendered> {
+        // Read by every brief; the figures consult every dataset (the first to have a
+        // series wins, and ranks compare all partners), so all of them are inputs.
+        deps.read_path(path);
+        deps.read(crate::config::CONFIG_FILE);
+        deps.read(crate::assets::catalogue_file(lang));
+        deps.read_all(self.project.dataset_files());
+        deps.read(format!("templates/{BRIEF_TEMPLATE}"));
         let mut timings = Timings::default();
         let mut errors = timings.time(Stage::Validate, || {
             validate::profile(self.project, path, profile, &[lang])
@@ -190,6 +225,7 @@ impl<'p> Renderer<'p> {
         let fmt = &self.formatters[&lang];
         let cat = self.project.catalogue(lang);
         let writer = ContextWriter {
+            deps,
             project: self.project,
             fmt,
             cat,
@@ -212,6 +248,7 @@ impl<'p> Renderer<'p> {
         let source = timings.time(Stage::Template, || {
             self.templates.render(BRIEF_TEMPLATE, &context)
         })?;
+        deps.read_all(self.templates.loaded());
         Ok(Rendered {
             context,
             source,
@@ -481,6 +518,7 @@ struct LinkContext {
 
 /// Turns figures and profile into the template context, formatted for one language.
 struct ContextWriter<'a> {
+    deps: &'a Deps,
     bundled: bool,
     draft: bool,
     previous: Option<(Edition, &'a BriefFigures)>,
@@ -525,6 +563,7 @@ impl ContextWriter<'_> {
         let config = &self.project.config;
         let lang = self.lang;
         let code = self.profile.country.to_ascii_uppercase();
+        self.deps.read(crate::reference::territories_file(lang));
         let country_name = self
             .project
             .reference
@@ -541,6 +580,7 @@ impl ContextWriter<'_> {
         let title = self.fill("brief.title", &[("country", &country_name)])?;
 
         let mut files: Files = BTreeMap::new();
+        self.deps.read(crate::reference::WORLD_ATLAS);
         if let Some(map) = self
             .project
             .reference
@@ -548,6 +588,7 @@ impl ContextWriter<'_> {
         {
             files.insert(self.path("map.svg"), Arc::new(map.into_bytes()));
         }
+        self.deps.read(crate::reference::flag_file(&code));
         if let Some(flag) = Reference::flag(&self.project.assets, &code)? {
             files.insert(self.path("flag.svg"), Arc::new(flag));
         }
@@ -608,6 +649,10 @@ impl ContextWriter<'_> {
         .collect();
         let charts = self.charts(&country_name, &mut files)?;
         let chapters = self.chapter_table(&country_name)?;
+        self.deps.read_all(Reference::in_country_file(
+            self.profile.in_country.as_ref(),
+            lang,
+        ));
         // Validation makes sure the form exists; only a draft gets this far without it.
         let in_country =
             match self
@@ -896,6 +941,7 @@ impl ContextWriter<'_> {
 
     /// "Population: … (2024) · GDP: … (2023) · Source: World Bank", when known.
     fn facts_line(&self, code: &str) -> Result<Option<String>> {
+        self.deps.read_all(crate::reference::WORLD_BANK_FILES);
         let Some(facts) = self.project.reference.facts.get(code) else {
             return Ok(None);
         };
@@ -1502,6 +1548,8 @@ impl ContextWriter<'_> {
     /// The label of a category in the brief's language; a missing one is an error, never the
     /// bare code in a printed brief.
     fn category_label(&self, classification: &str, code: &str) -> Result<&str> {
+        self.deps
+            .read(crate::reference::classification_file(classification));
         self.project
             .reference
             .label(classification, code, self.lang)

@@ -1,21 +1,29 @@
-//! Incremental builds: each brief's inputs — its profile and flag, the datasets, templates,
-//! catalogues, reference data, fonts, configuration, edition, language and the tool's
-//! version — are hashed; a brief whose hash matches the one recorded when its PDF was
-//! written is skipped.
+//! Incremental builds: each brief records the files it read while it was built (see
+//! [`crate::deps`]) with their fingerprints, in the edition's `manifest.json`. On the next
+//! build a brief is current when the tool's version, the settings, the edition and the
+//! language are the same and every file it recorded still has the same fingerprint.
 
-use crate::config::{CONFIG_FILE, Edition};
+use crate::assets::Assets;
+use crate::config::Edition;
+use crate::deps::Fingerprint;
 use crate::i18n::Lang;
-use crate::project::{DATASETS_DIR, Project};
-use crate::reference::{CLASSIFICATIONS, Reference};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Hashes of what every brief of a run shares.
-pub struct Digests {
-    shared: Sha256,
+/// The files a brief read, by project-relative path, with their fingerprints.
+pub type Inputs = BTreeMap<String, Fingerprint>;
+
+/// What a brief's digest covers besides its files.
+#[derive(Debug, Clone, Copy)]
+pub struct BriefKey<'a> {
+    /// The command-line choices and other inputs that are not files (PDF standards,
+    /// drafts, the previous edition's figures of this brief).
+    pub settings: &'a str,
+    pub edition: Edition,
+    pub lang: Lang,
 }
 
 fn feed(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
@@ -26,76 +34,29 @@ fn feed(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
     hasher.update(bytes);
 }
 
-impl Digests {
-    /// `settings` stands for the command-line choices that change the PDF (standards).
-    pub fn new(
-        project: &Project,
-        fonts: &[(String, Vec<u8>)],
-        edition: Edition,
-        settings: &str,
-    ) -> Result<Digests> {
-        let mut h = Sha256::new();
-        feed(&mut h, "version", env!("CARGO_PKG_VERSION").as_bytes());
-        feed(&mut h, "settings", settings.as_bytes());
-        feed(&mut h, "edition", edition.to_string().as_bytes());
-        let config = std::fs::read(project.root.join(CONFIG_FILE))
-            .with_context(|| format!("cannot read {CONFIG_FILE}"))?;
-        feed(&mut h, CONFIG_FILE, &config);
-        for dataset in &project.datasets {
-            for path in [&dataset.csv_path, &dataset.meta_path] {
-                let bytes = std::fs::read(project.root.join(path))
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                feed(&mut h, &path.display().to_string(), &bytes);
-            }
-        }
-        feed(&mut h, "datasets", DATASETS_DIR.as_bytes());
-        let mut assets: Vec<String> =
-            vec![format!("templates/{}", crate::template::BRIEF_TEMPLATE)];
-        for lang in Lang::ALL {
-            assets.push(format!(
-                "templates/{}",
-                crate::i18n::catalogue::file_name(lang)
-            ));
-            assets.push(format!(
-                "data/reference/cldr/territories.{}.json",
-                lang.locale()
-            ));
-        }
-        for id in CLASSIFICATIONS {
-            assets.push(format!("data/classifications/{id}.csv"));
-        }
-        assets.push(crate::reference::IN_COUNTRY.to_string());
-        for rel in &assets {
-            let bytes = project
-                .assets
-                .read(rel)?
-                .map(|(_, b)| b.into_owned())
-                .unwrap_or_default();
-            feed(&mut h, rel, &bytes);
-        }
-        for (name, bytes) in fonts {
-            feed(&mut h, name, bytes);
-        }
-        Ok(Digests { shared: h })
+/// The hash of a brief's inputs, as hex: the tool's version, `key` and every file of
+/// `inputs` with its fingerprint.
+pub fn digest(key: &BriefKey<'_>, inputs: &Inputs) -> String {
+    let mut h = Sha256::new();
+    feed(&mut h, "version", env!("CARGO_PKG_VERSION").as_bytes());
+    feed(&mut h, "settings", key.settings.as_bytes());
+    feed(&mut h, "edition", key.edition.to_string().as_bytes());
+    feed(&mut h, "lang", key.lang.code().as_bytes());
+    for (path, fingerprint) in inputs {
+        feed(&mut h, path, fingerprint.to_string().as_bytes());
     }
+    hex(&h.finalize())
+}
 
-    /// The hash of one brief's inputs, as hex.
-    pub fn brief(
-        &self,
-        project: &Project,
-        profile_path: &Path,
-        code: &str,
-        lang: Lang,
-    ) -> Result<String> {
-        let mut h = self.shared.clone();
-        feed(&mut h, "lang", lang.code().as_bytes());
-        let profile = std::fs::read(project.root.join(profile_path))
-            .with_context(|| format!("cannot read {}", profile_path.display()))?;
-        feed(&mut h, &profile_path.display().to_string(), &profile);
-        let flag = Reference::flag(&project.assets, code)?.unwrap_or_default();
-        feed(&mut h, "flag", &flag);
-        Ok(hex(&h.finalize()))
-    }
+/// The fingerprints of `paths` as this run read them (each file read once per run).
+pub fn fingerprints<'a>(
+    assets: &Assets,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> Result<Inputs> {
+    paths
+        .into_iter()
+        .map(|path| Ok((path.clone(), assets.fingerprint(path)?)))
+        .collect()
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -127,8 +88,12 @@ pub struct ManifestEntry {
     pub sha256: String,
     pub pages: usize,
     pub bytes: usize,
-    /// The hash of everything the brief was built from.
+    /// The hash of everything the brief was built from: [`digest`] of `files`.
     pub inputs: String,
+    /// Every file the brief read, with its fingerprint. Absent from manifests written
+    /// before files were recorded: such briefs are rebuilt.
+    #[serde(default)]
+    pub files: Inputs,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -140,10 +105,7 @@ struct FiguresFile {
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const FIGURES_FILE: &str = "figures.json";
 
-/// The SHA-256 of some bytes, as hex.
-pub fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
+pub use crate::deps::sha256;
 
 impl State {
     /// Reads the record of `out_dir`; a missing or unreadable one means "nothing built yet".
@@ -168,14 +130,29 @@ impl State {
         }
     }
 
-    /// Whether the brief's PDF is the one recorded, written from these very inputs.
-    pub fn is_current(&self, file: &str, inputs: &str, pdf: &Path) -> bool {
-        let Some(entry) = self.manifest.briefs.iter().find(|e| e.file == file) else {
+    /// Whether the brief's PDF is the one recorded, written from inputs that are still the
+    /// same: every file it recorded has the fingerprint it had (a file that disappeared, or
+    /// an override that appeared for an embedded default, is a change).
+    pub fn is_current(&self, file: &str, pdf: &Path, key: &BriefKey<'_>, assets: &Assets) -> bool {
+        let Some(entry) = self.entry(file) else {
             return false;
         };
-        entry.inputs == inputs
+        if entry.files.is_empty() {
+            return false;
+        }
+        // A file that cannot be read now is a change: the rebuild will say what is wrong.
+        let Ok(now) = fingerprints(assets, entry.files.keys()) else {
+            return false;
+        };
+        now == entry.files
+            && digest(key, &now) == entry.inputs
             && self.figures.contains_key(file.trim_end_matches(".pdf"))
             && std::fs::read(pdf).is_ok_and(|bytes| sha256(&bytes) == entry.sha256)
+    }
+
+    /// The brief's entry in the manifest, if it has one.
+    pub fn entry(&self, file: &str) -> Option<&ManifestEntry> {
+        self.manifest.briefs.iter().find(|e| e.file == file)
     }
 
     /// Records a brief just written.

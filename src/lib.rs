@@ -22,6 +22,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod dataset;
+pub mod deps;
 pub mod diag;
 pub mod error;
 pub mod figures;

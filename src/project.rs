@@ -15,6 +15,11 @@ use std::path::{Path, PathBuf};
 
 pub const PROFILES_DIR: &str = "data/profiles";
 pub const DATASETS_DIR: &str = "data/datasets";
+/// The profile files, as a listing: a new one is a new brief.
+pub const PROFILE_FILES: &str = "data/profiles/*.yaml";
+/// The dataset files, as a listing: figures consult every dataset, so a new one is an
+/// input of every brief.
+pub const DATASET_FILES: &str = "data/datasets/*.csv";
 
 /// A profile file and what came of parsing it: one bad profile does not stop the others.
 #[derive(Debug)]
@@ -42,8 +47,17 @@ pub struct Project {
 
 /// Reads a file as UTF-8 text, naming the file in every error.
 pub fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| InputError::new(rel, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(root.join(rel));
+    decode_text(rel, bytes)
+}
+
+/// Reads a project file that a build uses as UTF-8 text, noting its fingerprint.
+fn read_input(assets: &Assets, rel: &Path) -> Result<String, InputError> {
+    decode_text(rel, assets.read_project_file(rel))
+}
+
+fn decode_text(rel: &Path, bytes: std::io::Result<Vec<u8>>) -> Result<String, InputError> {
+    let bytes = bytes.map_err(|e| InputError::new(rel, format!("cannot read the file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]
@@ -67,14 +81,19 @@ impl Project {
     /// Loads the project at `root`. Problems shared by every brief (configuration,
     /// catalogues, datasets) fail the load; a bad profile only fails its own briefs.
     pub fn load(root: &Path) -> Result<Project> {
+        Project::load_with(root, Assets::with_project(root))
+    }
+
+    /// Loads the project at `root` reading through `assets` (a clone of which keeps the
+    /// fingerprints of what was read, even when the load fails).
+    pub fn load_with(root: &Path, assets: Assets) -> Result<Project> {
         if !root.join(CONFIG_FILE).is_file() {
             bail!(
                 "{} has no {CONFIG_FILE}: run marketbrief from a project folder or pass --project DIR",
                 root.display()
             );
         }
-        let assets = Assets::with_project(root);
-        let config_text = read_text(root, Path::new(CONFIG_FILE))?;
+        let config_text = read_input(&assets, Path::new(CONFIG_FILE))?;
         let config = Config::parse(Path::new(CONFIG_FILE), &config_text)?;
 
         let mut catalogues = BTreeMap::new();
@@ -85,9 +104,9 @@ impl Project {
         let mut problems = catalogue::check_complete(&all);
 
         let reference = Reference::load(&assets)?;
-        let (datasets, dataset_problems) = load_datasets(root)?;
+        let (datasets, dataset_problems) = load_datasets(root, &assets)?;
         problems.extend(dataset_problems);
-        let profiles = load_profiles(root)?;
+        let profiles = load_profiles(root, &assets)?;
         Ok(Project {
             root: root.to_path_buf(),
             config,
@@ -105,6 +124,16 @@ impl Project {
         // Every language's catalogue is loaded in `load`.
         &self.catalogues[&lang]
     }
+
+    /// The files of every dataset and their listing, as project-relative paths.
+    pub fn dataset_files(&self) -> Vec<String> {
+        let mut files = vec![DATASET_FILES.to_string()];
+        for dataset in &self.datasets {
+            files.push(crate::deps::rel_path(&dataset.csv_path));
+            files.push(crate::deps::rel_path(&dataset.meta_path));
+        }
+        files
+    }
 }
 
 fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
@@ -120,7 +149,7 @@ fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
+fn load_profiles(root: &Path, assets: &Assets) -> Result<Vec<ProfileEntry>> {
     let mut entries = Vec::new();
     for path in sorted_files(&root.join(PROFILES_DIR), "yaml")? {
         let stem = path
@@ -129,7 +158,7 @@ fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
             .unwrap_or_default()
             .to_string();
         let rel = Path::new(PROFILES_DIR).join(path.file_name().unwrap_or_default());
-        let profile = read_text(root, &rel)
+        let profile = read_input(assets, &rel)
             .and_then(|text| Ok((Profile::parse(&rel, &text)?, text)))
             .map_err(|e| vec![e])
             .and_then(|(profile, text)| {
@@ -163,10 +192,17 @@ fn load_profiles(root: &Path) -> Result<Vec<ProfileEntry>> {
     Ok(entries)
 }
 
-fn load_datasets(root: &Path) -> Result<(Vec<Dataset>, Vec<InputError>)> {
+fn load_datasets(root: &Path, assets: &Assets) -> Result<(Vec<Dataset>, Vec<InputError>)> {
     let mut datasets = Vec::new();
     let mut errors = Vec::new();
-    for csv_path in sorted_files(&root.join(DATASETS_DIR), "csv")? {
+    let csv_files = sorted_files(&root.join(DATASETS_DIR), "csv")?;
+    // Noted from the very listing loaded, so that a dataset added meanwhile is noticed.
+    let names: Vec<String> = csv_files
+        .iter()
+        .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+        .collect();
+    assets.note_with(DATASET_FILES, || crate::deps::Fingerprint::listing(&names));
+    for csv_path in csv_files {
         let id = csv_path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -175,13 +211,18 @@ fn load_datasets(root: &Path) -> Result<(Vec<Dataset>, Vec<InputError>)> {
         let csv_rel = Path::new(DATASETS_DIR).join(format!("{id}.csv"));
         let meta_rel = Path::new(DATASETS_DIR).join(format!("{id}.yaml"));
         if !root.join(&meta_rel).is_file() {
+            // Looked for, so that writing it is noticed (by `watch`).
+            assets.note_with(&crate::deps::rel_path(&meta_rel), || {
+                crate::deps::Fingerprint::Missing
+            });
             errors.push(InputError::new(
                 &csv_rel,
                 format!("the dataset has no metadata file {}", meta_rel.display()),
             ));
             continue;
         }
-        let texts = read_text(root, &meta_rel).and_then(|m| Ok((m, read_text(root, &csv_rel)?)));
+        let texts =
+            read_input(assets, &meta_rel).and_then(|m| Ok((m, read_input(assets, &csv_rel)?)));
         match texts {
             Err(e) => errors.push(e),
             Ok((meta_text, csv_text)) => {

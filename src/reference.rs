@@ -40,6 +40,30 @@ pub struct CountryFacts {
 /// "In <country>" forms per language: CLDR has none, so marketbrief ships its own.
 pub const IN_COUNTRY: &str = "data/reference/in-country.csv";
 
+/// Population and GDP (World Bank), as project-relative paths: facts come from both.
+pub const WORLD_BANK_FILES: [&str; 2] = [
+    "data/reference/world-bank/population.csv",
+    "data/reference/world-bank/gdp_current_usd.csv",
+];
+
+/// Country outlines for locator maps.
+pub const WORLD_ATLAS: &str = "data/reference/world-atlas/countries-110m.json";
+
+/// The labels of a classification, as a project-relative path.
+pub fn classification_file(id: &str) -> String {
+    format!("data/classifications/{id}.csv")
+}
+
+/// The CLDR country names of a language, as a project-relative path.
+pub fn territories_file(lang: Lang) -> String {
+    format!("data/reference/cldr/territories.{}.json", lang.locale())
+}
+
+/// The flag of a country (alpha-2 code), as a project-relative path.
+pub fn flag_file(code: &str) -> String {
+    format!("data/reference/flags/{}.svg", code.to_ascii_uppercase())
+}
+
 /// The classifications shipped, by the id datasets use in their metadata.
 pub const CLASSIFICATIONS: [&str; 3] = ["hs-section", "cn-chapter", "ebops-2010"];
 
@@ -47,7 +71,7 @@ impl Reference {
     pub fn load(assets: &Assets) -> Result<Reference> {
         let mut classifications = BTreeMap::new();
         for id in CLASSIFICATIONS {
-            let rel = format!("data/classifications/{id}.csv");
+            let rel = classification_file(id);
             let (origin, text) = assets
                 .read_text(&rel)?
                 .with_context(|| format!("missing classification file {rel}"))?;
@@ -63,7 +87,7 @@ impl Reference {
         }
         let mut country_names: BTreeMap<String, Localized> = BTreeMap::new();
         for lang in Lang::ALL {
-            let rel = format!("data/reference/cldr/territories.{}.json", lang.locale());
+            let rel = territories_file(lang);
             let (origin, text) = assets
                 .read_text(&rel)?
                 .with_context(|| format!("missing CLDR territory names {rel}"))?;
@@ -101,9 +125,8 @@ impl Reference {
             .keys()
             .filter_map(|a2| Some((isocountry::CountryCode::for_alpha2(a2).ok()?.alpha3(), a2)))
             .collect();
-        for (file, is_population) in [("population.csv", true), ("gdp_current_usd.csv", false)] {
-            let rel = format!("data/reference/world-bank/{file}");
-            let Some((origin, text)) = assets.read_text(&rel)? else {
+        for (rel, is_population) in WORLD_BANK_FILES.into_iter().zip([true, false]) {
+            let Some((origin, text)) = assets.read_text(rel)? else {
                 continue;
             };
             for (alpha3, year, value) in parse_world_bank(&origin, &text)? {
@@ -121,7 +144,7 @@ impl Reference {
                 }
             }
         }
-        let world = match assets.read_text("data/reference/world-atlas/countries-110m.json")? {
+        let world = match assets.read_text(WORLD_ATLAS)? {
             Some((origin, text)) => {
                 Some(crate::map::World::parse(&text).with_context(|| origin.clone())?)
             }
@@ -165,8 +188,16 @@ impl Reference {
 
     /// The flag of a country as SVG bytes.
     pub fn flag(assets: &Assets, code: &str) -> Result<Option<Vec<u8>>> {
-        let rel = format!("data/reference/flags/{}.svg", code.to_ascii_uppercase());
-        Ok(assets.read(&rel)?.map(|(_, b)| b.into_owned()))
+        Ok(assets.read(&flag_file(code))?.map(|(_, b)| b.into_owned()))
+    }
+
+    /// The file [`Reference::in_country`] consults for `lang`: the shipped table, unless
+    /// the profile's own form settles it.
+    pub fn in_country_file(own: Option<&Localized>, lang: Lang) -> Option<&'static str> {
+        match own.and_then(|l| l.get(lang)) {
+            Some(_) => None,
+            None => Some(IN_COUNTRY),
+        }
     }
 }
 

@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::{copy_project, sample_project};
+use common::{copy_project, override_asset, sample_project};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -107,6 +107,291 @@ fn unchanged_inputs_write_nothing_and_a_touched_profile_rebuilds_its_three_brief
     args.force = true;
     let forced = run(&args);
     assert!(forced.contains("built 12 briefs"), "{forced}");
+}
+
+/// The briefs a build wrote (`ca-fr`…), from its log.
+fn written(log: &str) -> BTreeSet<String> {
+    log.lines()
+        .filter_map(|line| line.strip_prefix("wrote "))
+        .map(|rest| {
+            let path = rest.split(" (").next().unwrap();
+            let name = Path::new(path).file_stem().unwrap().to_string_lossy();
+            name.into_owned()
+        })
+        .collect()
+}
+
+/// Every brief of `codes` in `langs`.
+fn briefs(codes: &[&str], langs: &[&str]) -> BTreeSet<String> {
+    codes
+        .iter()
+        .flat_map(|code| langs.iter().map(move |lang| format!("{code}-{lang}")))
+        .collect()
+}
+
+/// Replaces `from` with `to` in a text file, which must contain it.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{}: no `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Appends to a file.
+fn append(path: &Path, bytes: &[u8]) {
+    let mut contents = std::fs::read(path).unwrap();
+    contents.extend_from_slice(bytes);
+    std::fs::write(path, contents).unwrap();
+}
+
+const CODES: [&str; 4] = ["ca", "jp", "mx", "us"];
+const LANGS: [&str; 3] = ["fr", "nl", "en"];
+
+#[test]
+fn each_kind_of_input_rebuilds_exactly_the_briefs_that_read_it() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    copy_project(root);
+    // So that some briefs do not read some files: Japan's brief prints no services chart
+    // (no EBOPS labels) and Canada's profile says "in Canada" itself (no in-country.csv).
+    let services = root.join("data/datasets/be-services.csv");
+    let text = std::fs::read_to_string(&services).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("BE,JP,export,2023,S"))
+        .collect();
+    assert!(kept.len() < text.lines().count());
+    std::fs::write(&services, kept.join("\n") + "\n").unwrap();
+    edit(
+        &root.join("data/profiles/ca.yaml"),
+        "country: CA\n",
+        "country: CA\nin_country: {fr: au Canada, nl: in Canada, en: in Canada}\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(root);
+    args.out = Some(out.path().to_path_buf());
+    let all = briefs(&CODES, &LANGS);
+    assert_eq!(written(&run(&args)), all);
+
+    let rebuilt_after = |what: &str, change: &dyn Fn(), expected: BTreeSet<String>| {
+        change();
+        let log = run(&args);
+        assert_eq!(written(&log), expected, "after changing {what}:\n{log}");
+        let skipped = all.len() - expected.len();
+        if skipped > 0 {
+            assert!(
+                log.contains(&format!("skipped {skipped} unchanged")),
+                "{log}"
+            );
+        }
+    };
+
+    rebuilt_after(
+        "a profile",
+        &|| {
+            edit(
+                &root.join("data/profiles/mx.yaml"),
+                "Monterrey",
+                "Monterrey (NL)",
+            )
+        },
+        briefs(&["mx"], &LANGS),
+    );
+    // Every brief consults every dataset: the first dataset with a series wins, and the
+    // rank compares all partners.
+    rebuilt_after(
+        "a dataset",
+        &|| {
+            edit(
+                &root.join("data/datasets/bru-goods.csv"),
+                "BE-BRU,JP,export,2019,TOTAL,70000000",
+                "BE-BRU,JP,export,2019,TOTAL,71000000",
+            )
+        },
+        all.clone(),
+    );
+    rebuilt_after(
+        "a dataset's metadata",
+        &|| {
+            edit(
+                &root.join("data/datasets/be-goods.yaml"),
+                "en: Goods trade of Belgium by partner",
+                "en: Goods trade of Belgium, by partner",
+            )
+        },
+        all.clone(),
+    );
+    rebuilt_after(
+        "the EBOPS labels",
+        &|| {
+            let labels = override_asset(root, "data/classifications/ebops-2010.csv");
+            edit(
+                &labels,
+                "Maintenance and repair services",
+                "Maintenance and repairs",
+            );
+        },
+        briefs(&["ca", "mx", "us"], &LANGS),
+    );
+    rebuilt_after(
+        "the CN chapter labels, which no brief prints",
+        &|| {
+            let labels = override_asset(root, "data/classifications/cn-chapter.csv");
+            edit(&labels, ",Live animals", ",Live animals (all)");
+        },
+        BTreeSet::new(),
+    );
+    rebuilt_after(
+        "the World Bank population",
+        &|| {
+            let population = override_asset(root, "data/reference/world-bank/population.csv");
+            edit(
+                &population,
+                "Japan,JPN,2024,123975371",
+                "Japan,JPN,2024,123975372",
+            );
+        },
+        all.clone(),
+    );
+    rebuilt_after(
+        "the world outlines",
+        &|| {
+            let atlas = override_asset(root, "data/reference/world-atlas/countries-110m.json");
+            append(&atlas, b"\n");
+        },
+        all.clone(),
+    );
+    rebuilt_after(
+        "the in-country forms",
+        &|| {
+            let forms = override_asset(root, "data/reference/in-country.csv");
+            edit(&forms, "JP,au Japon,", "JP,au Japon ,");
+        },
+        briefs(&["jp", "mx", "us"], &LANGS),
+    );
+    rebuilt_after(
+        "the Dutch CLDR names",
+        &|| {
+            let names = override_asset(root, "data/reference/cldr/territories.nl-BE.json");
+            edit(&names, "\"Zuid-Afrika\"", "\"Zuid Afrika\"");
+        },
+        briefs(&CODES, &["nl"]),
+    );
+    rebuilt_after(
+        "the French catalogue",
+        &|| {
+            let catalogue = override_asset(root, "templates/i18n/fr.yaml");
+            append(&catalogue, b"# reviewed\n");
+        },
+        briefs(&CODES, &["fr"]),
+    );
+    rebuilt_after(
+        "the template",
+        &|| {
+            let template = override_asset(root, "templates/brief.typ.j2");
+            append(&template, b"{# reviewed #}\n");
+        },
+        all.clone(),
+    );
+    rebuilt_after(
+        "a font",
+        &|| {
+            let font = override_asset(root, "fonts/NotoSansHebrew-Regular.ttf");
+            append(&font, &[0; 4]);
+        },
+        all.clone(),
+    );
+    rebuilt_after(
+        "the configuration",
+        &|| {
+            edit(
+                &root.join("marketbrief.yaml"),
+                "phone: +32 2 000 00 00",
+                "phone: +32 2 000 00 01",
+            )
+        },
+        all.clone(),
+    );
+    // A flag of the project's own appears over the embedded one, then goes again.
+    let mx_fr = out.path().join("2025-Q3/mx-fr.pdf");
+    let with_embedded_flag = std::fs::read(&mx_fr).unwrap();
+    let flag = root.join("data/reference/flags/MX.svg");
+    rebuilt_after(
+        "an overriding flag",
+        &|| {
+            override_asset(root, "data/reference/flags/MX.svg");
+            edit(&flag, "<svg", "<svg data-reviewed=\"yes\"");
+        },
+        briefs(&["mx"], &LANGS),
+    );
+    rebuilt_after(
+        "a removed override",
+        &|| std::fs::remove_file(&flag).unwrap(),
+        briefs(&["mx"], &LANGS),
+    );
+    assert!(std::fs::read(&mx_fr).unwrap() == with_embedded_flag);
+    rebuilt_after("nothing", &|| {}, BTreeSet::new());
+
+    // A manifest written before files were recorded: its briefs are rebuilt, the others
+    // are not.
+    let manifest_path = out.path().join("2025-Q3/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    for entry in manifest["briefs"].as_array_mut().unwrap() {
+        if entry["country"] == "jp" {
+            entry.as_object_mut().unwrap().remove("files").unwrap();
+        }
+    }
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    rebuilt_after("the manifest's format", &|| {}, briefs(&["jp"], &LANGS));
+}
+
+#[test]
+fn watch_follows_the_files_the_briefs_recorded() {
+    use marketbrief::cmd::watch::WatchSet;
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    copy_project(root);
+    let out = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(root);
+    args.out = Some(out.path().to_path_buf());
+    args.countries = vec!["ca".into()];
+    args.langs = vec!["en".parse().unwrap()];
+    let mut log = Vec::new();
+    let (outcome, built) = build::run_reporting_inputs(&args, &mut log, &mut std::io::sink());
+    assert_eq!(outcome.unwrap(), Outcome::Success);
+    // Skipped briefs report what they recorded (the flag, the template: files that a build
+    // without briefs to make never reads).
+    let (outcome, skipped) = build::run_reporting_inputs(&args, &mut log, &mut std::io::sink());
+    assert_eq!(outcome.unwrap(), Outcome::Success);
+    for inputs in [&built, &skipped] {
+        for rel in [
+            "marketbrief.yaml",
+            "data/profiles/ca.yaml",
+            "data/datasets/bru-goods.csv",
+            "data/datasets/*.csv",
+            "data/reference/flags/CA.svg",
+            "data/reference/world-bank/population.csv",
+            "data/reference/world-atlas/countries-110m.json",
+            "data/reference/cldr/territories.en.json",
+            "templates/brief.typ.j2",
+            "templates/i18n/en.yaml",
+            "fonts/Inter-Regular.otf",
+        ] {
+            assert!(inputs.contains(rel), "{rel} is not watched: {inputs:?}");
+        }
+    }
+    let watched = WatchSet::new(root, skipped);
+    // The reference files are built in: their folders do not exist, and the nearest one that
+    // does is watched for an override to appear.
+    assert!(watched.affects(&root.join("data/reference/world-bank/population.csv")));
+    assert!(watched.affects(&root.join("data/reference")));
+    assert!(watched.affects(&root.join("data/profiles/de.yaml")));
+    assert!(!watched.affects(&root.join("data/reference/flags/DE.svg")));
+    assert!(!watched.affects(&out.path().join("2025-Q3/ca-en.pdf")));
+    let folders = watched.folders();
+    assert!(folders.contains(&root.join("data")));
+    assert!(folders.contains(&root.join("data/datasets")));
+    assert!(!folders.contains(&root.join("data/reference")));
 }
 
 #[test]

@@ -2,18 +2,21 @@
 //! `<out>/<edition>/<code>-<lang>.pdf`, in parallel, skipping briefs whose inputs have not
 //! changed since their PDF was written.
 
+use crate::assets::Assets;
 use crate::brief::{Brief, Renderer};
 use crate::cli::BuildArgs;
 use crate::cmd::Outcome;
 use crate::config::Edition;
+use crate::deps::Deps;
 use crate::error::InputErrors;
 use crate::i18n::Lang;
-use crate::incremental::{Digests, ManifestEntry, State};
+use crate::incremental::{BriefKey, Inputs, ManifestEntry, State};
 use crate::output;
 use crate::project::{ProfileEntry, Project};
 use crate::timings::{Stage, Timings};
 use crate::validate;
 use anyhow::{Context, Result, bail};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -27,7 +30,8 @@ struct Job<'a> {
     lang: Lang,
     name: String,
     pdf: PathBuf,
-    digest: String,
+    /// What the brief's digest covers besides its files.
+    settings: String,
 }
 
 enum JobResult {
@@ -38,14 +42,43 @@ enum JobResult {
         warnings: Vec<String>,
         timings: Timings,
         record: Box<crate::brief::BriefFigures>,
+        inputs: Inputs,
     },
-    Failed(anyhow::Error),
+    /// The error, with the files the brief had read when it failed.
+    Failed(anyhow::Error, BTreeSet<String>),
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    run_reporting_inputs(args, out, err).0
+}
+
+/// Builds like [`run`], and returns with the outcome every file the build read or its
+/// briefs recorded — those of skipped briefs, and of failed ones as far as they got — for
+/// `watch` to watch. When the build fails as a whole, the files read until then.
+pub fn run_reporting_inputs(
+    args: &BuildArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> (Result<Outcome>, BTreeSet<String>) {
+    let assets = Assets::with_project(&args.project);
+    let mut inputs = BTreeSet::new();
+    let outcome = build(args, &assets, &mut inputs, out, err);
+    inputs.extend(assets.noted());
+    (outcome, inputs)
+}
+
+fn build(
+    args: &BuildArgs,
+    assets: &Assets,
+    inputs: &mut BTreeSet<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     let started = Instant::now();
     let mut timings = Timings::default();
-    let project = timings.time(Stage::Load, || Project::load(&args.project))?;
+    let project = timings.time(Stage::Load, || {
+        Project::load_with(&args.project, assets.clone())
+    })?;
     let edition = args.edition.unwrap_or(project.config.edition);
     let langs: Vec<Lang> = if args.langs.is_empty() {
         project.config.languages.clone()
@@ -95,51 +128,59 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     } else {
         None
     };
-    let previous_digest = previous
-        .as_ref()
-        .map(|(e, f)| format!("{e}:{}", serde_json::to_string(f).unwrap_or_default()))
-        .unwrap_or_default();
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
-    let digests = timings.time(Stage::Load, || {
-        Digests::new(
-            &project,
-            &fonts,
-            edition,
-            &format!(
-                "{standards:?} draft={} previous={previous_digest}",
-                args.draft
-            ),
-        )
-    })?;
     let mut state = State::load(&out_dir, edition);
     let mut jobs = Vec::new();
     let mut skipped = 0usize;
-    for entry in project
-        .profiles
-        .iter()
-        .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
-    {
-        for &lang in &langs {
-            let name = format!("{}-{}", entry.code, lang);
-            let pdf = out_dir.join(format!("{name}.pdf"));
-            let digest = digests.brief(&project, &entry.path, &entry.code, lang)?;
-            // Emitting Typst needs the generated source, so it builds every brief.
-            if !args.force
-                && args.emit_typst.is_none()
-                && state.is_current(&format!("{name}.pdf"), &digest, &pdf)
-            {
-                skipped += 1;
-                continue;
+    timings.time(Stage::Load, || {
+        for entry in project
+            .profiles
+            .iter()
+            .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
+        {
+            for &lang in &langs {
+                let name = format!("{}-{}", entry.code, lang);
+                let file = format!("{name}.pdf");
+                let pdf = out_dir.join(&file);
+                // Only this brief's own figures of the previous edition are an input.
+                let previous_figures = previous.as_ref().map(|(edition, briefs)| {
+                    let figures = serde_json::to_string(&briefs.get(&name)).unwrap_or_default();
+                    format!("{edition}:{figures}")
+                });
+                let settings = format!(
+                    "standards={standards:?} draft={} previous={}",
+                    args.draft,
+                    previous_figures.unwrap_or_default()
+                );
+                let key = BriefKey {
+                    settings: &settings,
+                    edition,
+                    lang,
+                };
+                // Emitting Typst needs the generated source, so it builds every brief.
+                if !args.force
+                    && args.emit_typst.is_none()
+                    && state.is_current(&file, &pdf, &key, &project.assets)
+                {
+                    skipped += 1;
+                    inputs.extend(
+                        state
+                            .entry(&file)
+                            .into_iter()
+                            .flat_map(|e| e.files.keys().cloned()),
+                    );
+                    continue;
+                }
+                jobs.push(Job {
+                    entry,
+                    lang,
+                    name,
+                    pdf,
+                    settings,
+                });
             }
-            jobs.push(Job {
-                entry,
-                lang,
-                name,
-                pdf,
-                digest,
-            });
         }
-    }
+    });
 
     let mut results = Vec::new();
     if !jobs.is_empty() {
@@ -157,7 +198,14 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
         let progress = progress_bar(jobs.len());
         results = run_workers(workers, &jobs, |job| {
-            let result = build_one(&renderer, job, edition, args.emit_typst.as_deref(), &fonts);
+            let result = build_one(
+                &renderer,
+                job,
+                edition,
+                args.emit_typst.as_deref(),
+                &fonts,
+                &project.assets,
+            );
             progress.inc(1);
             result
         })?;
@@ -175,8 +223,15 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                 warnings,
                 timings: brief_timings,
                 record,
+                inputs: files,
             } => {
                 built += 1;
+                inputs.extend(files.keys().cloned());
+                let key = BriefKey {
+                    settings: &job.settings,
+                    edition,
+                    lang: job.lang,
+                };
                 state.record(
                     ManifestEntry {
                         country: job.entry.code.clone(),
@@ -185,7 +240,8 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                         sha256,
                         pages,
                         bytes,
-                        inputs: job.digest.clone(),
+                        inputs: crate::incremental::digest(&key, &files),
+                        files,
                     },
                     *record,
                 );
@@ -200,7 +256,8 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                     writeln!(err, "warning: {}: {warning}", job.name)?;
                 }
             }
-            JobResult::Failed(e) => {
+            JobResult::Failed(e, read) => {
+                inputs.extend(read);
                 writeln!(err, "error: {}: {e:#}", job.name)?;
                 failures.push((job.name.clone(), format!("{e:#}")));
             }
@@ -297,31 +354,41 @@ fn build_one(
     edition: Edition,
     emit_typst: Option<&Path>,
     fonts: &[(String, Vec<u8>)],
+    assets: &Assets,
 ) -> JobResult {
+    let deps = Deps::default();
+    // A profile that does not parse is still the brief's input.
+    deps.read_path(&job.entry.path);
     let result = (|| {
         let profile = match &job.entry.profile {
             Ok(profile) => profile,
             Err(errors) => return Err(InputErrors(errors.clone()).into()),
         };
-        let mut brief = renderer.build(&job.entry.path, profile, job.lang, edition)?;
+        let mut brief =
+            renderer.build_recording(&job.entry.path, profile, job.lang, edition, &deps)?;
+        // The fingerprints the run took as it read each file (an edit made meanwhile shows
+        // next time), looked up before the PDF is replaced so that a failure leaves the old
+        // PDF with its own record.
+        let inputs = crate::incremental::fingerprints(assets, &deps.paths())?;
         if let Some(dir) = emit_typst {
             emit_typst_project(&dir.join(&job.name), &brief, fonts)?;
         }
         brief.timings.time(Stage::Write, || {
             output::write_atomic(&job.pdf, &brief.typeset.pdf)
         })?;
-        Ok::<Brief, anyhow::Error>(brief)
+        Ok::<(Brief, Inputs), anyhow::Error>((brief, inputs))
     })();
     match result {
-        Ok(brief) => JobResult::Built {
+        Ok((brief, inputs)) => JobResult::Built {
             pages: brief.typeset.pages,
             sha256: crate::incremental::sha256(&brief.typeset.pdf),
             bytes: brief.typeset.pdf.len(),
             warnings: brief.typeset.warnings,
             timings: brief.timings,
             record: Box::new(brief.record),
+            inputs,
         },
-        Err(e) => JobResult::Failed(e),
+        Err(e) => JobResult::Failed(e, deps.into_paths()),
     }
 }
 

@@ -11,6 +11,8 @@ use crate::error::InputError;
 use anyhow::Result;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 /// The default template's name.
 pub const BRIEF_TEMPLATE: &str = "brief.typ.j2";
@@ -25,14 +27,21 @@ const LINE_MARK: &str = "// marketbrief-template-line:";
 pub struct Templates {
     env: Environment<'static>,
     assets: Assets,
+    /// Every template file looked up so far (MiniJinja loads each once, on first use).
+    loaded: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Templates {
     pub fn new(assets: &Assets) -> Self {
         let mut env = Environment::new();
         let loader_assets = assets.clone();
+        let loaded = Arc::new(Mutex::new(BTreeSet::new()));
+        let loader_loaded = Arc::clone(&loaded);
         env.set_loader(move |name| {
             let rel = format!("templates/{name}");
+            if let Ok(mut loaded) = loader_loaded.lock() {
+                loaded.insert(rel.clone());
+            }
             match loader_assets.read_text(&rel) {
                 Ok(found) => Ok(found.map(|(_, text)| text)),
                 Err(e) => Err(Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
@@ -81,7 +90,17 @@ impl Templates {
         Templates {
             env,
             assets: assets.clone(),
+            loaded,
         }
+    }
+
+    /// The template files looked up so far, as project-relative paths: those of every
+    /// template rendered, with what they include or extend.
+    pub fn loaded(&self) -> Vec<String> {
+        self.loaded
+            .lock()
+            .map(|loaded| loaded.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Renders a template with a serializable context.

@@ -37,6 +37,8 @@ pub struct Typeset {
 pub struct Typesetter {
     shared: Shared,
     standards: Vec<PdfStandard>,
+    /// The names of the font files, in `fonts/`.
+    font_names: Vec<String>,
 }
 
 /// The PDF standards briefs conform to unless told otherwise: PDF/A-2b for archiving and
@@ -54,6 +56,7 @@ impl Typesetter {
     /// Loads the fonts (project fonts first, then the embedded ones) and the library.
     pub fn new(font_files: Vec<(String, Vec<u8>)>) -> Result<Self> {
         let mut fonts = Vec::new();
+        let font_names = font_files.iter().map(|(name, _)| name.clone()).collect();
         for (name, data) in font_files {
             let before = fonts.len();
             fonts.extend(Font::iter(typst::foundations::Bytes::new(data)));
@@ -65,6 +68,7 @@ impl Typesetter {
         }
         let book = FontBook::from_fonts(&fonts);
         Ok(Typesetter {
+            font_names,
             standards: DEFAULT_STANDARDS.to_vec(),
             shared: Shared {
                 library: LazyHash::new(Library::builder().build()),
@@ -72,6 +76,15 @@ impl Typesetter {
                 fonts,
             },
         })
+    }
+
+    /// The font files and their listing, as project-relative paths: Typst chooses among
+    /// (and falls back through) all of them, so each is an input of every document.
+    pub fn font_files(&self) -> impl Iterator<Item = String> + '_ {
+        self.font_names
+            .iter()
+            .map(|name| format!("fonts/{name}"))
+            .chain([crate::assets::FONT_FILES.to_string()])
     }
 
     /// Chooses the PDF standards to conform to (none: a plain, still tagged, PDF).

@@ -24,6 +24,16 @@ pub fn copy_project(to: &Path) {
     }
 }
 
+/// Puts a copy of one of the sample's asset files (a template, catalogue, font, reference
+/// or classification file, which a project without it gets from the embedded defaults)
+/// into the project at `to`, where it overrides the embedded copy; returns its path.
+pub fn override_asset(to: &Path, rel: &str) -> PathBuf {
+    let target = to.join(rel);
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::copy(sample_project().join(rel), &target).unwrap();
+    target
+}
+
 /// Copies a folder recursively, leaving out files with the given names.
 pub fn copy_tree(from: &Path, to: &Path, except: &[&str]) {
     for entry in std::fs::read_dir(from).unwrap() {
