@@ -449,3 +449,61 @@ fn emitted_typst_project_compiles_to_the_same_page_count() {
     let built = lopdf::Document::load(out.path().join("2025-Q3/ca-nl.pdf")).unwrap();
     assert_eq!(typeset.pages, built.get_pages().len());
 }
+
+#[test]
+fn watch_from_inside_the_project_rebuilds_a_saved_profile() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    // The default `--project .`: the watcher reports paths through `./`.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["watch", "--country", "jp", "--lang", "en"])
+        .current_dir(project.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| -> bool {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    };
+    let watching = wait_for("watching");
+    let pdf = project.path().join("output/2025-Q3/jp-en.pdf");
+    let before = std::fs::read(&pdf)
+        .ok()
+        .map(|b| marketbrief::incremental::sha256(&b));
+    edit(
+        &project.path().join("data/profiles/jp.yaml"),
+        "en: Tokyo}",
+        "en: Tōkyō}",
+    );
+    let rebuilt = watching && wait_for("wrote");
+    let after = std::fs::read(&pdf)
+        .ok()
+        .map(|b| marketbrief::incremental::sha256(&b));
+    child.kill().ok();
+    child.wait().ok();
+    assert!(watching, "watch did not start");
+    assert!(rebuilt, "the saved profile was not rebuilt");
+    assert_ne!(before, after, "the PDF is the same");
+}

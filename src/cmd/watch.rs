@@ -27,7 +27,12 @@ pub fn run(args: &WatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         langs: args.langs.clone(),
         ..BuildArgs::for_project(&args.project)
     };
-    let root = &args.project;
+    // The watcher reports absolute paths (`/home/me/./data/…` for `--project .`): the
+    // project's own path must be absolute and canonical for them to be recognised.
+    let root = &args
+        .project
+        .canonicalize()
+        .with_context(|| format!("cannot find the project folder {}", args.project.display()))?;
     let mut inputs = WatchSet::new(root, rebuild(&build_args, out, err)?);
 
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
