@@ -507,3 +507,34 @@ fn watch_from_inside_the_project_rebuilds_a_saved_profile() {
     assert!(rebuilt, "the saved profile was not rebuilt");
     assert_ne!(before, after, "the PDF is the same");
 }
+
+#[test]
+fn a_reader_that_stops_reading_loses_nothing() {
+    use std::process::{Command, Stdio};
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    // `marketbrief build | head -0`: the pipe is closed before the first line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["build", "--project"])
+        .arg(project.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let dir = project.path().join("output/2025-Q3");
+    for file in ["manifest.json", "figures.json"] {
+        let record: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+        let briefs = &record["briefs"];
+        let count = briefs
+            .as_array()
+            .map(Vec::len)
+            .or(briefs.as_object().map(|o| o.len()));
+        assert_eq!(count, Some(12), "{file}");
+    }
+}

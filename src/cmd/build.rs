@@ -214,6 +214,8 @@ fn build(
 
     let mut built = 0usize;
     let mut failures = Vec::new();
+    // Lines for stdout (false) or stderr (true), printed once the record is saved.
+    let mut printed: Vec<(bool, String)> = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
             JobResult::Built {
@@ -246,24 +248,35 @@ fn build(
                     *record,
                 );
                 timings.merge(&brief_timings);
-                writeln!(
-                    out,
-                    "wrote {} ({pages} pages, {} KB)",
-                    job.pdf.display(),
-                    bytes.div_ceil(1024)
-                )?;
+                printed.push((
+                    false,
+                    format!(
+                        "wrote {} ({pages} pages, {} KB)",
+                        job.pdf.display(),
+                        bytes.div_ceil(1024)
+                    ),
+                ));
                 for warning in warnings {
-                    writeln!(err, "warning: {}: {warning}", job.name)?;
+                    printed.push((true, format!("warning: {}: {warning}", job.name)));
                 }
             }
             JobResult::Failed(e, read) => {
                 inputs.extend(read);
-                writeln!(err, "error: {}: {e:#}", job.name)?;
+                printed.push((true, format!("error: {}: {e:#}", job.name)));
                 failures.push((job.name.clone(), format!("{e:#}")));
             }
         }
     }
+    // The record first: what was written stays described whatever happens to the output
+    // (a reader that stops reading, `build | head -1`).
     state.save()?;
+    for (to_err, line) in printed {
+        if to_err {
+            writeln!(err, "{line}")?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
 
     let seconds = started.elapsed().as_secs_f64();
     if args.timings {
