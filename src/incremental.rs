@@ -109,25 +109,23 @@ pub use crate::deps::sha256;
 
 impl State {
     /// Reads the record of `out_dir`; a missing or unreadable one means "nothing built yet".
-    pub fn load(out_dir: &Path, edition: Edition) -> State {
-        let manifest = std::fs::read_to_string(out_dir.join(MANIFEST_FILE))
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or(Manifest {
-                edition: edition.to_string(),
-                briefs: Vec::new(),
-            });
-        let figures = std::fs::read_to_string(out_dir.join(FIGURES_FILE))
-            .ok()
-            .and_then(|text| serde_json::from_str::<FiguresFile>(&text).ok())
+    /// Reads the record of `out_dir`; a missing one means "nothing built yet". One that
+    /// cannot be read is an error: rewriting it from the briefs of this build alone would
+    /// lose what it says of the others.
+    pub fn load(out_dir: &Path, edition: Edition) -> Result<State> {
+        let manifest = read_record::<Manifest>(&out_dir.join(MANIFEST_FILE))?.unwrap_or(Manifest {
+            edition: edition.to_string(),
+            briefs: Vec::new(),
+        });
+        let figures = read_record::<FiguresFile>(&out_dir.join(FIGURES_FILE))?
             .map(|f| f.briefs)
             .unwrap_or_default();
-        State {
+        Ok(State {
             dir: out_dir.to_path_buf(),
             manifest,
             figures,
             changed: false,
-        }
+        })
     }
 
     /// Whether the brief's PDF is the one recorded, written from inputs that are still the
@@ -205,6 +203,24 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// A record file of an edition, or `None` when there is none yet.
+fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    let text = match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        other => other.with_context(|| format!("cannot read {}", path.display()))?,
+    };
+    let record = std::str::from_utf8(&text)
+        .map_err(anyhow::Error::from)
+        .and_then(|text| Ok(serde_json::from_str(text)?))
+        .with_context(|| {
+            format!(
+                "{} cannot be read, so this build cannot keep what it records of the other briefs; move it away and build the whole edition to write it again",
+                path.display()
+            )
+        })?;
+    Ok(Some(record))
 }
 
 /// Reads an edition's `figures.json`.

@@ -538,3 +538,28 @@ fn a_reader_that_stops_reading_loses_nothing() {
         assert_eq!(count, Some(12), "{file}");
     }
 }
+
+#[test]
+fn an_unreadable_record_stops_the_build_and_is_kept() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let out = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(project.path());
+    args.out = Some(out.path().to_path_buf());
+    run(&args);
+    let figures = out.path().join("2025-Q3/figures.json");
+    std::fs::write(&figures, "{\"edition\": \"2025-Q3\", \"briefs\": {").unwrap();
+    // A build of one country would rewrite the record with that country alone.
+    args.countries = vec!["ca".into()];
+    args.force = true;
+    let (mut log, mut err) = (Vec::new(), Vec::new());
+    let error = build::run(&args, &mut log, &mut err).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("figures.json cannot be read"),
+        "{error:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&figures).unwrap(),
+        "{\"edition\": \"2025-Q3\", \"briefs\": {"
+    );
+}

@@ -122,14 +122,23 @@ fn build(
     // The previous edition's record feeds the "since the last edition" box: it is an input.
     let previous = if project.config.since_last_edition {
         let dir = out_root.join(edition.previous().to_string());
-        crate::incremental::read_figures(&dir)
-            .ok()
-            .map(|f| (edition.previous(), f))
+        match crate::incremental::read_figures(&dir) {
+            Ok(figures) => Some((edition.previous(), figures)),
+            // No previous edition: nothing to compare with. One that cannot be read is said.
+            Err(_) if !dir.join(crate::incremental::FIGURES_FILE).exists() => None,
+            Err(e) => {
+                writeln!(
+                    err,
+                    "warning: {e:#}; the briefs have no \"since the last edition\" box"
+                )?;
+                None
+            }
+        }
     } else {
         None
     };
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
-    let mut state = State::load(&out_dir, edition);
+    let mut state = State::load(&out_dir, edition)?;
     let mut jobs = Vec::new();
     let mut skipped = 0usize;
     timings.time(Stage::Load, || {
