@@ -138,6 +138,13 @@ pub fn profile(
             .field("mission.end"),
         );
     }
+    for (i, source) in profile.sources.iter().enumerate() {
+        let field = format!("sources[{i}].url");
+        if let Some(why) = unsafe_link(&source.url) {
+            let (line, col) = locate(&field);
+            errors.push(InputError::new(path, why).at(line, col).field(field));
+        }
+    }
     for (field, value) in [("contact.email", &profile.contact.email)] {
         if !value.contains('@') {
             let (line, col) = locate(field);
@@ -311,6 +318,35 @@ fn dataset_codes(
         fields.push((format!("publications[{i}].title"), &p.title));
     }
     missing_translations(&dataset.meta_path, &meta_text, &fields, langs, errors);
+    let links = std::iter::once(("url".to_string(), &dataset.meta.url)).chain(
+        dataset
+            .meta
+            .publications
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("publications[{i}].url"), &p.url)),
+    );
+    for (field, url) in links {
+        if let Some(why) = unsafe_link(url) {
+            let (line, col) = locate(meta_text.get(), &field);
+            errors.push(
+                InputError::new(&dataset.meta_path, why)
+                    .at(line, col)
+                    .field(field),
+            );
+        }
+    }
+}
+
+/// Why a link may not become a live link in a PDF sent to companies: only web pages and
+/// e-mail addresses may (`javascript:` or `file:` links run or open things on the reader's
+/// machine).
+fn unsafe_link(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let allowed = ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len());
+    (!allowed).then(|| format!("expected an https://, http:// or mailto: link, found `{url}`"))
 }
 
 /// Finds the line and column of a field path (`sectors[2].title.nl`) in YAML text written
@@ -417,6 +453,27 @@ mod tests {
     use super::*;
 
     const YAML: &str = "country: CA\nsummary:\n  fr: Bonjour\n  nl: Hallo\nsectors:\n  - title:\n      fr: A\n      nl: B\n    text:\n      fr: x\n  - title:\n      fr: C\n      nl: ''\n    text: {fr: y}\n";
+
+    #[test]
+    fn only_web_and_mail_links() {
+        for good in [
+            "https://hub.brussels/",
+            "http://example.org",
+            "mailto:a@b.be",
+        ] {
+            assert_eq!(unsafe_link(good), None, "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "JavaScript:x",
+            "https://",
+            "",
+            "www.x.be",
+        ] {
+            assert!(unsafe_link(bad).is_some(), "{bad}");
+        }
+    }
 
     #[test]
     fn locates_nested_fields() {

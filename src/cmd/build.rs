@@ -299,14 +299,16 @@ fn build(
     if failures.is_empty() {
         writeln!(
             out,
-            "built {built} briefs{skipped_text} in {} ({seconds:.1} s)",
+            "built {built} {}{skipped_text} in {} ({seconds:.1} s)",
+            if built == 1 { "brief" } else { "briefs" },
             out_dir.display()
         )?;
         Ok(Outcome::Success)
     } else {
         writeln!(
             out,
-            "built {built} briefs{skipped_text}, {} failed ({seconds:.1} s); existing PDFs of failed briefs were left untouched:",
+            "built {built} {}{skipped_text}, {} failed ({seconds:.1} s); existing PDFs of failed briefs were left untouched:",
+            if built == 1 { "brief" } else { "briefs" },
             failures.len()
         )?;
         for (name, error) in &failures {

@@ -38,6 +38,18 @@ impl Templates {
         let loaded = Arc::new(Mutex::new(BTreeSet::new()));
         let loader_loaded = Arc::clone(&loaded);
         env.set_loader(move |name| {
+            // A template may include only templates: a name that climbs out of the
+            // folder, or an absolute one, could read any file on the machine.
+            let inside = !name.is_empty()
+                && !name.starts_with('/')
+                && !name.contains(['\\', ':', '\0'])
+                && name.split('/').all(|part| !part.is_empty() && part != "..");
+            if !inside {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("a template can include only files of templates/, not `{name}`"),
+                ));
+            }
             let rel = format!("templates/{name}");
             if let Ok(mut loaded) = loader_loaded.lock() {
                 loaded.insert(rel.clone());
@@ -178,6 +190,38 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("#strong[b] \\#x"), "{out}");
+    }
+
+    #[test]
+    fn templates_include_only_templates() {
+        let project = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(project.path().join("templates/parts")).unwrap();
+        std::fs::write(project.path().join("secret.txt"), "SECRET").unwrap();
+        std::fs::write(project.path().join("templates/parts/a.typ.j2"), "part").unwrap();
+        let mut t = Templates::new(&Assets::with_project(project.path()));
+        for (name, include) in [
+            ("up.typ.j2", "../secret.txt"),
+            ("abs.typ.j2", "/etc/passwd"),
+            ("deep.typ.j2", "parts/../../secret.txt"),
+        ] {
+            t.env
+                .add_template_owned(name, format!("{{% include \"{include}\" %}}"))
+                .unwrap();
+            let err = t.render(name, &serde_json::json!({})).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(
+                text.contains("can include only files of templates/"),
+                "{text}"
+            );
+            assert!(!text.contains("SECRET"));
+        }
+        t.env
+            .add_template_owned("ok.typ.j2", "{% include \"parts/a.typ.j2\" %}")
+            .unwrap();
+        assert_eq!(
+            t.render("ok.typ.j2", &serde_json::json!({})).unwrap(),
+            "part"
+        );
     }
 
     #[test]
