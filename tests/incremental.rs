@@ -563,3 +563,31 @@ fn an_unreadable_record_stops_the_build_and_is_kept() {
         "{\"edition\": \"2025-Q3\", \"briefs\": {"
     );
 }
+
+#[test]
+fn concurrent_builds_into_one_folder_keep_every_record() {
+    use std::process::Command;
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    // Three builds at once, each of one country, into the same edition folder.
+    let spawned: Vec<_> = ["ca", "mx", "us"]
+        .iter()
+        .map(|code| {
+            Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+                .args(["build", "--force", "--country", code, "--project"])
+                .arg(project.path())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in spawned {
+        assert!(child.wait().unwrap().success());
+    }
+    let dir = project.path().join("output/2025-Q3");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let figures: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
+    assert_eq!(manifest["briefs"].as_array().unwrap().len(), 9);
+    assert_eq!(figures["briefs"].as_object().unwrap().len(), 9);
+}

@@ -138,6 +138,16 @@ fn build(
         None
     };
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
+    // One build at a time per edition folder: the record is read here and written when the
+    // briefs are done, and two builds doing so at once would each drop the other's entries.
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    // Beside the edition folder, which holds only briefs and their record.
+    let lock_path = out_root.join(format!(".{edition}.lock"));
+    let lock = std::fs::File::create(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", out_dir.display()))?;
     let mut state = State::load(&out_dir, edition)?;
     let mut jobs = Vec::new();
     let mut skipped = 0usize;
