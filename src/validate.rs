@@ -220,6 +220,39 @@ fn dataset_codes(
     langs: &[Lang],
     errors: &mut Vec<InputError>,
 ) {
+    // A partner is a country of the CLDR list or a group of countries (WORLD, EU27_2020):
+    // a row of `ca` or `XX` would otherwise be silently left out of every brief.
+    let mut reported = std::collections::BTreeSet::new();
+    for (key, obs) in &dataset.observations {
+        let code = key.partner.as_str();
+        let aggregate = code.len() > 2
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if aggregate
+            || project.reference.country_names.contains_key(code)
+            || !reported.insert(code.to_string())
+        {
+            continue;
+        }
+        let expected = if code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic()) {
+            "an upper-case ISO 3166-1 alpha-2 country code"
+        } else {
+            "a country code (ISO 3166-1 alpha-2) or a group of countries in capitals (WORLD, EU27_2020)"
+        };
+        let message = if code.to_ascii_uppercase() != code
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            format!("expected {expected}, found `{code}`")
+        } else {
+            format!("unknown country code `{code}`: expected {expected}")
+        };
+        errors.push(
+            InputError::new(&dataset.csv_path, message)
+                .at(Some(obs.line), None)
+                .field("partner"),
+        );
+    }
     let mut classifications = Vec::new();
     for id in dataset.meta.classification.iter() {
         match project.reference.classifications.get(id) {
