@@ -11,7 +11,56 @@ use std::path::Path;
 /// Text written once per language (`fr:`, `nl:`, `en:`).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
-pub struct Localized(pub BTreeMap<Lang, String>);
+pub struct Localized(#[serde(deserialize_with = "texts")] pub BTreeMap<Lang, String>);
+
+/// Texts by language, each a YAML string: `en: ~` would print "null" and `en: 42` a number
+/// nobody wrote as text, so both are errors.
+fn texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<Lang, String>, D::Error> {
+    struct Text(String);
+    impl<'de> Deserialize<'de> for Text {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl serde::de::Visitor<'_> for Visitor {
+                type Value = Text;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("text")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                    Ok(Text(v.to_string()))
+                }
+                fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
+                    Err(E::custom("expected text, found nothing (null)"))
+                }
+                fn visit_none<E: serde::de::Error>(self) -> Result<Text, E> {
+                    self.visit_unit()
+                }
+                fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
+                    Err(E::custom(format!(
+                        "expected text, found `{v}` (write it in quotes if it is meant as text)"
+                    )))
+                }
+                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
+                    Err(E::custom(format!(
+                        "expected text, found the number {v} (write it in quotes if it is meant as text)"
+                    )))
+                }
+                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
+                    self.visit_i64(v as i64)
+                }
+                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
+                    Err(E::custom(format!(
+                        "expected text, found the number {v} (write it in quotes if it is meant as text)"
+                    )))
+                }
+            }
+            d.deserialize_any(Visitor)
+        }
+    }
+    Ok(BTreeMap::<Lang, Text>::deserialize(d)?
+        .into_iter()
+        .map(|(lang, text)| (lang, text.0))
+        .collect())
+}
 
 impl Localized {
     /// The text in `lang`, if present and not blank.
