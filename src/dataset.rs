@@ -139,6 +139,9 @@ pub struct Observation {
     pub line: usize,
 }
 
+/// The largest amount a dataset row may hold: EUR 10^15, a thousand times world trade.
+pub const MAX_VALUE_EUR: f64 = 1e15;
+
 /// How far the categories of a flow may add up above its total (rounding in the source).
 pub const COMPONENT_TOLERANCE: f64 = 0.005;
 
@@ -434,6 +437,18 @@ impl Dataset {
                 }
             };
             let value_eur = match row.value_eur.parse::<f64>() {
+                // Above a thousand thousand billion euros no trade figure is true: a slip
+                // of the decimal mark or the unit, which would overflow the cards.
+                Ok(v) if v.is_finite() && v >= MAX_VALUE_EUR => {
+                    errors.push(err(
+                        "value_eur",
+                        format!(
+                            "expected an amount in euros below 10^15, found `{}`: check the unit and the decimal mark",
+                            row.value_eur
+                        ),
+                    ));
+                    continue;
+                }
                 Ok(v) if v.is_finite() && v >= 0.0 => v,
                 _ => {
                     errors.push(err(
@@ -732,6 +747,14 @@ mod tests {
             "{}",
             errors[2]
         );
+    }
+
+    #[test]
+    fn amounts_beyond_any_trade_figure_are_refused() {
+        let csv = "reporter,partner,flow,period,product,value_eur,status\n\
+                   BE,CA,export,2024,TOTAL,1e30,reported\n";
+        let errors = parse(csv).unwrap_err();
+        assert!(errors[0].message.contains("below 10^15"), "{errors:?}");
     }
 
     #[test]

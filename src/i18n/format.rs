@@ -315,6 +315,15 @@ mod tests {
             fr.scaled("usd", 2_140_086_000_000.0).unwrap().full(),
             format!("2{NNBSP}140{NBSP}milliards de dollars US")
         );
+        // The largest amount a dataset takes: French says "de" after a million of them.
+        assert_eq!(
+            fr.money(999_990e9).unwrap().full(),
+            format!("999{NNBSP}990{NBSP}milliards d’euros")
+        );
+        assert_eq!(
+            fr.money(1e15).unwrap().full(),
+            format!("1{NNBSP}000{NNBSP}000{NBSP}de milliards d’euros")
+        );
         let en = formatter(Lang::En);
         assert_eq!(
             en.scaled("people", 1_400_000_000.0).unwrap().full(),
