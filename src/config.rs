@@ -100,6 +100,14 @@ impl Config {
                     .field("languages"),
             );
         }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(lang) = config.languages.iter().find(|l| !seen.insert(**l)) {
+            return Err(InputError::new(
+                origin,
+                format!("`{lang}` is listed twice: each language is built once"),
+            )
+            .field("languages"));
+        }
         // A mission's name becomes part of a file name (mission-<name>-<lang>.pdf).
         for name in config.missions.keys() {
             if let Err(why) = crate::output::plain_name(name) {
@@ -217,6 +225,17 @@ impl<'de> Deserialize<'de> for Edition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_listed_once() {
+        let base = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("marketbrief.yaml"),
+        )
+        .unwrap()
+        .replace("languages: [fr, nl, en]", "languages: [fr, en, en]");
+        let err = Config::parse(Path::new("marketbrief.yaml"), &base).unwrap_err();
+        assert!(err.message.contains("`en` is listed twice"), "{err}");
+    }
 
     #[test]
     fn a_mission_name_is_a_plain_name() {

@@ -39,6 +39,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Removes the temporary files that builds killed mid-write left in `dir`. Only under the
+/// edition's lock: no other build is writing there then.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".marketbrief-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Checks that a name from the data or the command line can be used in a file name as it
 /// is: letters, digits, `-` and `_`, so that it cannot reach outside its folder.
 pub fn plain_name(name: &str) -> Result<String, String> {
@@ -60,6 +75,19 @@ pub fn plain_name(name: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporaries_of_killed_builds_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".marketbrief-abc123.tmp"), b"half a PDF").unwrap();
+        std::fs::write(dir.path().join("ca-fr.pdf"), b"a PDF").unwrap();
+        remove_stale_temporaries(dir.path());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["ca-fr.pdf"]);
+    }
 
     #[test]
     fn names_from_data_cannot_leave_their_folder() {

@@ -26,6 +26,39 @@ pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
     errors
 }
 
+/// Problems with the missions: a handout needs a brief for each of its countries. Checked by
+/// `check` and `bundle`, not by `build`, whose briefs do not depend on them.
+pub fn missions(project: &Project) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    let config_path = Path::new(crate::config::CONFIG_FILE);
+    let config_text = LazyText::new(&project.root, config_path);
+    for (name, mission) in &project.config.missions {
+        for (i, code) in mission.countries().iter().enumerate() {
+            if !project
+                .profiles
+                .iter()
+                .any(|p| p.code == code.to_ascii_lowercase())
+            {
+                let field = format!("missions.{name}.countries[{i}]");
+                let (line, col) = locate(config_text.get(), &format!("missions.{name}.countries"));
+                errors.push(
+                    InputError::new(
+                        config_path,
+                        format!(
+                            "the mission `{name}` names `{code}`, which has no profile (expected {}/{}.yaml)",
+                            crate::project::PROFILES_DIR,
+                            code.to_ascii_lowercase()
+                        ),
+                    )
+                    .at(line, col)
+                    .field(field),
+                );
+            }
+        }
+    }
+    errors
+}
+
 /// Problems with one profile for `langs`.
 pub fn profile(
     project: &Project,

@@ -148,6 +148,7 @@ fn build(
         .with_context(|| format!("cannot create {}", lock_path.display()))?;
     lock.lock()
         .with_context(|| format!("cannot lock {}", out_dir.display()))?;
+    crate::output::remove_stale_temporaries(&out_dir);
     let mut state = State::load(&out_dir, edition)?;
     let mut jobs = Vec::new();
     let mut skipped = 0usize;

@@ -74,6 +74,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     };
     let mut problems = project.problems.clone();
     problems.extend(validate::project(&project, &langs));
+    problems.extend(validate::missions(&project));
     if !problems.is_empty() {
         return Err(InputErrors(problems).into());
     }

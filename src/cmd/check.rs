@@ -54,6 +54,7 @@ pub fn run(
 
     let mut errors = project.problems.clone();
     errors.extend(validate::project(&project, &langs));
+    errors.extend(validate::missions(&project));
     // With every shared input sound, each brief is built in memory — template and Typst
     // included; otherwise the profiles are only validated, since a dry run would fail for
     // the shared reasons already reported.

@@ -53,12 +53,37 @@ impl Catalogue {
 
     /// Fills `{name}` placeholders of a phrase.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> Result<String, InputError> {
-        let mut out = self.get(key)?.to_string();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        Ok(out)
+        Ok(fill_pattern(self.get(key)?, args))
     }
+}
+
+/// Puts each value in place of its `{name}` in one pass over the pattern: a value is never
+/// read again, so a `{year}` written in a profile's text prints as written.
+fn fill_pattern(pattern: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let value = after.find('}').and_then(|end| {
+            let name = &after[..end];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn flatten(
@@ -155,6 +180,21 @@ pub fn file_name(lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_placed_once_and_never_read_again() {
+        assert_eq!(
+            fill_pattern(
+                "{name} (in force since {year})",
+                &[("name", "Deal {year}"), ("year", "2017")]
+            ),
+            "Deal {year} (in force since 2017)"
+        );
+        assert_eq!(
+            fill_pattern("{a}{b} {c} {", &[("a", "1"), ("b", "2")]),
+            "12 {c} {"
+        );
+    }
 
     #[test]
     fn missing_key_is_named_with_language() {
