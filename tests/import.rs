@@ -846,3 +846,57 @@ fn two_extracts_of_half_a_year_make_the_year_and_an_older_extract_is_refused() {
     );
     assert_eq!(std::fs::read(&dataset).unwrap(), before);
 }
+
+#[test]
+fn an_import_never_writes_a_dataset_that_does_not_load() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let run = |mapping: &Path, dataset: &str| {
+        Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+            .args(["import", "csv"])
+            .arg(fixtures.join("generic.csv"))
+            .arg("--mapping")
+            .arg(mapping)
+            .args(["--dataset", dataset, "--project"])
+            .arg(project.path())
+            .output()
+            .unwrap()
+    };
+    let generic = std::fs::read_to_string(fixtures.join("generic.yaml")).unwrap();
+    for (what, mapping_text, expected) in [
+        (
+            "a status that does not exist",
+            generic.replace("status: illustrative", "status: bogus"),
+            "expected reported, published, derived or illustrative, found `bogus`",
+        ),
+        (
+            "a negative unit",
+            format!("{generic}unit: -1000\n"),
+            "expected a non-negative amount in euros",
+        ),
+    ] {
+        let mapping = project.path().join("mapping.yaml");
+        std::fs::write(&mapping, mapping_text).unwrap();
+        let output = run(&mapping, "test-bad");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{what}");
+        assert!(stderr.contains("nothing was written"), "{what}: {stderr}");
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+        assert!(
+            !project.path().join("data/datasets/test-bad.csv").exists(),
+            "{what}"
+        );
+    }
+    // A dataset whose metadata was written by hand is not rewritten by an import.
+    let meta = project.path().join("data/datasets/bru-goods.yaml");
+    let before = std::fs::read(&meta).unwrap();
+    let output = run(&fixtures.join("generic.yaml"), "bru-goods");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("was not written by an import"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read(&meta).unwrap(), before);
+}

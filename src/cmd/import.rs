@@ -191,6 +191,16 @@ fn merge(
     } = imported;
     let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
+    // An import rewrites its dataset's metadata: metadata written by hand (sources,
+    // publications, licence) would be lost.
+    if let Ok(current) = std::fs::read_to_string(&meta_path)
+        && !current.starts_with("# Written by `marketbrief import")
+    {
+        bail!(
+            "{} was not written by an import: importing into it would replace its metadata; import into another dataset with --dataset",
+            meta_path.display()
+        );
+    }
     let existing = read_existing(&csv_path)?;
     let mut merged = existing.clone();
     for (key, value) in rows {
@@ -222,7 +232,21 @@ fn merge(
             .unwrap_or(&csv_path)
             .display()
     )?;
-    let csv_text = write_rows(&merged);
+    let csv_text = write_rows(&merged)?;
+    // What is about to be written must load as a dataset does for `check` and `build`:
+    // an import never leaves a project that no longer checks.
+    let id = dataset;
+    if let Err(errors) =
+        crate::dataset::Dataset::parse(id, &meta_path, meta_text, &csv_path, &csv_text)
+    {
+        let shown: Vec<String> = errors.iter().take(10).map(|e| format!("  {e}")).collect();
+        bail!(
+            "the import would write a dataset that does not load, so nothing was written ({} problem{}):\n{}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            shown.join("\n")
+        );
+    }
     if dry_run {
         writeln!(out, "dry run: nothing written")?;
         return Ok(Outcome::Success);
@@ -306,15 +330,33 @@ fn read_existing(path: &std::path::Path) -> Result<Merged> {
     Ok(merged)
 }
 
-fn write_rows(rows: &Merged) -> String {
-    let mut text = String::from("reporter,partner,flow,period,product,value_eur,status\n");
+/// The dataset's CSV, quoted where a cell needs it (a partner name with a comma).
+fn write_rows(rows: &Merged) -> Result<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer.write_record([
+        "reporter",
+        "partner",
+        "flow",
+        "period",
+        "product",
+        "value_eur",
+        "status",
+    ])?;
     for ((reporter, partner, flow, period, product), (value, status)) in rows {
-        text.push_str(&format!(
-            "{reporter},{partner},{},{period},{product},{value},{status}\n",
-            flow.as_str()
-        ));
+        writer.write_record([
+            reporter.as_str(),
+            partner,
+            flow.as_str(),
+            &period.to_string(),
+            product,
+            &value.to_string(),
+            status,
+        ])?;
     }
-    text
+    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(String::from_utf8(bytes)?)
 }
 
 fn metadata(report: &import::ImportReport, partial: bool) -> String {
