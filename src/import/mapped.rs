@@ -235,6 +235,7 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
     let mut report = MappedReport::default();
     let skip =
         |report: &mut MappedReport, why: &str| *report.skipped.entry(why.into()).or_default() += 1;
+    let mut seen: BTreeMap<(String, String, Flow, Period, String), usize> = BTreeMap::new();
     for record in reader.records() {
         let record = record.context("cannot read a row")?;
         report.rows_read += 1;
@@ -275,6 +276,23 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
             continue;
         };
         let code = get("product").unwrap_or_else(|| TOTAL.to_string());
+        // The same observation twice would be summed into a doubled figure.
+        let line = record.position().map_or(0, |p| p.line() as usize) + mapping.skip_lines;
+        if let Some(first) = seen.insert(
+            (
+                reporter.clone(),
+                partner.clone(),
+                flow,
+                period,
+                code.clone(),
+            ),
+            line,
+        ) {
+            bail!(
+                "line {line} repeats the observation of line {first} ({reporter} {partner} {} {period} {code}): it would be counted twice; remove one of them",
+                flow.as_str()
+            );
+        }
         // A CN8 code counts towards its HS section and its CN chapter, two levels of the
         // same total.
         let products: Vec<String> = match &mapping.products {
@@ -426,6 +444,16 @@ mod tests {
         assert_eq!(
             crate::import::coverage_lines(&report.coverage),
             ["2025: complete for 2 partners (CN, US); January–November for 1 partner (DE)"]
+        );
+    }
+
+    #[test]
+    fn a_repeated_observation_is_refused_with_its_lines() {
+        let csv = "p,f,t,v\nCA,export,2024,100\nMX,export,2024,5\nCA,export,2024,200\n";
+        let err = read(csv, &mapping()).unwrap_err().to_string();
+        assert!(
+            err.contains("line 4 repeats the observation of line 2 (BE CA export 2024 TOTAL)"),
+            "{err}"
         );
     }
 
