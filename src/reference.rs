@@ -210,8 +210,23 @@ fn parse_world_bank(origin: &str, text: &str) -> Result<Vec<(String, i32, f64)>,
         let (Some(code), Some(year), Some(value)) = (r.get(1), r.get(2), r.get(3)) else {
             continue;
         };
-        if let (Ok(year), Ok(value)) = (year.parse(), value.parse()) {
-            rows.push((code.to_string(), year, value));
+        // An empty cell is a year the World Bank has no figure for; anything else must be
+        // a positive number, or the brief would print "0 people" or "NaN".
+        if value.trim().is_empty() {
+            continue;
+        }
+        let line = r.position().map(|p| p.line() as usize);
+        match (year.parse(), value.trim().parse::<f64>()) {
+            (Ok(year), Ok(value)) if value.is_finite() && value > 0.0 => {
+                rows.push((code.to_string(), year, value));
+            }
+            _ => {
+                return Err(InputError::new(
+                    origin,
+                    format!("expected a year and a positive number, found `{year}` and `{value}`"),
+                )
+                .at(line, None));
+            }
         }
     }
     Ok(rows)
@@ -243,6 +258,17 @@ fn parse_by_code(origin: &str, text: &str) -> Result<BTreeMap<String, Localized>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn world_bank_values_are_positive_numbers() {
+        let ok = "name,code,year,value\nCanada,CAN,2024,41288599\nCanada,CAN,2023,\n";
+        assert_eq!(super::parse_world_bank("p.csv", ok).unwrap().len(), 1);
+        for bad in ["NaN", "inf", "-5", "0", "lots"] {
+            let text = format!("name,code,year,value\nCanada,CAN,2024,{bad}\n");
+            let err = super::parse_world_bank("p.csv", &text).unwrap_err();
+            assert_eq!(err.line, Some(2), "{bad}");
+        }
+    }
+
     use super::*;
 
     fn reference() -> Reference {
