@@ -13,6 +13,17 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+/// The columns of a dataset CSV, in order.
+pub const COLUMNS: [&str; 7] = [
+    "reporter",
+    "partner",
+    "flow",
+    "period",
+    "product",
+    "value_eur",
+    "status",
+];
+
 /// The product code of a flow's total over all categories.
 pub const TOTAL: &str = "TOTAL";
 
@@ -361,15 +372,7 @@ impl Dataset {
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-        let expected = [
-            "reporter",
-            "partner",
-            "flow",
-            "period",
-            "product",
-            "value_eur",
-            "status",
-        ];
+        let expected = COLUMNS;
         match reader.headers() {
             Ok(headers) => {
                 let found: Vec<&str> = headers.iter().collect();

@@ -335,15 +335,7 @@ fn write_rows(rows: &Merged) -> Result<String> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    writer.write_record([
-        "reporter",
-        "partner",
-        "flow",
-        "period",
-        "product",
-        "value_eur",
-        "status",
-    ])?;
+    writer.write_record(crate::dataset::COLUMNS)?;
     for ((reporter, partner, flow, period, product), (value, status)) in rows {
         writer.write_record([
             reporter.as_str(),
