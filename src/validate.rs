@@ -73,7 +73,11 @@ pub fn profile(
 
     let code = profile.country.to_ascii_uppercase();
     let locate = |field: &str| locate(text.get(), field);
-    if profile.country != code || !project.reference.country_names.contains_key(&code) {
+    // CLDR also names groups and placeholders (EU, ZZ, QO): a brief is about a country or
+    // territory of ISO 3166-1, or Kosovo (XK), which CLDR and the EU use.
+    let territory = code == "XK" || isocountry::CountryCode::for_alpha2(&code).is_ok();
+    if profile.country != code || !territory || !project.reference.country_names.contains_key(&code)
+    {
         let (line, col) = locate("country");
         errors.push(
             InputError::new(
@@ -88,7 +92,7 @@ pub fn profile(
         );
     }
     // An unknown code is reported above; asking for its forms too would only add noise.
-    let known = project.reference.country_names.contains_key(&code);
+    let known = territory && project.reference.country_names.contains_key(&code);
     for &lang in langs.iter().filter(|_| known) {
         if project
             .reference
