@@ -591,3 +591,30 @@ fn concurrent_builds_into_one_folder_keep_every_record() {
     assert_eq!(manifest["briefs"].as_array().unwrap().len(), 9);
     assert_eq!(figures["briefs"].as_object().unwrap().len(), 9);
 }
+
+#[test]
+fn a_template_pulled_in_with_include_is_an_input() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let template = override_asset(project.path(), "templates/brief.typ.j2");
+    // The template's first Typst line moves to a part of its own.
+    edit(
+        &template,
+        "#let ink = rgb(\"#1f2328\")",
+        "{% include \"colours.typ.j2\" %}",
+    );
+    let part = project.path().join("templates/colours.typ.j2");
+    std::fs::write(&part, "#let ink = rgb(\"#1f2328\")\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(project.path());
+    args.out = Some(out.path().to_path_buf());
+    args.countries = vec!["jp".into()];
+    assert!(run(&args).contains("built 3 briefs"));
+    assert!(run(&args).contains("built 0 briefs, skipped 3 unchanged"));
+    std::fs::write(&part, "#let ink = rgb(\"#000000\")\n").unwrap();
+    let log = run(&args);
+    assert!(
+        log.contains("built 3 briefs"),
+        "the included part is not an input: {log}"
+    );
+}
