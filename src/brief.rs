@@ -281,6 +281,10 @@ impl Renderer<'_> {
         edition: Edition,
         ident: &str,
     ) -> anyhow::Error {
+        // Text that does not fit comes from the profile's texts.
+        if let Some(off) = error.downcast_ref::<crate::typeset::TextOffPage>() {
+            return InputError::new(profile_path, off.to_string()).into();
+        }
         let Some(typst) = error.downcast_ref::<TypesetError>() else {
             return error;
         };

@@ -327,3 +327,29 @@ fn year_to_date_from_illustrative_rows_is_marked() {
         "year to date marked illustrative",
     );
 }
+
+#[test]
+fn text_too_long_for_its_page_is_an_error_not_a_clipped_brief() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let profile = project.path().join("data/profiles/jp.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    // A sector text of 1,500 words: its box may not break, and no page holds it.
+    let long = "Chocolat, bière et produits laitiers. ".repeat(300);
+    let edited = text.replace(
+        "      en: Chocolate, beer and dairy benefit from reduced or removed duties.",
+        &format!("      en: \"{long}\""),
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&profile, &edited).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut args = build_args(project.path(), out.path(), &["jp"]);
+    args.langs = vec![marketbrief::Lang::En];
+    let (mut log, mut err) = (Vec::new(), Vec::new());
+    let outcome = build::run(&args, &mut log, &mut err).unwrap();
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(outcome, Outcome::Failure, "{err}");
+    assert!(err.contains("data/profiles/jp.yaml"), "{err}");
+    assert!(err.contains("text too long for one page"), "{err}");
+    assert!(!out.path().join("2025-Q3/jp-en.pdf").exists());
+}

@@ -115,6 +115,9 @@ impl Typesetter {
         let document = result
             .output
             .map_err(|errors| diagnostics(&world, TypesetStage::Compile, errors.as_slice()))?;
+        if let Some((page, text)) = text_off_page(&document) {
+            return Err(TextOffPage { page, text }.into());
+        }
         let compile_time = started.elapsed();
         let started = std::time::Instant::now();
         let options = PdfOptions {
@@ -142,6 +145,62 @@ impl Typesetter {
             export_time: started.elapsed(),
         })
     }
+}
+
+/// Text laid out beyond the bottom of its page: a block that may not break across pages
+/// and is taller than one. The PDF would silently lose it.
+#[derive(Debug)]
+pub struct TextOffPage {
+    /// The page it starts on, from 1.
+    pub page: usize,
+    /// The first line that is off the page.
+    pub text: String,
+}
+
+impl std::fmt::Display for TextOffPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let start: String = self.text.chars().take(60).collect();
+        let cut = if start.len() < self.text.len() {
+            "…"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "text too long for one page: it runs off page {} at “…{start}{cut}”; shorten that text (a sector, city, mission or contact box must fit on one page)",
+            self.page
+        )
+    }
+}
+
+impl std::error::Error for TextOffPage {}
+
+/// The first text of the document placed below the bottom edge of its page, with its page.
+fn text_off_page(document: &PagedDocument) -> Option<(usize, String)> {
+    use typst::layout::{Abs, Frame, FrameItem, Transform};
+    fn walk(frame: &Frame, ts: Transform, bottom: Abs) -> Option<String> {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => {
+                    let inner = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(group.transform);
+                    if let Some(found) = walk(&group.frame, inner, bottom) {
+                        return Some(found);
+                    }
+                }
+                FrameItem::Text(text) if pos.transform(ts).y > bottom => {
+                    return Some(text.text.to_string());
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    document.pages().iter().enumerate().find_map(|(i, page)| {
+        let bottom = page.frame.height();
+        walk(&page.frame, Transform::identity(), bottom).map(|text| (i + 1, text))
+    })
 }
 
 /// Where typesetting failed.
