@@ -120,6 +120,9 @@ impl<'p> Renderer<'p> {
             {
                 Ok(typeset) => typeset,
                 Err(e) => {
+                    if let Some(off) = e.downcast_ref::<crate::typeset::TextOffPage>() {
+                        return Err(self.text_off_page(off, path, profile, lang).into());
+                    }
                     return Err(
                         self.typst_error_in_template(e, path, &context, &files, edition, &ident)
                     );
@@ -271,6 +274,56 @@ pub struct Rendered {
 }
 
 impl Renderer<'_> {
+    /// Reports text that runs off its page at the profile field it comes from, found by the
+    /// words of the line that is off the page (the field, line and column when one field
+    /// holds them; the profile alone otherwise).
+    fn text_off_page(
+        &self,
+        off: &crate::typeset::TextOffPage,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+    ) -> InputError {
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| c.is_whitespace() || "*_`#[]()".contains(c))
+                .map(|w| {
+                    w.trim_matches(|c: char| c == '\u{AD}' || c == '-')
+                        .to_string()
+                })
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        // The line's first and last words may be parts of hyphenated words.
+        let line = words(&off.text);
+        let inner: &[String] = if line.len() > 2 {
+            &line[1..line.len() - 1]
+        } else {
+            &line
+        };
+        let needle = inner.iter().take(6).cloned().collect::<Vec<_>>().join(" ");
+        let fields: Vec<String> = profile
+            .localized_fields()
+            .into_iter()
+            .filter(|(_, text)| {
+                !needle.is_empty()
+                    && text
+                        .get(lang)
+                        .is_some_and(|t| words(t).join(" ").contains(&needle))
+            })
+            .map(|(field, _)| format!("{field}.{lang}"))
+            .collect();
+        let error = InputError::new(path, off.to_string());
+        match fields.as_slice() {
+            [field] => {
+                let text =
+                    std::fs::read_to_string(self.project.root.join(path)).unwrap_or_default();
+                let (line, col) = validate::locate(&text, field);
+                error.at(line, col).field(field.clone())
+            }
+            _ => error,
+        }
+    }
+
     /// Reports a Typst error at the template line that produced the failing source.
     fn typst_error_in_template(
         &self,
@@ -281,10 +334,6 @@ impl Renderer<'_> {
         edition: Edition,
         ident: &str,
     ) -> anyhow::Error {
-        // Text that does not fit comes from the profile's texts.
-        if let Some(off) = error.downcast_ref::<crate::typeset::TextOffPage>() {
-            return InputError::new(profile_path, off.to_string()).into();
-        }
         let Some(typst) = error.downcast_ref::<TypesetError>() else {
             return error;
         };

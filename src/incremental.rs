@@ -213,7 +213,13 @@ fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>>
     };
     let record = std::str::from_utf8(&text)
         .map_err(anyhow::Error::from)
-        .and_then(|text| Ok(serde_json::from_str(text)?))
+        .and_then(|text| {
+            let text = text.trim_start_matches('\u{feff}');
+            if text.trim().is_empty() {
+                anyhow::bail!("the file is empty");
+            }
+            Ok(serde_json::from_str(text)?)
+        })
         .with_context(|| {
             format!(
                 "{} cannot be read, so this build cannot keep what it records of the other briefs; move it away and build the whole edition to write it again",

@@ -257,8 +257,9 @@ fn dataset_codes(
     langs: &[Lang],
     errors: &mut Vec<InputError>,
 ) {
-    // A partner is a country of the CLDR list or a group of countries (WORLD, EU27_2020):
-    // a row of `ca` or `XX` would otherwise be silently left out of every brief.
+    // A partner is a country of the CLDR list, a group of countries (WORLD, EU27_2020) or
+    // one of Eurostat's own codes: a row of `ca` or `XX` would otherwise be silently left out
+    // of every brief.
     let mut reported = std::collections::BTreeSet::new();
     for (key, obs) in &dataset.observations {
         let code = key.partner.as_str();
@@ -268,6 +269,7 @@ fn dataset_codes(
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if aggregate
             || project.reference.country_names.contains_key(code)
+            || EUROSTAT_PARTNERS.contains(&code)
             || !reported.insert(code.to_string())
         {
             continue;
@@ -407,6 +409,14 @@ fn dataset_codes(
         }
     }
 }
+
+/// Partner codes of Eurostat's that are not ISO 3166-1: Greece (EL), the United Kingdom
+/// (UK), Northern Ireland (XI), Ceuta (XC), Melilla (XL), Serbia's former code (XS), and the
+/// Comext codes for unspecified, confidential and ship's-stores trade (QP–QZ).
+const EUROSTAT_PARTNERS: [&str; 17] = [
+    "EL", "UK", "XI", "XC", "XL", "XS", "QP", "QQ", "QR", "QS", "QT", "QU", "QV", "QW", "QX", "QY",
+    "QZ",
+];
 
 /// Why a link may not become a live link in a PDF sent to companies: only web pages and
 /// e-mail addresses may (`javascript:` or `file:` links run or open things on the reader's

@@ -349,7 +349,10 @@ fn text_too_long_for_its_page_is_an_error_not_a_clipped_brief() {
     let outcome = build::run(&args, &mut log, &mut err).unwrap();
     let err = String::from_utf8_lossy(&err);
     assert_eq!(outcome, Outcome::Failure, "{err}");
-    assert!(err.contains("data/profiles/jp.yaml"), "{err}");
-    assert!(err.contains("text too long for one page"), "{err}");
+    assert!(err.contains("data/profiles/jp.yaml:35:7"), "{err}");
+    assert!(
+        err.contains("field `sectors[0].text.en`: text too long for one page"),
+        "{err}"
+    );
     assert!(!out.path().join("2025-Q3/jp-en.pdf").exists());
 }

@@ -845,6 +845,31 @@ fn two_extracts_of_half_a_year_make_the_year_and_an_older_extract_is_refused() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(&dataset).unwrap(), before);
+
+    // An older extract of other years only adds them; the dataset keeps its date.
+    let history = project.path().join("history.csv");
+    let shifted: String = std::fs::read_to_string(&older)
+        .unwrap()
+        .lines()
+        .map(|l| l.replace(",2023-", ",2021-").replace(",2024-", ",2022-") + "\n")
+        .collect();
+    std::fs::write(&history, shifted).unwrap();
+    marketbrief(
+        project.path(),
+        &["import", "comext", history.to_str().unwrap()],
+    );
+    let rows = dataset_rows(&dataset);
+    assert!(
+        rows.contains_key("DE,export,2021-03,TOTAL"),
+        "history added"
+    );
+    assert_eq!(
+        rows["DE,export,2024,TOTAL"],
+        expected["DE,export,2024,TOTAL"]
+    );
+    let meta =
+        std::fs::read_to_string(project.path().join("data/datasets/comext-goods.yaml")).unwrap();
+    assert!(meta.contains("last_update: 2026-02-13"), "{meta}");
 }
 
 #[test]

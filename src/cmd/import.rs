@@ -30,19 +30,31 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     )?;
     report_coverage(out, &report.coverage)?;
 
-    refuse_older_extract(&args.project, &args.dataset, &report.last_update)?;
-    let meta_text = metadata(&report, !has_total);
+    let older = older_extract(&args.project, &args.dataset, &report.last_update)?;
+    // An older extract that only adds periods leaves the dataset's date as it was.
+    let last_update = match &older {
+        Some((_, current)) => *current,
+        None => import::last_update_date(&report.last_update)
+            .context("the extract's LAST UPDATE is not a date")?,
+    };
+    let meta_text = metadata(&report, !has_total, last_update);
     let imported = Imported {
         rows: &rows,
         status: "reported",
         meta_text: &meta_text,
         periods: Periods::FromMergedMonths,
+        older: older.map(|(why, _)| why),
     };
     merge(&args.project, &args.dataset, imported, args.dry_run, out)
 }
 
-/// An extract older than the dataset's data would replace newer figures with older ones.
-fn refuse_older_extract(project: &std::path::Path, dataset: &str, last_update: &str) -> Result<()> {
+/// Why an extract last updated before the dataset's data may not replace any of them, with
+/// the dataset's date, or `None` when it is not older.
+fn older_extract(
+    project: &std::path::Path,
+    dataset: &str,
+    last_update: &str,
+) -> Result<Option<(String, crate::profile::Date)>> {
     if last_update.is_empty() {
         bail!("the extract has no data rows: nothing to import");
     }
@@ -51,7 +63,7 @@ fn refuse_older_extract(project: &std::path::Path, dataset: &str, last_update: &
     };
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
     let Ok(text) = std::fs::read_to_string(&meta_path) else {
-        return Ok(());
+        return Ok(None);
     };
     let current = serde_yaml::from_str::<serde_yaml::Value>(&text)
         .ok()
@@ -61,15 +73,16 @@ fn refuse_older_extract(project: &std::path::Path, dataset: &str, last_update: &
                 .parse::<crate::profile::Date>()
                 .ok()
         });
-    if let Some(current) = current
-        && extract < current
-    {
-        bail!(
-            "the extract was last updated on {extract}, before the data already in {} ({current}): importing it would replace newer figures with older ones; import it into another dataset with --dataset",
-            meta_path.display()
-        );
-    }
-    Ok(())
+    Ok(match current {
+        Some(current) if extract < current => Some((
+            format!(
+                "the extract was last updated on {extract}, before the data already in {} ({current}): importing it would replace newer figures with older ones; import it into another dataset with --dataset",
+                meta_path.display()
+            ),
+            current,
+        )),
+        _ => None,
+    })
 }
 
 /// What becomes of a dataset's quarters and years when months are merged into it.
@@ -124,6 +137,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         status: &mapping.status,
         meta_text: &meta_text,
         periods: Periods::AsImported,
+        older: None,
     };
     merge(&args.project, &args.dataset, imported, args.dry_run, out)
 }
@@ -174,6 +188,9 @@ struct Imported<'a> {
     /// The dataset's metadata file.
     meta_text: &'a str,
     periods: Periods,
+    /// Set when the extract is older than the dataset's data: it may add periods the
+    /// dataset lacks, never replace one it has.
+    older: Option<String>,
 }
 
 fn merge(
@@ -188,13 +205,16 @@ fn merge(
         status,
         meta_text,
         periods,
+        older,
     } = imported;
     let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
     // An import rewrites its dataset's metadata: metadata written by hand (sources,
     // publications, licence) would be lost.
     if let Ok(current) = std::fs::read_to_string(&meta_path)
-        && !current.starts_with("# Written by `marketbrief import")
+        && !current
+            .trim_start_matches('\u{feff}')
+            .starts_with("# Written by `marketbrief import")
     {
         bail!(
             "{} was not written by an import: importing into it would replace its metadata; import into another dataset with --dataset",
@@ -202,6 +222,13 @@ fn merge(
         );
     }
     let existing = read_existing(&csv_path)?;
+    if let Some(why) = older
+        && rows
+            .keys()
+            .any(|k| matches!(k.3, Period::Month(..)) && existing.contains_key(k))
+    {
+        bail!(why);
+    }
     let mut merged = existing.clone();
     for (key, value) in rows {
         merged.insert(key.clone(), (*value, status.to_string()));
@@ -351,10 +378,11 @@ fn write_rows(rows: &Merged) -> Result<String> {
     Ok(String::from_utf8(bytes)?)
 }
 
-fn metadata(report: &import::ImportReport, partial: bool) -> String {
-    let last_update = import::last_update_date(&report.last_update)
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "1970-01-01".into());
+fn metadata(
+    report: &import::ImportReport,
+    partial: bool,
+    last_update: crate::profile::Date,
+) -> String {
     let dataset_id = report
         .dataflow
         .split(':')
