@@ -92,8 +92,7 @@ pub struct Region {
 
 impl Config {
     pub fn parse(origin: &Path, text: &str) -> Result<Config, InputError> {
-        let config: Config =
-            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, text, &e))?;
+        let config: Config = InputError::parse_yaml(origin, text)?;
         if config.languages.is_empty() {
             return Err(
                 InputError::new(origin, "expected at least one language, found none")

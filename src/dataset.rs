@@ -358,8 +358,7 @@ impl Dataset {
         csv_path: &Path,
         csv_text: &str,
     ) -> Result<(Dataset, Vec<InputError>), Vec<InputError>> {
-        let meta: Metadata = serde_yaml::from_str(meta_text)
-            .map_err(|e| vec![InputError::from_yaml(meta_path, meta_text, &e)])?;
+        let meta: Metadata = InputError::parse_yaml(meta_path, meta_text).map_err(|e| vec![e])?;
         let mut errors = Vec::new();
         let mut observations = BTreeMap::new();
         // The csv reader's line numbers run short on CR LF files: with LF only, every row's

@@ -40,6 +40,21 @@ impl InputError {
         self
     }
 
+    /// Parses YAML `text` from `file` into `T`. A key written twice in one mapping is an
+    /// error (serde keeps the last silently: a second `en:` would lose the first text).
+    pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+        file: impl AsRef<Path>,
+        text: &str,
+    ) -> Result<T, InputError> {
+        // The generic YAML value refuses duplicate keys at every depth, with their position.
+        if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text)
+            && e.to_string().contains("duplicate entry")
+        {
+            return Err(Self::from_yaml(file, text, &e));
+        }
+        serde_yaml::from_str(text).map_err(|e| Self::from_yaml(file, text, &e))
+    }
+
     /// Builds an error from a serde_yaml error on `text`, keeping its position.
     pub fn from_yaml(file: impl AsRef<Path>, text: &str, err: &serde_yaml::Error) -> Self {
         let (line, column) = match err.location() {
@@ -126,3 +141,18 @@ impl fmt::Display for InputErrors {
 }
 
 impl std::error::Error for InputErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_written_twice_is_an_error_at_every_depth() {
+        let text = "summary:\n  en: First\n  fr: Premier\n  en: Second\n";
+        let err = InputError::parse_yaml::<serde_yaml::Value>("p.yaml", text).unwrap_err();
+        assert!(err.message.contains("duplicate entry"), "{err}");
+        // serde_yaml places it at the mapping that holds the key twice.
+        assert_eq!(err.line, Some(2), "{err}");
+        assert!(err.message.contains("\"en\""), "{err}");
+    }
+}

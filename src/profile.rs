@@ -209,8 +209,7 @@ impl<'de> Deserialize<'de> for Date {
 
 impl Profile {
     pub fn parse(origin: &Path, text: &str) -> Result<Profile, InputError> {
-        let profile: Profile =
-            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, text, &e))?;
+        let profile: Profile = InputError::parse_yaml(origin, text)?;
         Ok(profile)
     }
 

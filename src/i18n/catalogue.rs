@@ -22,8 +22,7 @@ pub struct Catalogue {
 
 impl Catalogue {
     pub fn parse(lang: Lang, origin: &str, text: &str) -> Result<Self, InputError> {
-        let tree: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| InputError::from_yaml(origin, text, &e))?;
+        let tree: serde_yaml::Value = InputError::parse_yaml(origin, text)?;
         let mut phrases = BTreeMap::new();
         flatten(&tree, String::new(), origin, &mut phrases)?;
         if phrases.is_empty() {

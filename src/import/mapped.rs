@@ -113,8 +113,7 @@ impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let mapping: Mapping =
-            serde_yaml::from_str(&text).map_err(|e| InputError::from_yaml(path, &text, &e))?;
+        let mapping: Mapping = InputError::parse_yaml(path, &text)?;
         if mapping.delimiter.len() != 1 && mapping.delimiter != "\\t" {
             bail!(
                 "{}: `delimiter` must be one character, found `{}`",
