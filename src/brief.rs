@@ -339,11 +339,23 @@ impl Renderer<'_> {
         };
         if typst.stage == TypesetStage::Export {
             // The source compiled: what the PDF cannot hold comes from the brief's text.
-            let messages: Vec<&str> = typst
+            let mut messages: Vec<&str> = typst
                 .messages
                 .iter()
                 .map(|m| m.split(" (generated main.typ").next().unwrap_or(m))
                 .collect();
+            messages.dedup();
+            // Missing glyphs come from the brief's text; anything else from the standards
+            // chosen, which no profile can mend.
+            let glyphs = messages
+                .iter()
+                .any(|m| m.contains("could not be displayed") || m.contains("glyph"));
+            if !glyphs {
+                return anyhow!(
+                    "cannot write the PDF: {}; choose other PDF standards with --standard (the default, a-2b and ua-1, suits briefs)",
+                    messages.join("; ")
+                );
+            }
             return InputError::new(
                 profile_path,
                 format!(

@@ -356,3 +356,18 @@ fn text_too_long_for_its_page_is_an_error_not_a_clipped_brief() {
     );
     assert!(!out.path().join("2025-Q3/jp-en.pdf").exists());
 }
+
+#[test]
+fn a_standard_the_charts_cannot_meet_says_so_and_blames_no_profile() {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = build_args(&sample_project(), out.path(), &["ca"]);
+    args.langs = vec![marketbrief::Lang::En];
+    args.standards = vec!["a-1b".into()];
+    let (mut log, mut err) = (Vec::new(), Vec::new());
+    let outcome = build::run(&args, &mut log, &mut err).unwrap();
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(outcome, Outcome::Failure, "{err}");
+    assert!(err.contains("choose other PDF standards"), "{err}");
+    assert!(!err.contains("add a font"), "{err}");
+    assert!(!err.contains("ca.yaml"), "{err}");
+}
