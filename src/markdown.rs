@@ -9,6 +9,9 @@ pub fn to_typst(markdown: &str) -> String {
     let mut out = String::new();
     // Typst links need their target in code position, so keep the open ones.
     let mut list_stack: Vec<Option<u64>> = Vec::new();
+    // Whether the current list item already holds a paragraph (a loose list's item may hold
+    // several; they must not run together).
+    let mut item_has_paragraph = false;
     let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH);
     let newline = |out: &mut String| {
         if !out.is_empty() && !out.ends_with('\n') {
@@ -23,9 +26,13 @@ pub fn to_typst(markdown: &str) -> String {
                     if !out.is_empty() {
                         out.push('\n');
                     }
+                } else if item_has_paragraph {
+                    // A line break keeps the next paragraph inside the item.
+                    out.push_str(" \\ ");
                 }
             }
             Event::End(TagEnd::Paragraph) => {
+                item_has_paragraph = !list_stack.is_empty();
                 if list_stack.is_empty() {
                     out.push('\n');
                 }
@@ -61,6 +68,7 @@ pub fn to_typst(markdown: &str) -> String {
                 newline(&mut out);
             }
             Event::Start(Tag::Item) => {
+                item_has_paragraph = false;
                 newline(&mut out);
                 let depth = list_stack.len().saturating_sub(1);
                 out.push_str(&"  ".repeat(depth));
@@ -108,6 +116,14 @@ pub fn to_typst(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn paragraphs_of_a_loose_list_item_stay_apart() {
+        let typst = super::to_typst("- one\n\n  second\n- third");
+        assert!(typst.contains("one \\ second"), "{typst}");
+        assert!(!typst.contains("onesecond"), "{typst}");
+        assert!(typst.contains("- third"), "{typst}");
+    }
+
     use super::*;
 
     #[test]
