@@ -273,6 +273,17 @@ fn draft_brief_for_germany_from_imported_data() {
     }
 }
 
+/// A copy of the sample project with the whole shared Comext extract imported.
+fn project_with_comext() -> tempfile::TempDir {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    marketbrief(
+        project.path(),
+        &["import", "comext", comext_extract().to_str().unwrap()],
+    );
+    project
+}
+
 /// The rows of a dataset CSV, as `partner,flow,period,product` → value.
 fn dataset_rows(path: &Path) -> BTreeMap<String, f64> {
     std::fs::read_to_string(path)
@@ -497,12 +508,7 @@ fn coverage_groups(report: &str, year: &str) -> BTreeMap<String, Vec<String>> {
 
 #[test]
 fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
-    let full = tempfile::tempdir().unwrap();
-    copy_project(full.path());
-    marketbrief(
-        full.path(),
-        &["import", "comext", comext_extract().to_str().unwrap()],
-    );
+    let full = project_with_comext();
     let project = tempfile::tempdir().unwrap();
     copy_project(project.path());
     let extract = extract_with_partial_partners(project.path());
@@ -671,12 +677,7 @@ fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
 
 #[test]
 fn diff_reports_a_change_in_the_chapter_table() {
-    let project = tempfile::tempdir().unwrap();
-    copy_project(project.path());
-    marketbrief(
-        project.path(),
-        &["import", "comext", comext_extract().to_str().unwrap()],
-    );
+    let project = project_with_comext();
     marketbrief(project.path(), &["new", "de"]);
     let build = |edition| {
         marketbrief(
@@ -778,12 +779,7 @@ fn an_existing_dataset_that_cannot_be_read_stops_the_import_and_is_kept() {
 
 #[test]
 fn two_extracts_of_half_a_year_make_the_year_and_an_older_extract_is_refused() {
-    let whole = tempfile::tempdir().unwrap();
-    copy_project(whole.path());
-    marketbrief(
-        whole.path(),
-        &["import", "comext", comext_extract().to_str().unwrap()],
-    );
+    let whole = project_with_comext();
     let project = tempfile::tempdir().unwrap();
     copy_project(project.path());
     let text = std::fs::read_to_string(comext_extract()).unwrap();
