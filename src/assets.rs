@@ -105,7 +105,7 @@ impl Assets {
         if let Some(root) = &self.project {
             let path = root.join(rel);
             if path.is_file() {
-                let bytes = std::fs::read(&path)
+                let bytes = crate::limits::read(&path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 let found = project_file(&bytes);
                 self.note(rel, Fingerprint::project(&bytes), Some(Arc::new(bytes)));
@@ -124,7 +124,7 @@ impl Assets {
     /// which have no embedded default.
     pub fn read_project_file(&self, rel: &Path) -> std::io::Result<Vec<u8>> {
         let root = self.project.as_deref().unwrap_or(Path::new("."));
-        let bytes = std::fs::read(root.join(rel))?;
+        let bytes = crate::limits::read(&root.join(rel))?;
         self.note_with(&crate::deps::rel_path(rel), || Fingerprint::project(&bytes));
         Ok(bytes)
     }

@@ -22,9 +22,9 @@ pub fn emit(
     for error in errors {
         let name = error.file.display().to_string();
         let id = *ids.entry(name.clone()).or_insert_with(|| {
-            let text = std::fs::read(root.join(&error.file))
+            let text = crate::limits::read(&root.join(&error.file))
                 .ok()
-                .or_else(|| std::fs::read(&error.file).ok())
+                .or_else(|| crate::limits::read(&error.file).ok())
                 .and_then(|b| String::from_utf8(b).ok())?;
             Some(files.add(name.clone(), text))
         });
@@ -61,6 +61,9 @@ pub fn emit(
     Ok(())
 }
 
+/// The longest source line shown under a message.
+const SNIPPET_BYTES: usize = 400;
+
 /// The byte range to underline: from the column to the end of the token, or the whole
 /// line's text when the column is unknown.
 fn span_of(text: &str, line: usize, column: Option<usize>) -> Option<std::ops::Range<usize>> {
@@ -74,6 +77,10 @@ fn span_of(text: &str, line: usize, column: Option<usize>) -> Option<std::ops::R
         .split('\n')
         .next()?
         .trim_end_matches('\r');
+    // A line too long to read on a terminal is not shown: the position says where it is.
+    if line_text.len() > SNIPPET_BYTES {
+        return None;
+    }
     let indent = line_text.len() - line_text.trim_start().len();
     let col = column.map(|c| c.saturating_sub(1)).unwrap_or(indent);
     let col_byte = line_text

@@ -25,7 +25,7 @@ impl InputError {
             line: None,
             column: None,
             field: None,
-            message: message.into(),
+            message: cut_quotes(&message.into()),
         }
     }
 
@@ -46,6 +46,7 @@ impl InputError {
         file: impl AsRef<Path>,
         text: &str,
     ) -> Result<T, InputError> {
+        Self::check_yaml_bounds(&file, text)?;
         // The generic YAML value refuses duplicate keys at every depth, with their position.
         if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text)
             && e.to_string().contains("duplicate entry")
@@ -53,6 +54,32 @@ impl InputError {
             return Err(Self::from_yaml(file, text, &e));
         }
         serde_yaml::from_str(text).map_err(|e| Self::from_yaml(file, text, &e))
+    }
+
+    /// Refuses YAML whose flow collections nest deeper than any input needs, before the
+    /// parser (whose time grows with the square of the depth) sees it.
+    pub fn check_yaml_bounds(file: impl AsRef<Path>, text: &str) -> Result<(), InputError> {
+        use crate::limits;
+        if let Some((line, column)) = limits::yaml_too_deep(text) {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "`[ ]` and `{{ }}` are nested more than {} levels deep here",
+                    limits::YAML_FLOW_DEPTH
+                ),
+            )
+            .at(Some(line), Some(column)));
+        }
+        if limits::yaml_too_many_brackets(text) {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "the file holds more than {} `[` and `{{`: far more than any input of marketbrief",
+                    limits::YAML_BRACKETS
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Builds an error from a serde_yaml error on `text`, keeping its position.
@@ -82,11 +109,22 @@ impl InputError {
             .split("found `")
             .nth(1)
             .and_then(|r| r.split('`').next())
+            .map(|found| found.trim_end_matches('…'))
             && !found.is_empty()
-            && let Some((i, line_text)) = text.lines().enumerate().find(|(_, l)| {
-                l.split_once(':')
-                    .is_some_and(|(_, value)| value.contains(found))
-            })
+            && let Some((i, line_text)) = {
+                // The line whose value is the one found, else the first that contains it
+                // (`2025-13-01` inside a flow mapping): never an earlier line that merely
+                // mentions the same word.
+                let value_of = |l: &str| l.split_once(':').map(|(_, v)| v.trim().to_string());
+                let exact = text.lines().enumerate().find(|(_, l)| {
+                    value_of(l).is_some_and(|v| v.trim_matches(['"', '\'']) == found)
+                });
+                exact.or_else(|| {
+                    text.lines()
+                        .enumerate()
+                        .find(|(_, l)| value_of(l).is_some_and(|v| v.contains(found)))
+                })
+            }
         {
             let column = line_text
                 .find(found)
@@ -104,6 +142,30 @@ impl InputError {
         }
         error
     }
+}
+
+/// Cuts every backquoted value in a message to what [`crate::limits::quote`] keeps, so a
+/// gigabyte-long cell or header is never echoed whole.
+fn cut_quotes(message: &str) -> String {
+    if !message.split('`').skip(1).step_by(2).any(|quoted| {
+        quoted.len() > crate::limits::QUOTE_CHARS || quoted.chars().any(char::is_control)
+    }) {
+        return message.to_string();
+    }
+    let parts: Vec<&str> = message.split('`').collect();
+    let closed = parts.len() % 2 == 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 && (closed || i + 1 < parts.len()) {
+                crate::limits::quote(part)
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 impl fmt::Display for InputError {

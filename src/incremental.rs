@@ -207,7 +207,7 @@ impl State {
 
 /// A record file of an edition, or `None` when there is none yet.
 fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
-    let text = match std::fs::read(path) {
+    let text = match crate::limits::read(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         other => other.with_context(|| format!("cannot read {}", path.display()))?,
     };
@@ -232,7 +232,7 @@ fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>>
 /// Reads an edition's `figures.json`.
 pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::brief::BriefFigures>> {
     let path = out_dir.join(FIGURES_FILE);
-    let text = std::fs::read_to_string(&path)
+    let text = crate::limits::read_to_string(&path)
         .with_context(|| format!("cannot read {}: build that edition first", path.display()))?;
     let file: FiguresFile = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a figures file", path.display()))?;

@@ -47,7 +47,7 @@ pub struct Project {
 
 /// Reads a file as UTF-8 text, naming the file in every error.
 pub fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(root.join(rel));
+    let bytes = crate::limits::read(&root.join(rel));
     decode_text(rel, bytes)
 }
 
@@ -107,6 +107,7 @@ impl Project {
         let (datasets, dataset_problems) = load_datasets(root, &assets)?;
         problems.extend(dataset_problems);
         let profiles = load_profiles(root, &assets)?;
+        problems.extend(misnamed_profiles(root)?);
         Ok(Project {
             root: root.to_path_buf(),
             config,
@@ -190,6 +191,37 @@ fn load_profiles(root: &Path, assets: &Assets) -> Result<Vec<ProfileEntry>> {
         });
     }
     Ok(entries)
+}
+
+/// Profiles that would be skipped for their extension (`ca.yml`, `ca.YAML`): an error, so
+/// that a brief is never left out without a word.
+fn misnamed_profiles(root: &Path) -> Result<Vec<InputError>> {
+    let dir = root.join(PROFILES_DIR);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut misnamed: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            ext != "yaml" && matches!(ext.to_ascii_lowercase().as_str(), "yaml" | "yml")
+        })
+        .collect();
+    misnamed.sort();
+    Ok(misnamed
+        .iter()
+        .map(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            InputError::new(
+                Path::new(PROFILES_DIR).join(&*name),
+                format!(
+                    "profiles are read from `.yaml` files only, so this one is not read: rename it {stem}.yaml"
+                ),
+            )
+        })
+        .collect())
 }
 
 fn load_datasets(root: &Path, assets: &Assets) -> Result<(Vec<Dataset>, Vec<InputError>)> {

@@ -921,3 +921,41 @@ fn an_import_never_writes_a_dataset_that_does_not_load() {
     );
     assert_eq!(std::fs::read(&meta).unwrap(), before);
 }
+
+#[test]
+fn an_observation_given_twice_in_an_extract_stops_the_import() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let raw = std::fs::read_to_string(comext_extract()).unwrap();
+    let mut lines: Vec<&str> = raw.lines().collect();
+    let value_line = lines
+        .iter()
+        .position(|l| l.contains(",VALUE_IN_EUROS,"))
+        .unwrap();
+    let repeated = lines[value_line];
+    lines.push(repeated);
+    let extract = project.path().join("repeated.csv");
+    std::fs::write(&extract, lines.join("\n") + "\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["import", "comext", extract.to_str().unwrap()])
+        .arg("--project")
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "line {} gives again the value of line {}",
+            lines.len(),
+            value_line + 1
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !project
+            .path()
+            .join("data/datasets/comext-goods.csv")
+            .exists()
+    );
+}

@@ -14,8 +14,11 @@ use std::io::Write;
 pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
-    let (sums, report) = import::read_comext(std::io::BufReader::new(file), &args.reporter)
-        .with_context(|| format!("{}", args.file.display()))?;
+    let (sums, report) = import::read_comext(
+        crate::limits::LineLimit::new(std::io::BufReader::new(file)),
+        &args.reporter,
+    )
+    .with_context(|| format!("{}", args.file.display()))?;
     let has_total = sums.keys().any(|k| k.2 == crate::dataset::TOTAL);
     let rows = import::aggregate(&sums, &args.reporter, !has_total);
 
@@ -62,9 +65,10 @@ fn older_extract(
         bail!("the extract's LAST UPDATE `{last_update}` is not a date (DD/MM/YY hh:mm:ss)");
     };
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
-    let Ok(text) = std::fs::read_to_string(&meta_path) else {
+    let Ok(text) = crate::limits::read_to_string(&meta_path) else {
         return Ok(None);
     };
+    crate::InputError::check_yaml_bounds(&meta_path, &text)?;
     let current = serde_yaml::from_str::<serde_yaml::Value>(&text)
         .ok()
         .and_then(|meta| {
@@ -97,7 +101,7 @@ enum Periods {
 /// `marketbrief import csv FILE --mapping MAPPING`: any CSV extract read through a mapping.
 pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let mapping = import::mapped::Mapping::load(&args.mapping)?;
-    let bytes = std::fs::read(&args.file)
+    let bytes = crate::limits::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         anyhow::anyhow!(
@@ -211,7 +215,7 @@ fn merge(
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
     // An import rewrites its dataset's metadata: metadata written by hand (sources,
     // publications, licence) would be lost.
-    if let Ok(current) = std::fs::read_to_string(&meta_path)
+    if let Ok(current) = crate::limits::read_to_string(&meta_path)
         && !current
             .trim_start_matches('\u{feff}')
             .starts_with("# Written by `marketbrief import")
@@ -304,7 +308,7 @@ fn read_existing(path: &std::path::Path) -> Result<Merged> {
     let mut merged = Merged::new();
     // Only a dataset that does not exist yet starts empty: one that cannot be read would be
     // overwritten by the new rows alone, its other rows lost.
-    let text = match std::fs::read(path) {
+    let text = match crate::limits::read(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(merged),
         Err(e) => bail!(
             "cannot read the existing dataset {}: {e}; nothing was written",

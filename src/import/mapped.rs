@@ -111,7 +111,7 @@ fn reported() -> String {
 
 impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::limits::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mapping: Mapping = InputError::parse_yaml(path, &text)?;
         if mapping.delimiter.len() != 1 && mapping.delimiter != "\\t" {

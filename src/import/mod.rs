@@ -114,7 +114,7 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
         bail!(
             "not a Eurostat Comext SDMX-CSV file: expected the columns `{}`, found `{}`",
             COMEXT_COLUMNS.join(","),
-            found.join(",")
+            crate::limits::quote(&found.join(","))
         );
     }
     let mut sums = MonthlySums::new();
@@ -122,6 +122,9 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
     let skip = |report: &mut ImportReport, why: &str| {
         *report.skipped.entry(why.to_string()).or_default() += 1;
     };
+    // Each observation's line, by a 64-bit hash of its key: an observation given twice
+    // would be counted twice, and the key itself would cost far more memory per row.
+    let mut seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
@@ -184,6 +187,26 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
         if !value.is_finite() || value < 0.0 {
             skip(&mut report, "negative or invalid value");
             continue;
+        }
+        let line = report.rows_read + 1;
+        let key = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher =
+                std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().build_hasher();
+            for part in [field(4), field(5), field(6), field(8)] {
+                hasher.write(part.as_bytes());
+                hasher.write_u8(0);
+            }
+            hasher.finish()
+        };
+        if let Some(first) = seen.insert(key, line) {
+            bail!(
+                "line {line} gives again the value of line {first} (partner {}, product {}, flow {}, {}): an extract gives each observation once, and summing both would double it; nothing was written",
+                crate::limits::quote(field(4)),
+                crate::limits::quote(product),
+                flow.as_str(),
+                crate::limits::quote(field(8)),
+            );
         }
         report.rows_kept += 1;
         if section != TOTAL {
