@@ -663,6 +663,11 @@ impl Dataset {
     }
 }
 
+/// The dataset with this id among `datasets`.
+pub fn by_id<'d>(datasets: &'d [Dataset], id: &str) -> Option<&'d Dataset> {
+    datasets.iter().find(|d| d.id == id)
+}
+
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {

@@ -25,15 +25,107 @@ pub enum KeyFigureId {
     RegionExportRank,
 }
 
+/// Whose figure a key figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reporter {
+    Region,
+    National,
+}
+
+/// What a key figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Euros of goods trade.
+    Goods,
+    /// Euros of services trade.
+    Services,
+    /// The country's rank among the reporter's goods export markets.
+    Rank,
+}
+
+/// What one key figure is: the one place that says it.
+#[derive(Debug)]
+pub struct KeyFigureSpec {
+    pub id: KeyFigureId,
+    /// Its name in records and `figures.json` (`key/<key>`).
+    pub key: &'static str,
+    pub reporter: Reporter,
+    pub measure: Measure,
+    pub flow: Flow,
+    /// The catalogue phrase of the card's label (`{who}` is the reporter).
+    pub label: &'static str,
+}
+
+/// Every key figure, in the order the cards print them.
+pub const KEY_FIGURES: [KeyFigureSpec; 5] = [
+    KeyFigureSpec {
+        id: KeyFigureId::RegionGoodsExports,
+        key: "region_goods_exports",
+        reporter: Reporter::Region,
+        measure: Measure::Goods,
+        flow: Flow::Export,
+        label: "figures.goods_exports",
+    },
+    KeyFigureSpec {
+        id: KeyFigureId::RegionGoodsImports,
+        key: "region_goods_imports",
+        reporter: Reporter::Region,
+        measure: Measure::Goods,
+        flow: Flow::Import,
+        label: "figures.goods_imports",
+    },
+    KeyFigureSpec {
+        id: KeyFigureId::NationalGoodsExports,
+        key: "national_goods_exports",
+        reporter: Reporter::National,
+        measure: Measure::Goods,
+        flow: Flow::Export,
+        label: "figures.goods_exports",
+    },
+    KeyFigureSpec {
+        id: KeyFigureId::NationalServicesExports,
+        key: "national_services_exports",
+        reporter: Reporter::National,
+        measure: Measure::Services,
+        flow: Flow::Export,
+        label: "figures.services_exports",
+    },
+    KeyFigureSpec {
+        id: KeyFigureId::RegionExportRank,
+        key: "region_export_rank",
+        reporter: Reporter::Region,
+        measure: Measure::Rank,
+        flow: Flow::Export,
+        label: "figures.export_rank",
+    },
+];
+
 impl KeyFigureId {
-    /// The catalogue key of the card's label.
+    /// What the figure is.
+    pub fn spec(self) -> &'static KeyFigureSpec {
+        KEY_FIGURES
+            .iter()
+            .find(|spec| spec.id == self)
+            .unwrap_or(&KEY_FIGURES[0])
+    }
+
+    /// Its name in records (`region_goods_exports`).
     pub fn key(self) -> &'static str {
-        match self {
-            KeyFigureId::RegionGoodsExports => "region_goods_exports",
-            KeyFigureId::RegionGoodsImports => "region_goods_imports",
-            KeyFigureId::NationalGoodsExports => "national_goods_exports",
-            KeyFigureId::NationalServicesExports => "national_services_exports",
-            KeyFigureId::RegionExportRank => "region_export_rank",
+        self.spec().key
+    }
+
+    /// Its id in `figures.json` (`key/region_goods_exports`).
+    pub fn record_id(self) -> String {
+        format!("key/{}", self.key())
+    }
+}
+
+impl Reporters<'_> {
+    /// The reporter code of a key figure.
+    pub fn code(&self, reporter: Reporter) -> &str {
+        match reporter {
+            Reporter::Region => self.region,
+            Reporter::National => self.national,
         }
     }
 }
@@ -286,30 +378,19 @@ pub fn compute(
             previous_origin: previous.map(|p| p.origin.clone()),
         })
     };
-    key_figures.extend(amount(
-        KeyFigureId::RegionGoodsExports,
-        &goods,
-        reporters.region,
-        Flow::Export,
-    ));
-    key_figures.extend(amount(
-        KeyFigureId::RegionGoodsImports,
-        &goods,
-        reporters.region,
-        Flow::Import,
-    ));
-    key_figures.extend(amount(
-        KeyFigureId::NationalGoodsExports,
-        &goods,
-        reporters.national,
-        Flow::Export,
-    ));
-    key_figures.extend(amount(
-        KeyFigureId::NationalServicesExports,
-        &services,
-        reporters.national,
-        Flow::Export,
-    ));
+    for spec in &KEY_FIGURES {
+        let datasets = match spec.measure {
+            Measure::Goods => &goods,
+            Measure::Services => &services,
+            Measure::Rank => continue,
+        };
+        key_figures.extend(amount(
+            spec.id,
+            datasets,
+            reporters.code(spec.reporter),
+            spec.flow,
+        ));
+    }
     // The rank of the exports' year, or of the latest year before it in which every
     // market has its annual figure: ranking this market against only the markets already
     // complete would be false.
@@ -339,15 +420,12 @@ pub fn compute(
     let year_to_date = key_figures
         .iter()
         .filter_map(|k| {
-            let (reporter, flow) = match k.id {
-                KeyFigureId::RegionGoodsExports => (reporters.region, Flow::Export),
-                KeyFigureId::RegionGoodsImports => (reporters.region, Flow::Import),
-                KeyFigureId::NationalGoodsExports | KeyFigureId::NationalServicesExports => {
-                    (reporters.national, Flow::Export)
-                }
-                KeyFigureId::RegionExportRank => return None,
-            };
-            let dataset = datasets.iter().find(|d| d.id == k.dataset)?;
+            let spec = k.id.spec();
+            if spec.measure == Measure::Rank {
+                return None;
+            }
+            let (reporter, flow) = (reporters.code(spec.reporter), spec.flow);
+            let dataset = crate::dataset::by_id(datasets, &k.dataset)?;
             year_to_date(dataset, k, reporter, country, flow)
         })
         .collect();

@@ -172,6 +172,14 @@ impl Reference {
     }
 
     /// The label of a category code in a classification.
+    /// The name of a country (upper-case code) in `lang`, from CLDR.
+    pub fn country_name(&self, code: &str, lang: Lang) -> anyhow::Result<&str> {
+        self.country_names
+            .get(code)
+            .and_then(|n| n.get(lang))
+            .ok_or_else(|| anyhow::anyhow!("no CLDR name for country {code} in {lang}"))
+    }
+
     pub fn label(&self, classification: &str, code: &str, lang: Lang) -> Option<&str> {
         self.classifications
             .get(classification)?

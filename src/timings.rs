@@ -8,6 +8,8 @@ pub enum Stage {
     Load,
     Validate,
     Figures,
+    /// Writing the brief's text: every section but the charts.
+    Context,
     Charts,
     Template,
     Typeset,
@@ -16,10 +18,11 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] = [
+    pub const ALL: [Stage; 9] = [
         Stage::Load,
         Stage::Validate,
         Stage::Figures,
+        Stage::Context,
         Stage::Charts,
         Stage::Template,
         Stage::Typeset,
@@ -32,6 +35,7 @@ impl Stage {
             Stage::Load => "load",
             Stage::Validate => "validate",
             Stage::Figures => "figures",
+            Stage::Context => "context",
             Stage::Charts => "charts",
             Stage::Template => "template",
             Stage::Typeset => "typeset",
@@ -43,7 +47,7 @@ impl Stage {
 
 /// Time spent per stage (summed over briefs when merged).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Timings([Duration; 8]);
+pub struct Timings([Duration; 9]);
 
 impl Timings {
     pub fn add(&mut self, stage: Stage, duration: Duration) {

@@ -59,6 +59,42 @@ pub fn missions(project: &Project) -> Vec<InputError> {
     errors
 }
 
+/// What a draft needs of a profile: a country it can name. Texts, translations and trade
+/// rows may still be missing.
+pub fn draft(project: &Project, path: &Path, profile: &Profile) -> Vec<InputError> {
+    country_code(project, path, &LazyText::new(&project.root, path), profile)
+        .into_iter()
+        .collect()
+}
+
+/// The profile's country code, unless it is one of a country or territory.
+fn country_code(
+    project: &Project,
+    path: &Path,
+    text: &LazyText<'_>,
+    profile: &Profile,
+) -> Option<InputError> {
+    let code = profile.country.to_ascii_uppercase();
+    // CLDR also names groups and placeholders (EU, ZZ, QO): a brief is about a country or
+    // territory of ISO 3166-1, or Kosovo (XK), which CLDR and the EU use.
+    let territory = code == "XK" || isocountry::CountryCode::for_alpha2(&code).is_ok();
+    if profile.country == code && territory && project.reference.country_names.contains_key(&code) {
+        return None;
+    }
+    let (line, col) = locate(text.get(), "country");
+    Some(
+        InputError::new(
+            path,
+            format!(
+                "expected an upper-case ISO 3166-1 alpha-2 country code, found `{}`",
+                profile.country
+            ),
+        )
+        .at(line, col)
+        .field("country"),
+    )
+}
+
 /// Problems with one profile for `langs`.
 pub fn profile(
     project: &Project,
@@ -73,24 +109,8 @@ pub fn profile(
 
     let code = profile.country.to_ascii_uppercase();
     let locate = |field: &str| locate(text.get(), field);
-    // CLDR also names groups and placeholders (EU, ZZ, QO): a brief is about a country or
-    // territory of ISO 3166-1, or Kosovo (XK), which CLDR and the EU use.
+    errors.extend(country_code(project, path, &text, profile));
     let territory = code == "XK" || isocountry::CountryCode::for_alpha2(&code).is_ok();
-    if profile.country != code || !territory || !project.reference.country_names.contains_key(&code)
-    {
-        let (line, col) = locate("country");
-        errors.push(
-            InputError::new(
-                path,
-                format!(
-                    "expected an upper-case ISO 3166-1 alpha-2 country code, found `{}`",
-                    profile.country
-                ),
-            )
-            .at(line, col)
-            .field("country"),
-        );
-    }
     // An unknown code is reported above; asking for its forms too would only add noise.
     let known = territory && project.reference.country_names.contains_key(&code);
     for &lang in langs.iter().filter(|_| known) {

@@ -117,10 +117,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 files.insert(part_path.clone(), Arc::new(rendered.source.into_bytes()));
                 let name = project
                     .reference
-                    .country_names
-                    .get(&profile.country.to_ascii_uppercase())
-                    .and_then(|n| n.get(lang))
-                    .unwrap_or(&profile.country)
+                    .country_name(&profile.country.to_ascii_uppercase(), lang)?
                     .to_string();
                 let flag_path = format!("/{}/flag.svg", entry.code);
                 parts.push(Part {
@@ -134,15 +131,16 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 MissionConfig::Countries(_) => (args.name.clone(), None),
                 MissionConfig::Details(d) => {
                     let name = d.name.get(lang).unwrap_or(&args.name).to_string();
-                    let when = match (&d.start, &d.end, &d.season) {
-                        (Some(start), Some(end), _) if end != start => Some(cat.fill(
-                            "brief.date_range",
-                            &[("start", &fmt.date(start)?), ("end", &fmt.date(end)?)],
-                        )?),
-                        (Some(start), _, _) => Some(fmt.date(start)?),
-                        (None, _, Some(season)) => season.get(lang).map(str::to_string),
-                        (None, _, None) => None,
-                    };
+                    let when = crate::brief::next_steps::mission_when(
+                        cat,
+                        &fmt,
+                        d.start.as_ref(),
+                        d.end.as_ref(),
+                        d.season
+                            .as_ref()
+                            .and_then(|s| s.get(lang))
+                            .map(str::to_string),
+                    )?;
                     (name, when)
                 }
             };
@@ -155,7 +153,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let date = edition.last_day();
             let context = BundleContext {
                 lang: lang.code(),
-                region_code: lang.locale().split_once('-').map(|(_, r)| r),
+                region_code: lang.region(),
                 t: cat.tree.clone(),
                 brand: config.brand_colour.0.clone(),
                 title: cat.fill("bundle.title", &[("mission", &mission_name)])?,

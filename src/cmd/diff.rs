@@ -155,7 +155,7 @@ pub fn compare(
             None => figure.label.clone(),
             Some(place) => format!("{place}: {}", figure.label),
         };
-        let rank = figure.id == "key/region_export_rank";
+        let rank = figure.id == crate::figures::KeyFigureId::RegionExportRank.record_id();
         let moved = |old: &PrintedFigure, new: &PrintedFigure| -> Result<String> {
             Ok(if rank {
                 places(old.value - new.value)

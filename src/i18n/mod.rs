@@ -37,6 +37,11 @@ impl Lang {
             Lang::En => "en",
         }
     }
+
+    /// The region of the locale, for Typst's `region` (`BE` for fr-BE), if any.
+    pub fn region(self) -> Option<&'static str> {
+        self.locale().split_once('-').map(|(_, region)| region)
+    }
 }
 
 impl fmt::Display for Lang {

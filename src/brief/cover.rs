@@ -1,0 +1,214 @@
+//! The cover and summary: the document's title and metadata, the country, the publisher
+//! and edition, the summary with the country's facts, the locator map and the flag.
+
+use super::writer::Writer;
+use crate::config::{Config, Edition};
+use crate::dataset::{Dataset, Status};
+use crate::figures::Figures;
+use crate::profile::Profile;
+use crate::record::{Part, PrintedFigure};
+use crate::reference::Reference;
+use crate::typeset::Files;
+use anyhow::Result;
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(Serialize)]
+pub(super) struct CoverContext {
+    pub title: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    pub country: Named,
+    pub region: Named,
+    pub publisher: Publisher,
+    pub edition: EditionText,
+    pub summary: String,
+    pub illustrative: bool,
+    /// Every trade figure printed is illustrative: the notice says so plainly.
+    pub all_illustrative: bool,
+    /// Population and GDP (World Bank), then their source; empty when unknown.
+    pub facts: Vec<String>,
+    pub map_path: Option<String>,
+    pub map_alt: String,
+    pub has_flag: bool,
+    pub flag_path: String,
+    pub flag_alt: String,
+    /// The document's date: the last day of the edition's quarter.
+    pub date: [i32; 3],
+}
+
+#[derive(Serialize)]
+pub(super) struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Publisher {
+    name: String,
+    email: String,
+    phone: Option<String>,
+    website: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EditionText {
+    id: String,
+    label: String,
+    line: String,
+}
+
+/// The country's name in the brief's language, from CLDR.
+pub(super) fn country_name(w: &Writer, reference: &Reference, code: &str) -> Result<String> {
+    w.deps.read(crate::reference::territories_file(w.lang));
+    Ok(reference.country_name(code, w.lang)?.to_string())
+}
+
+/// What the cover needs beyond the writer.
+pub(super) struct Cover<'a> {
+    pub config: &'a Config,
+    pub profile: &'a Profile,
+    pub figures: &'a Figures,
+    pub datasets: &'a [Dataset],
+    pub reference: &'a Reference,
+    pub assets: &'a crate::assets::Assets,
+    pub edition: Edition,
+    /// The country's name in the brief's language.
+    pub country: &'a str,
+}
+
+/// The cover of one brief; the map and flag files are added to `files`.
+pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<CoverContext> {
+    let Cover {
+        config,
+        profile,
+        figures,
+        datasets,
+        reference,
+        assets,
+        edition,
+        country,
+    } = *cover;
+    let code = profile.country.to_ascii_uppercase();
+    let edition_label = w.fmt.edition(&edition)?;
+
+    w.deps.read(crate::reference::WORLD_ATLAS);
+    if let Some(map) = reference.locator_map(&code, &config.brand_colour.0) {
+        files.insert(w.path("map.svg"), Arc::new(map.into_bytes()));
+    }
+    w.deps.read(crate::reference::flag_file(&code));
+    if let Some(flag) = Reference::flag(assets, &code)? {
+        files.insert(w.path("flag.svg"), Arc::new(flag));
+    }
+
+    let data_as_of = figures
+        .datasets
+        .iter()
+        .filter_map(|id| crate::dataset::by_id(datasets, id))
+        .map(|d| d.meta.last_update)
+        .max();
+    let edition_line = match data_as_of {
+        Some(d) => w.fill(
+            "brief.edition_line",
+            &[("edition", &edition_label), ("date", &w.fmt.date(&d)?)],
+        )?,
+        None => edition_label.clone(),
+    };
+    let date = edition.last_day();
+    Ok(CoverContext {
+        title: w.fill("brief.title", &[("country", country)])?,
+        subject: w.fill(
+            "brief.subject",
+            &[("country", country), ("edition", &edition_label)],
+        )?,
+        keywords: vec![
+            w.phrase("brief.kind")?,
+            country.to_string(),
+            w.text(&config.region.short),
+            edition.to_string(),
+            edition_label.clone(),
+        ],
+        country: Named {
+            code: code.clone(),
+            name: country.to_string(),
+        },
+        region: Named {
+            code: config.region.code.clone(),
+            name: w.text(&config.region.name),
+        },
+        publisher: Publisher {
+            name: w.text(&config.publisher.name),
+            email: config.publisher.email.clone(),
+            phone: config.publisher.phone.clone(),
+            website: config.publisher.website.clone(),
+        },
+        edition: EditionText {
+            id: edition.to_string(),
+            label: edition_label,
+            line: edition_line,
+        },
+        summary: w.text(&profile.summary),
+        illustrative: figures.illustrative,
+        all_illustrative: figures.illustrative
+            && figures
+                .origins()
+                .all(|o| o.statuses.iter().all(|s| *s == Status::Illustrative)),
+        facts: facts(w, reference, &code)?,
+        map_path: files
+            .contains_key(&w.path("map.svg"))
+            .then(|| w.path("map.svg")),
+        map_alt: w.fill("brief.map_alt", &[("country", country)])?,
+        has_flag: files.contains_key(&w.path("flag.svg")),
+        flag_path: w.path("flag.svg"),
+        flag_alt: w.fill("brief.flag_alt", &[("country", country)])?,
+        date: [date.0, i32::from(date.1), i32::from(date.2)],
+    })
+}
+
+/// "Population: … (2024)", "GDP: … (2023)", "Source: World Bank", when known.
+fn facts(w: &Writer, reference: &Reference, code: &str) -> Result<Vec<String>> {
+    w.deps.read_all(crate::reference::WORLD_BANK_FILES);
+    let Some(facts) = reference.facts.get(code) else {
+        return Ok(Vec::new());
+    };
+    let mut parts = Vec::new();
+    for (id, key, label, unit, fact, file) in [
+        (
+            "facts/population",
+            "brief.facts_population",
+            "brief.facts_population_label",
+            "people",
+            facts.population,
+            "data/reference/world-bank/population.csv",
+        ),
+        (
+            "facts/gdp",
+            "brief.facts_gdp",
+            "brief.facts_gdp_label",
+            "usd",
+            facts.gdp_usd,
+            "data/reference/world-bank/gdp_current_usd.csv",
+        ),
+    ] {
+        let Some((year, amount)) = fact else { continue };
+        let value = w.fmt.scaled(unit, amount)?.full();
+        let text = w.fill(key, &[("value", &value), ("year", &year.to_string())])?;
+        w.note(PrintedFigure {
+            id: id.to_string(),
+            part: Part::Facts,
+            label: w.phrase(label)?,
+            period: year.to_string(),
+            value: amount,
+            printed: value,
+            base: None,
+            change: None,
+            illustrative: false,
+            rows: vec![format!("{file} ({code})")],
+        });
+        parts.push(text);
+    }
+    if !parts.is_empty() {
+        parts.push(w.phrase("brief.facts_source")?);
+    }
+    Ok(parts)
+}

@@ -1,0 +1,129 @@
+//! Errors of the typesetting stage told in the user's terms: text that runs off its page
+//! at the profile field it comes from, and Typst errors at the template line behind them.
+
+use super::Renderer;
+use crate::config::Edition;
+use crate::error::InputError;
+use crate::i18n::Lang;
+use crate::profile::Profile;
+use crate::template::BRIEF_TEMPLATE;
+use crate::typeset::{Files, TypesetError, TypesetStage};
+use crate::validate;
+use anyhow::anyhow;
+use serde::Serialize;
+use std::path::Path;
+
+impl Renderer<'_> {
+    /// Reports text that runs off its page at the profile field it comes from, found by the
+    /// words of the line that is off the page (the field, line and column when one field
+    /// holds them; the profile alone otherwise).
+    pub(super) fn text_off_page(
+        &self,
+        off: &crate::typeset::TextOffPage,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+    ) -> InputError {
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| c.is_whitespace() || "*_`#[]()".contains(c))
+                .map(|w| {
+                    w.trim_matches(|c: char| c == '\u{AD}' || c == '-')
+                        .to_string()
+                })
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        // The line's first and last words may be parts of hyphenated words.
+        let line = words(&off.text);
+        let inner: &[String] = if line.len() > 2 {
+            &line[1..line.len() - 1]
+        } else {
+            &line
+        };
+        let needle = inner.iter().take(6).cloned().collect::<Vec<_>>().join(" ");
+        let fields: Vec<String> = profile
+            .localized_fields()
+            .into_iter()
+            .filter(|(_, text)| {
+                !needle.is_empty()
+                    && text
+                        .get(lang)
+                        .is_some_and(|t| words(t).join(" ").contains(&needle))
+            })
+            .map(|(field, _)| format!("{field}.{lang}"))
+            .collect();
+        let error = InputError::new(path, off.to_string());
+        match fields.as_slice() {
+            [field] => {
+                let text =
+                    std::fs::read_to_string(self.project.root.join(path)).unwrap_or_default();
+                let (line, col) = validate::locate(&text, field);
+                error.at(line, col).field(field.clone())
+            }
+            _ => error,
+        }
+    }
+
+    /// Reports a Typst error at the template line that produced the failing source.
+    pub(super) fn typst_error_in_template(
+        &self,
+        error: anyhow::Error,
+        profile_path: &Path,
+        context: &impl Serialize,
+        files: &Files,
+        edition: Edition,
+        ident: &str,
+    ) -> anyhow::Error {
+        let Some(typst) = error.downcast_ref::<TypesetError>() else {
+            return error;
+        };
+        if typst.stage == TypesetStage::Export {
+            // The source compiled: what the PDF cannot hold comes from the brief's text.
+            let mut messages: Vec<&str> = typst
+                .messages
+                .iter()
+                .map(|m| m.split(" (generated main.typ").next().unwrap_or(m))
+                .collect();
+            messages.dedup();
+            // Missing glyphs come from the brief's text; anything else from the standards
+            // chosen, which no profile can mend.
+            let glyphs = messages
+                .iter()
+                .any(|m| m.contains("could not be displayed") || m.contains("glyph"));
+            if !glyphs {
+                return anyhow!(
+                    "cannot write the PDF: {}; choose other PDF standards with --standard (the default, a-2b and ua-1, suits briefs)",
+                    messages.join("; ")
+                );
+            }
+            return InputError::new(
+                profile_path,
+                format!(
+                    "cannot write the PDF: {}; add a font that has these characters to fonts/, or choose other PDF standards with --standard",
+                    messages.join("; ")
+                ),
+            )
+            .into();
+        }
+        let line = self
+            .templates
+            .template_line(BRIEF_TEMPLATE, context, |annotated| {
+                match self
+                    .typesetter
+                    .typeset(annotated, files, edition.last_day(), ident)
+                {
+                    Err(e) => e.downcast_ref::<TypesetError>().and_then(|t| t.line),
+                    Ok(_) => None,
+                }
+            });
+        InputError::new(
+            format!("templates/{BRIEF_TEMPLATE}"),
+            format!(
+                "the template produces Typst that does not compile: {}",
+                typst.messages.join("; ")
+            ),
+        )
+        .at(line, None)
+        .into()
+    }
+}

@@ -1,0 +1,375 @@
+//! The key figures: a card per figure (grouped by reporter), the year-to-date lines and
+//! the largest changes since the previous edition.
+
+use super::writer::{Writer, dataset};
+use crate::config::{Config, Edition};
+use crate::dataset::Dataset;
+use crate::figures::{Figures, KeyFigure, KeyFigureId, Measure, Reporter};
+use crate::record::{Base, BriefFigures, Part, PrintedFigure};
+use anyhow::Result;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct KeyFiguresContext {
+    /// "Key figures 2024", naming the first card's year; empty without cards.
+    pub key_figures_heading: String,
+    pub card_groups: Vec<CardGroup>,
+    /// Year-to-date lines, when the data go beyond the last complete year.
+    pub year_to_date: Vec<YearToDateLine>,
+    pub since_last: Option<SinceLast>,
+}
+
+/// Key-figure cards of one reporter (the region, then the country).
+#[derive(Serialize)]
+pub(super) struct CardGroup {
+    name: String,
+    cards: Vec<Card>,
+}
+
+#[derive(Serialize)]
+struct Card {
+    id: KeyFigureId,
+    label: String,
+    before: String,
+    number: String,
+    after: String,
+    year: i32,
+    /// The card's period when it is not the heading's year ("2023"): a partner whose latest
+    /// year is not complete yet shows its last complete one.
+    period: Option<String>,
+    change: Option<String>,
+    /// "up", "down" or "flat"; for ranks "up" means a better (smaller) rank.
+    direction: &'static str,
+    illustrative: bool,
+    /// Set when the figure comes from a dataset that covers only some products.
+    partial: Option<String>,
+}
+
+/// A line of the year-to-date box.
+#[derive(Serialize)]
+pub(super) struct YearToDateLine {
+    text: String,
+    /// From a dataset that covers only some products.
+    partial: bool,
+    /// Computed from illustrative rows.
+    illustrative: bool,
+}
+
+/// The largest changes since the previous edition.
+#[derive(Serialize)]
+pub(super) struct SinceLast {
+    heading: String,
+    items: Vec<String>,
+}
+
+/// The key-figures section of one brief. `previous` is the previous edition and what this
+/// brief printed in it.
+pub(super) fn write(
+    w: &Writer,
+    config: &Config,
+    figures: &Figures,
+    datasets: &[Dataset],
+    edition: Edition,
+    previous: Option<(Edition, &BriefFigures)>,
+) -> Result<KeyFiguresContext> {
+    let region_of = w.text(&config.region.of);
+    let national_of = w.text(&config.country.of);
+    let mut region_cards = Vec::new();
+    let mut national_cards = Vec::new();
+    let mut labels = Vec::new();
+    // The heading names the first card's year; any card of another year says its own.
+    let key_year = figures
+        .key_figures
+        .first()
+        .map(|k| k.year)
+        .unwrap_or(edition.year);
+    let mut key_notes = Vec::new();
+    for k in &figures.key_figures {
+        let spec = k.id.spec();
+        let who = match spec.reporter {
+            Reporter::Region => &region_of,
+            Reporter::National => &national_of,
+        };
+        let mut card = card(w, k, who, datasets)?;
+        if k.year != key_year {
+            card.period = Some(w.fill("figures.period", &[("year", &k.year.to_string())])?);
+        }
+        let base = match (k.previous, &k.previous_origin) {
+            (Some(value), Some(origin)) => Some(Base {
+                period: (k.year - 1).to_string(),
+                value,
+                printed: if spec.measure == Measure::Rank {
+                    w.fmt.rank(value as u32)?
+                } else {
+                    w.fmt.money(value)?.full()
+                },
+                rows: origin.rows.clone(),
+            }),
+            _ => None,
+        };
+        let note = PrintedFigure {
+            id: k.id.record_id(),
+            part: Part::KeyFigure,
+            label: card.label.clone(),
+            period: k.year.to_string(),
+            value: k.value,
+            printed: format!("{}{}{}", card.before, card.number, card.after),
+            base,
+            change: card.change.clone(),
+            illustrative: k.illustrative,
+            rows: k.origin.rows.clone(),
+        };
+        w.note(note.clone());
+        key_notes.push(note);
+        labels.push((k.id, card.label.clone()));
+        match spec.reporter {
+            Reporter::National => national_cards.push(card),
+            Reporter::Region => region_cards.push(card),
+        }
+    }
+    let card_groups: Vec<CardGroup> = [
+        (w.text(&config.region.name), region_cards),
+        (w.text(&config.country.name), national_cards),
+    ]
+    .into_iter()
+    .filter(|(_, cards)| !cards.is_empty())
+    .map(|(name, cards)| CardGroup { name, cards })
+    .collect();
+    Ok(KeyFiguresContext {
+        key_figures_heading: w.fill("brief.key_figures", &[("year", &key_year.to_string())])?,
+        card_groups,
+        year_to_date: year_to_date(w, figures, datasets, &labels)?,
+        since_last: match previous {
+            Some((edition, printed)) => since_last(w, edition, printed, key_notes)?,
+            None => None,
+        },
+    })
+}
+
+fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Card> {
+    let label = w.fill(k.id.spec().label, &[("who", who)])?;
+    let previous_year = (k.year - 1).to_string();
+    if k.id.spec().measure == Measure::Rank {
+        let rank = k.value as u32;
+        let number = w.fmt.rank(rank)?;
+        let after = match k.out_of {
+            Some(n) => w.fill("figures.rank_of", &[("n", &n.to_string())])?,
+            None => String::new(),
+        };
+        let (change, direction) = match k.previous {
+            Some(prev) => {
+                let prev = prev as u32;
+                let direction = match prev.cmp(&rank) {
+                    std::cmp::Ordering::Greater => "up",
+                    std::cmp::Ordering::Less => "down",
+                    std::cmp::Ordering::Equal => "flat",
+                };
+                let text = w.fill(
+                    "figures.rank_previous",
+                    &[("rank", &w.fmt.rank(prev)?), ("year", &previous_year)],
+                )?;
+                (Some(text), direction)
+            }
+            None => (None, "flat"),
+        };
+        return Ok(Card {
+            id: k.id,
+            label,
+            before: String::new(),
+            number,
+            after,
+            year: k.year,
+            period: None,
+            change,
+            direction,
+            illustrative: k.illustrative,
+            partial: w.partial_mark(datasets, &k.dataset)?,
+        });
+    }
+    let amount = w.fmt.money(k.value)?;
+    let (change, direction) = match k.change() {
+        Some(c) => (
+            Some(w.fill(
+                "figures.change",
+                &[
+                    ("change", &w.fmt.percent_change(c)?),
+                    ("year", &previous_year),
+                ],
+            )?),
+            if c > 0.0005 {
+                "up"
+            } else if c < -0.0005 {
+                "down"
+            } else {
+                "flat"
+            },
+        ),
+        None => (
+            Some(w.fill("figures.no_previous", &[("year", &previous_year)])?),
+            "flat",
+        ),
+    };
+    Ok(Card {
+        id: k.id,
+        label,
+        before: amount.before,
+        number: amount.number,
+        after: amount.after,
+        year: k.year,
+        period: None,
+        change,
+        direction,
+        illustrative: k.illustrative,
+        partial: w.partial_mark(datasets, &k.dataset)?,
+    })
+}
+
+/// One line per year-to-date figure, labelled as its card and compared with the same
+/// months of the year before.
+fn year_to_date(
+    w: &Writer,
+    figures: &Figures,
+    datasets: &[Dataset],
+    labels: &[(KeyFigureId, String)],
+) -> Result<Vec<YearToDateLine>> {
+    let mut lines = Vec::new();
+    let months = |year: i32, last: u8| format!("{year}-01..{year}-{last:02}");
+    for ytd in &figures.year_to_date {
+        let label = labels
+            .iter()
+            .find(|(id, _)| *id == ytd.id)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_default();
+        let period = w.fmt.months_to(ytd.year, ytd.last_month)?;
+        let value = w.fmt.money(ytd.value)?.full();
+        let change = ytd.change().map(|c| w.fmt.percent_change(c)).transpose()?;
+        let line = match &change {
+            Some(change) => w.fill(
+                "figures.ytd_line",
+                &[
+                    ("label", &label),
+                    ("period", &period),
+                    ("value", &value),
+                    ("change", change),
+                    (
+                        "previous_period",
+                        &w.fmt.months_to(ytd.year - 1, ytd.last_month)?,
+                    ),
+                ],
+            )?,
+            None => w.fill(
+                "figures.ytd_line_no_previous",
+                &[("label", &label), ("period", &period), ("value", &value)],
+            )?,
+        };
+        let base = match (ytd.previous, &ytd.previous_origin) {
+            (Some(previous), Some(origin)) => Some(Base {
+                period: months(ytd.year - 1, ytd.last_month),
+                value: previous,
+                printed: w.fmt.money(previous)?.full(),
+                rows: origin.rows.clone(),
+            }),
+            _ => None,
+        };
+        let illustrative = ytd.origin.illustrative()
+            || ytd
+                .previous_origin
+                .as_ref()
+                .is_some_and(|o| o.illustrative());
+        w.note(PrintedFigure {
+            id: format!("ytd/{}", ytd.id.key()),
+            part: Part::YearToDate,
+            label,
+            period: months(ytd.year, ytd.last_month),
+            value: ytd.value,
+            printed: value,
+            base,
+            change,
+            illustrative,
+            rows: ytd.origin.rows.clone(),
+        });
+        lines.push(YearToDateLine {
+            text: line,
+            partial: dataset(datasets, &ytd.origin.dataset)?
+                .meta
+                .coverage
+                .is_some(),
+            illustrative,
+        });
+    }
+    Ok(lines)
+}
+
+/// The three key figures that moved most since the previous edition printed them.
+fn since_last(
+    w: &Writer,
+    edition: Edition,
+    previous: &BriefFigures,
+    key_figures: Vec<PrintedFigure>,
+) -> Result<Option<SinceLast>> {
+    let current = BriefFigures {
+        country: previous.country.clone(),
+        language: previous.language.clone(),
+        figures: key_figures,
+        legacy: false,
+    };
+    let rank_id = KeyFigureId::RegionExportRank.record_id();
+    let mut moves: Vec<(f64, String)> = Vec::new();
+    for change in crate::record::compare(previous, &current) {
+        let (Some(old), Some(new)) = (change.old, change.new) else {
+            continue;
+        };
+        if new.part != Part::KeyFigure {
+            continue;
+        }
+        let (weight, item) = match &change.revision {
+            Some((period, before, after)) => {
+                let Some(ratio) = change.ratio() else {
+                    continue;
+                };
+                let item = w.fill(
+                    "brief.since_revised",
+                    &[
+                        ("label", &new.label),
+                        ("period", period),
+                        ("from", &before.text),
+                        ("to", &after.text),
+                    ],
+                )?;
+                (ratio.abs(), item)
+            }
+            None => {
+                let (weight, change) = if new.id == rank_id {
+                    // A move of one place weighs like a change of 10 %.
+                    ((old.value - new.value).abs() / 10.0, String::new())
+                } else if let Some(ratio) = change.ratio() {
+                    (ratio.abs(), format!(" ({})", w.fmt.percent_change(ratio)?))
+                } else {
+                    continue;
+                };
+                let item = w.fill(
+                    "brief.since_item",
+                    &[
+                        ("label", &new.label),
+                        ("from", &old.printed),
+                        ("to", &new.printed),
+                        ("change", &change),
+                    ],
+                )?;
+                (weight, item)
+            }
+        };
+        moves.push((weight, item));
+    }
+    if moves.is_empty() {
+        return Ok(None);
+    }
+    moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(Some(SinceLast {
+        heading: w.fill(
+            "brief.since_last",
+            &[("edition", &w.fmt.edition(&edition)?)],
+        )?,
+        items: moves.into_iter().take(3).map(|(_, text)| text).collect(),
+    }))
+}

@@ -1,0 +1,284 @@
+//! One brief, from a loaded profile to PDF bytes: validate → compute figures → write the
+//! context, section by section, drawing the charts → render the template → typeset.
+//!
+//! Each section of the brief is a module that turns the data it needs into its part of the
+//! template's context: [`cover`] (title, summary, facts, map and flag), [`key_figures`]
+//! (cards, year to date, changes since the last edition), [`trade`] (charts and the
+//! chapter table), [`narrative`] (why, sectors, cities, agreement), [`next_steps`]
+//! (mission and contact) and [`sources`]. [`writer`] is what they write with: the
+//! language's phrases and formats, and the record of every number printed.
+
+mod context;
+mod cover;
+mod errors;
+mod key_figures;
+mod narrative;
+pub(crate) mod next_steps;
+mod sources;
+mod trade;
+mod writer;
+
+use crate::config::Edition;
+use crate::deps::Deps;
+use crate::error::InputErrors;
+use crate::figures::{self, Figures, Reporters};
+use crate::i18n::Lang;
+use crate::i18n::format::LocaleFormatter;
+use crate::profile::Profile;
+use crate::project::Project;
+use crate::template::{BRIEF_TEMPLATE, Templates};
+use crate::timings::{Stage, Timings};
+use crate::typeset::{Files, Typeset, Typesetter};
+use crate::validate;
+use anyhow::Result;
+use context::BriefContext;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What every brief of a run shares, built once: templates, fonts, formatters.
+pub struct Renderer<'p> {
+    /// Drafts are built despite missing text, marked DRAFT (`build --draft`).
+    draft: bool,
+    /// The previous edition and what its briefs printed, for the "since the last edition"
+    /// box.
+    previous: Option<(Edition, BTreeMap<String, BriefFigures>)>,
+    project: &'p Project,
+    templates: Templates,
+    typesetter: Typesetter,
+    formatters: BTreeMap<Lang, LocaleFormatter>,
+}
+
+/// A finished brief.
+pub struct Brief {
+    pub typeset: Typeset,
+    /// The generated Typst source and the in-memory files it uses (`build --emit-typst`).
+    pub source: String,
+    pub files: Files,
+    pub figures: Figures,
+    /// The key figures as printed, for `figures.json`.
+    pub record: BriefFigures,
+    pub timings: Timings,
+}
+
+pub use crate::record::BriefFigures;
+
+impl<'p> Renderer<'p> {
+    pub fn new(project: &'p Project) -> Result<Self> {
+        Self::with_fonts(project, project.assets.fonts()?, None)
+    }
+
+    /// Like [`Renderer::new`] with the font files already read, conforming to the given
+    /// PDF standards (`None`: the defaults, PDF/A-2b and PDF/UA-1).
+    pub fn with_fonts(
+        project: &'p Project,
+        fonts: Vec<(String, Vec<u8>)>,
+        standards: Option<Vec<typst_pdf::PdfStandard>>,
+    ) -> Result<Self> {
+        let mut typesetter = Typesetter::new(fonts)?;
+        if let Some(standards) = standards {
+            typesetter = typesetter.with_standards(standards);
+        }
+        let mut formatters = BTreeMap::new();
+        for lang in Lang::ALL {
+            formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
+        }
+        Ok(Renderer {
+            draft: false,
+            previous: None,
+            project,
+            templates: Templates::new(&project.assets),
+            typesetter,
+            formatters,
+        })
+    }
+
+    /// Builds one brief. Invalid inputs are refused before anything is drawn.
+    pub fn build(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+    ) -> Result<Brief> {
+        self.build_recording(path, profile, lang, edition, &Deps::default())
+    }
+
+    /// Like [`Renderer::build`], recording in `deps` every file the brief reads (also
+    /// when it fails: what it read so far).
+    pub fn build_recording(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+        deps: &Deps,
+    ) -> Result<Brief> {
+        let Rendered {
+            context,
+            source,
+            files,
+            figures,
+            record,
+            mut timings,
+        } = self.render_recording(path, profile, lang, edition, false, deps)?;
+        deps.read_all(self.typesetter.font_files());
+        let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
+        let typeset =
+            match self
+                .typesetter
+                .typeset(source.clone(), &files, edition.last_day(), &ident)
+            {
+                Ok(typeset) => typeset,
+                Err(e) => {
+                    if let Some(off) = e.downcast_ref::<crate::typeset::TextOffPage>() {
+                        return Err(self.text_off_page(off, path, profile, lang).into());
+                    }
+                    return Err(
+                        self.typst_error_in_template(e, path, &context, &files, edition, &ident)
+                    );
+                }
+            };
+        timings.add(Stage::Typeset, typeset.compile_time);
+        timings.add(Stage::Pdf, typeset.export_time);
+        Ok(Brief {
+            typeset,
+            source,
+            files,
+            figures,
+            record,
+            timings,
+        })
+    }
+
+    /// Builds drafts: a profile's missing texts are shown as still to write, and every page
+    /// is marked DRAFT, instead of failing the brief.
+    pub fn with_draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
+        self
+    }
+
+    /// Compares each brief with what the previous edition's briefs printed, in a box of the
+    /// three largest changes.
+    pub fn with_previous_edition(
+        mut self,
+        edition: Edition,
+        figures: BTreeMap<String, BriefFigures>,
+    ) -> Self {
+        self.previous = Some((edition, figures));
+        self
+    }
+
+    /// The templates, for documents made of several briefs.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The typesetter, for documents made of several briefs.
+    pub fn typesetter(&self) -> &Typesetter {
+        &self.typesetter
+    }
+
+    /// Validates, computes, draws and renders one brief to Typst source, without
+    /// typesetting it. `bundled` renders it as a part of a mission bundle (no document
+    /// metadata, headings one level down under the country's name).
+    pub fn render(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+        bundled: bool,
+    ) -> Result<Rendered> {
+        self.render_recording(path, profile, lang, edition, bundled, &Deps::default())
+    }
+
+    /// Like [`Renderer::render`], recording in `deps` every file the brief reads.
+    pub fn render_recording(
+        &self,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+        edition: Edition,
+        bundled: bool,
+        deps: &Deps,
+    ) -> Result<Rendered> {
+        // Read by every brief; the figures consult every dataset (the first to have a
+        // series wins, and ranks compare all partners), so all of them are inputs.
+        deps.read_path(path);
+        deps.read(crate::config::CONFIG_FILE);
+        deps.read(crate::assets::catalogue_file(lang));
+        deps.read_all(self.project.dataset_files());
+        deps.read(format!("templates/{BRIEF_TEMPLATE}"));
+        let mut timings = Timings::default();
+        let errors = timings.time(Stage::Validate, || {
+            if self.draft {
+                validate::draft(self.project, path, profile)
+            } else {
+                validate::profile(self.project, path, profile, &[lang])
+            }
+        });
+        if !errors.is_empty() {
+            return Err(InputErrors(errors).into());
+        }
+        let config = &self.project.config;
+        let country = profile.country.to_ascii_uppercase();
+        let figures = timings.time(Stage::Figures, || {
+            figures::compute(
+                &self.project.datasets,
+                &self.project.reference.classifications,
+                &Reporters {
+                    region: &config.region.code,
+                    national: &config.country.code,
+                },
+                &country,
+            )
+        });
+        let writer = writer::Writer::new(
+            lang,
+            &self.formatters[&lang],
+            self.project.catalogue(lang),
+            deps,
+            profile.code(),
+        );
+        let inputs = context::Inputs {
+            project: self.project,
+            profile,
+            figures: &figures,
+            edition,
+            bundled,
+            draft: self.draft,
+            previous: self.previous.as_ref().and_then(|(edition, briefs)| {
+                Some((
+                    *edition,
+                    briefs.get(&format!("{}-{}", profile.code(), lang))?,
+                ))
+            }),
+        };
+        let (context, files, record) = context::write(&writer, &inputs, &mut timings)?;
+        let source = timings.time(Stage::Template, || {
+            self.templates.render(BRIEF_TEMPLATE, &context)
+        })?;
+        deps.read_all(self.templates.loaded());
+        Ok(Rendered {
+            context,
+            source,
+            files,
+            figures,
+            record,
+            timings,
+        })
+    }
+}
+
+/// A brief rendered to Typst source, not yet typeset.
+pub struct Rendered {
+    context: BriefContext,
+    pub source: String,
+    pub files: Files,
+    pub figures: Figures,
+    pub record: BriefFigures,
+    pub timings: Timings,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,141 @@
+//! The sources: each dataset as far as this brief used it, the publications its figures
+//! quote and the profile cites, and the method note.
+
+use super::writer::{Writer, dataset};
+use crate::config::Config;
+use crate::dataset::{Dataset, Licence, Status};
+use crate::figures::Figures;
+use crate::profile::{Date, Localized, Profile};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Serialize)]
+pub(super) struct SourcesContext {
+    pub datasets: Vec<SourceContext>,
+    pub publications: Vec<LinkContext>,
+    pub method: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourceContext {
+    title: String,
+    details: String,
+    /// The source's address; none for data that are only illustrative here.
+    url: Option<String>,
+    /// What is illustrative in what this brief shows from it.
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkContext {
+    title: String,
+    url: String,
+    date: Option<String>,
+}
+
+/// The sources of one brief; `world_bank` when it prints the country's facts.
+pub(super) fn write(
+    w: &Writer,
+    config: &Config,
+    profile: &Profile,
+    figures: &Figures,
+    datasets: &[Dataset],
+    world_bank: bool,
+) -> Result<SourcesContext> {
+    // Each source is described by what this brief took from it: the statuses of the rows
+    // behind its printed figures.
+    let statuses = figures.statuses_by_dataset();
+    let mut sources = Vec::new();
+    let mut publications = Vec::new();
+    for id in &figures.datasets {
+        let d = dataset(datasets, id)?;
+        let used = statuses.get(id.as_str()).cloned().unwrap_or_default();
+        sources.push(source(w, d, &used)?);
+        // A publication is cited only for a figure on this brief that quotes it.
+        for p in &d.meta.publications {
+            let quoted = figures
+                .origins()
+                .filter(|o| o.dataset == d.id)
+                .flat_map(|o| &o.quoted)
+                .any(|(partner, period)| p.quoted_by(partner, *period));
+            if quoted {
+                publications.push(link(w, &p.title, &p.url, p.date.as_ref())?);
+            }
+        }
+    }
+    if world_bank {
+        sources.push(SourceContext {
+            title: w.phrase("sources.world_bank_title")?,
+            details: w.phrase("sources.world_bank_details")?,
+            url: Some("https://data.worldbank.org/".into()),
+            note: None,
+        });
+    }
+    for p in &profile.sources {
+        publications.push(link(w, &p.title, &p.url, p.date.as_ref())?);
+    }
+    let mut seen = BTreeSet::new();
+    publications.retain(|p| seen.insert((p.url.clone(), p.title.clone())));
+    Ok(SourcesContext {
+        datasets: sources,
+        publications,
+        method: w.fill("brief.method", &[("region", &w.text(&config.region.of))])?,
+    })
+}
+
+/// A dataset in the sources, as far as this brief used it: a source that gave it only
+/// illustrative rows is named as such, with none of the real source's details.
+fn source(w: &Writer, d: &Dataset, used: &BTreeSet<Status>) -> Result<SourceContext> {
+    if used.iter().all(|s| *s == Status::Illustrative) {
+        return Ok(SourceContext {
+            title: w.text(&d.meta.title),
+            details: String::new(),
+            url: None,
+            note: Some(w.phrase("sources.illustrative_only")?),
+        });
+    }
+    let period = match d.year_span() {
+        Some((a, b)) if a == b => a.to_string(),
+        Some((a, b)) => format!("{a}–{b}"),
+        None => String::new(),
+    };
+    let details = w.fill(
+        "sources.dataset",
+        &[
+            ("source", &w.text(&d.meta.source)),
+            ("concept", &w.text(&d.meta.concept)),
+            ("period", &period),
+            ("date", &w.fmt.date(&d.meta.last_update)?),
+            (
+                "licence",
+                &match &d.meta.licence {
+                    Licence::Name(name) => name.clone(),
+                    Licence::Text(text) => w.text(text),
+                },
+            ),
+        ],
+    )?;
+    let details = match &d.meta.coverage {
+        Some(coverage) => format!("{details} {}", w.text(coverage)),
+        None => details,
+    };
+    Ok(SourceContext {
+        title: w.text(&d.meta.title),
+        details,
+        url: Some(d.meta.url.clone()),
+        note: if used.contains(&Status::Illustrative) {
+            Some(w.phrase("sources.illustrative")?)
+        } else {
+            None
+        },
+    })
+}
+
+fn link(w: &Writer, title: &Localized, url: &str, date: Option<&Date>) -> Result<LinkContext> {
+    Ok(LinkContext {
+        title: w.text(title),
+        url: url.to_string(),
+        date: date.map(|d| w.fmt.date(d)).transpose()?,
+    })
+}

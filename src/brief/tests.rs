@@ -1,0 +1,184 @@
+//! Each section of the brief on its own, on the sample project's Canada profile.
+
+use super::writer::Writer;
+use super::{key_figures, narrative, next_steps, sources, trade};
+use crate::deps::Deps;
+use crate::figures::{self, Figures, KEY_FIGURES, KeyFigureId, Reporters};
+use crate::i18n::Lang;
+use crate::i18n::format::LocaleFormatter;
+use crate::profile::Profile;
+use crate::project::Project;
+use crate::record::Part;
+
+fn sample() -> (Project, Profile, Figures) {
+    let project = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let profile = project
+        .profiles
+        .iter()
+        .find(|p| p.code == "ca")
+        .unwrap()
+        .profile
+        .clone()
+        .unwrap();
+    let figures = figures::compute(
+        &project.datasets,
+        &project.reference.classifications,
+        &Reporters {
+            region: &project.config.region.code,
+            national: &project.config.country.code,
+        },
+        "CA",
+    );
+    (project, profile, figures)
+}
+
+/// Runs `f` with a writer for `lang`.
+fn with_writer<T>(project: &Project, lang: Lang, f: impl FnOnce(&Writer) -> T) -> T {
+    let fmt = LocaleFormatter::new(project.catalogue(lang)).unwrap();
+    let deps = Deps::default();
+    let w = Writer::new(lang, &fmt, project.catalogue(lang), &deps, "ca".into());
+    f(&w)
+}
+
+#[test]
+fn every_key_figure_is_described_once() {
+    for id in [
+        KeyFigureId::RegionGoodsExports,
+        KeyFigureId::RegionGoodsImports,
+        KeyFigureId::NationalGoodsExports,
+        KeyFigureId::NationalServicesExports,
+        KeyFigureId::RegionExportRank,
+    ] {
+        assert_eq!(
+            KEY_FIGURES.iter().filter(|s| s.id == id).count(),
+            1,
+            "{id:?}"
+        );
+        assert_eq!(id.spec().id, id);
+    }
+}
+
+#[test]
+fn key_figures_print_localized_cards_and_note_each_number() {
+    let (project, _, figures) = sample();
+    for (lang, exports) in [(Lang::Fr, "32,4"), (Lang::Nl, "32,4"), (Lang::En, "32.4")] {
+        with_writer(&project, lang, |w| {
+            let section = key_figures::write(
+                w,
+                &project.config,
+                &figures,
+                &project.datasets,
+                project.config.edition,
+                None,
+            )
+            .unwrap();
+            let context = serde_json::to_value(&section).unwrap();
+            let first = &context["card_groups"][0]["cards"][0];
+            assert_eq!(first["number"], exports, "{lang}: {context}");
+            assert_eq!(first["id"], "region_goods_exports");
+            assert!(section.since_last.is_none());
+            let printed = w.take_printed();
+            assert_eq!(
+                printed.iter().filter(|p| p.part == Part::KeyFigure).count(),
+                figures.key_figures.len()
+            );
+            assert!(printed.iter().any(|p| p.id == "key/region_goods_exports"));
+        });
+    }
+}
+
+#[test]
+fn trade_section_draws_charts_with_captions_naming_their_sources() {
+    let (project, _, figures) = sample();
+    with_writer(&project, Lang::En, |w| {
+        let mut files = crate::typeset::Files::new();
+        let section = trade::write(
+            w,
+            &project.config,
+            &figures,
+            &project.datasets,
+            &project.reference,
+            "Canada",
+            &mut files,
+        )
+        .unwrap();
+        let context = serde_json::to_value(&section).unwrap();
+        let charts = context["charts"].as_array().unwrap();
+        assert!(!charts.is_empty());
+        for chart in charts {
+            let path = chart["path"].as_str().unwrap();
+            assert!(path.starts_with("/ca/charts/"), "{path}");
+            assert!(files.contains_key(path), "{path} not drawn");
+            assert!(
+                chart["caption"].as_str().unwrap().starts_with("Source")
+                    || chart["caption"].as_str().unwrap().contains("illustrative"),
+                "{chart}"
+            );
+        }
+        assert!(w.take_printed().iter().any(|p| p.part == Part::Trend));
+    });
+}
+
+#[test]
+fn narrative_and_next_steps_take_the_profile_in_the_brief_language() {
+    let (project, profile, _) = sample();
+    with_writer(&project, Lang::Fr, |w| {
+        let narrative = narrative::write(w, &profile, &project.reference).unwrap();
+        let context = serde_json::to_value(&narrative).unwrap();
+        assert_eq!(
+            context["headings"]["why"],
+            "Pourquoi faire des affaires au Canada\u{202f}?"
+        );
+        assert_eq!(
+            context["sectors"].as_array().unwrap().len(),
+            profile.sectors.len()
+        );
+        let next = next_steps::write(w, &profile).unwrap();
+        let context = serde_json::to_value(&next).unwrap();
+        assert_eq!(context["contact"]["email"], profile.contact.email.as_str());
+    });
+}
+
+#[test]
+fn a_mission_prints_its_dates_or_else_its_season() {
+    let project = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let cat = project.catalogue(Lang::En);
+    let fmt = LocaleFormatter::new(cat).unwrap();
+    let day = |s: &str| s.parse::<crate::profile::Date>().unwrap();
+    let (start, end) = (day("2025-11-03"), day("2025-11-07"));
+    let range = next_steps::mission_when(cat, &fmt, Some(&start), Some(&end), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(range, "3\u{a0}November 2025 to 7\u{a0}November 2025");
+    let one = next_steps::mission_when(cat, &fmt, Some(&start), Some(&start), None).unwrap();
+    assert_eq!(one.as_deref(), Some("3\u{a0}November 2025"));
+    let season = next_steps::mission_when(cat, &fmt, None, None, Some("autumn 2025".into()));
+    assert_eq!(season.unwrap().as_deref(), Some("autumn 2025"));
+}
+
+#[test]
+fn sources_cite_the_datasets_used_and_the_world_bank_when_facts_are_printed() {
+    let (project, profile, figures) = sample();
+    with_writer(&project, Lang::En, |w| {
+        let with = sources::write(
+            w,
+            &project.config,
+            &profile,
+            &figures,
+            &project.datasets,
+            true,
+        )
+        .unwrap();
+        let without = sources::write(
+            w,
+            &project.config,
+            &profile,
+            &figures,
+            &project.datasets,
+            false,
+        )
+        .unwrap();
+        assert_eq!(with.datasets.len(), figures.datasets.len() + 1);
+        assert_eq!(without.datasets.len(), figures.datasets.len());
+    });
+}

@@ -1,0 +1,490 @@
+//! The trade section: the trend chart, the breakdown charts of products and services,
+//! and the table of the largest CN chapters, each with a caption naming its sources.
+
+use super::writer::{Writer, dataset};
+use crate::charts::{self, Bar, TrendLabels};
+use crate::config::Config;
+use crate::dataset::Dataset;
+use crate::figures::{self, Breakdown, Figures};
+use crate::record::{Base, Part, PrintedFigure};
+use crate::reference::Reference;
+use crate::typeset::Files;
+use anyhow::{Result, anyhow};
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(Serialize)]
+pub(super) struct TradeContext {
+    pub charts: Vec<ChartContext>,
+    /// The largest CN chapters of goods exports, as a table.
+    pub chapters: Option<ChapterTable>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ChartContext {
+    path: String,
+    title: String,
+    unit: String,
+    caption: String,
+    alt: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ChapterTable {
+    title: String,
+    unit: String,
+    /// Column headings: chapter, value, change, share.
+    headings: [String; 4],
+    rows: Vec<ChapterRow>,
+    caption: String,
+    /// Shares are of the products a partial dataset covers (the share heading is marked).
+    partial: bool,
+}
+
+#[derive(Serialize)]
+struct ChapterRow {
+    code: String,
+    label: String,
+    value: String,
+    change: String,
+    share: String,
+    /// The row rests on illustrative data (marked).
+    illustrative: bool,
+}
+
+/// The trade section of one brief about `country` (its name); the charts' SVG files are
+/// added to `files`.
+pub(super) fn write(
+    w: &Writer,
+    config: &Config,
+    figures: &Figures,
+    datasets: &[Dataset],
+    reference: &Reference,
+    country: &str,
+    files: &mut Files,
+) -> Result<TradeContext> {
+    let trade = Trade {
+        w,
+        config,
+        figures,
+        datasets,
+        reference,
+    };
+    Ok(TradeContext {
+        charts: trade.charts(country, files)?,
+        chapters: trade.chapter_table(country)?,
+    })
+}
+
+struct Trade<'a> {
+    w: &'a Writer<'a>,
+    config: &'a Config,
+    figures: &'a Figures,
+    datasets: &'a [Dataset],
+    reference: &'a Reference,
+}
+
+impl Trade<'_> {
+    fn charts(&self, country: &str, files: &mut Files) -> Result<Vec<ChartContext>> {
+        let config = &self.config;
+        let region = self.w.text(&config.region.short);
+        let national = self.w.text(&config.country.short);
+        let unit = self.w.cat.get("charts.unit_millions")?.to_string();
+        let mut out = Vec::new();
+        let trend = &self.figures.trend;
+        let illustrative_note = self.w.cat.get("charts.illustrative_note")?;
+
+        // A trend needs two years at least: one point is not a line.
+        let years: std::collections::BTreeSet<i32> = trend
+            .exports
+            .iter()
+            .chain(&trend.imports)
+            .map(|p| p.year)
+            .collect();
+        if years.len() >= 2 {
+            let labels = TrendLabels {
+                exports: self.w.cat.get("charts.exports")?.to_string(),
+                imports: self.w.cat.get("charts.imports")?.to_string(),
+            };
+            let (svg, axis) = charts::trend(self.w.fmt, &labels, &trend.exports, &trend.imports)
+                .map_err(|e| anyhow!("cannot draw the trend chart: {e}"))?;
+            files.insert(self.w.path("charts/trend.svg"), Arc::new(svg.into_bytes()));
+            for (points, name, label) in [
+                (&trend.exports, "exports", &labels.exports),
+                (&trend.imports, "imports", &labels.imports),
+            ] {
+                for p in points {
+                    self.w.note(PrintedFigure {
+                        id: format!("trend/{name}/{}", p.year),
+                        part: Part::Trend,
+                        label: label.to_string(),
+                        period: p.year.to_string(),
+                        value: p.value,
+                        printed: self.w.fmt.millions(p.value),
+                        base: None,
+                        change: None,
+                        illustrative: p.illustrative,
+                        rows: p.origin.rows.clone(),
+                    });
+                }
+            }
+            self.note_axis("trend", &axis);
+            let years: Vec<i32> = trend
+                .exports
+                .iter()
+                .chain(&trend.imports)
+                .map(|p| p.year)
+                .collect();
+            let (first, last) = (
+                years.iter().min().copied().unwrap_or(0),
+                years.iter().max().copied().unwrap_or(0),
+            );
+            let alt = self.trend_alt(country, &region, first, last)?;
+            out.push(ChartContext {
+                path: self.w.path("charts/trend.svg"),
+                title: self.w.fill(
+                    "charts.trend_title",
+                    &[
+                        ("who", &region),
+                        ("country", country),
+                        ("first", &first.to_string()),
+                        ("last", &last.to_string()),
+                    ],
+                )?,
+                unit: unit.clone(),
+                caption: self.w.source_line(
+                    self.datasets,
+                    trend
+                        .exports
+                        .iter()
+                        .chain(&trend.imports)
+                        .map(|p| &p.origin),
+                    illustrative_note,
+                )?,
+                alt,
+            });
+        }
+        for (breakdown, name, part, title_key, who) in [
+            (
+                &self.figures.top_products,
+                "products",
+                Part::Products,
+                "charts.products_title",
+                &region,
+            ),
+            (
+                &self.figures.services,
+                "services",
+                Part::Services,
+                "charts.services_title",
+                &national,
+            ),
+        ] {
+            let Some(b) = breakdown else { continue };
+            if b.items.is_empty() {
+                continue;
+            }
+            let path = self.w.path(&format!("charts/{name}.svg"));
+            let title = self.w.fill(
+                title_key,
+                &[
+                    ("who", who),
+                    ("country", country),
+                    ("year", &b.year.to_string()),
+                ],
+            )?;
+            let (svg, alt) = self.breakdown_chart(b, part, &title)?;
+            files.insert(path.clone(), Arc::new(svg.into_bytes()));
+            // The total printed in the caption is a value shown too.
+            let mut caption = self.w.source_line(
+                self.datasets,
+                b.items
+                    .iter()
+                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin))
+                    .chain(&b.total_origin),
+                illustrative_note,
+            )?;
+            if let (Some(total), Some(total_origin)) = (b.total, &b.total_origin) {
+                let share: f64 = b.items.iter().map(|i| i.value).sum::<f64>() / total;
+                let share_text = self.w.fmt.percent(share.min(1.0))?;
+                let total_text = self.w.fmt.money(total)?.full();
+                caption.push(' ');
+                caption.push_str(&self.w.fill(
+                    "charts.share_of_total",
+                    &[("share", &share_text), ("total", &total_text)],
+                )?);
+                let rows: Vec<String> = b
+                    .items
+                    .iter()
+                    .flat_map(|i| i.origin.rows.iter().cloned())
+                    .chain(total_origin.rows.iter().cloned())
+                    .collect();
+                self.w.note(PrintedFigure {
+                    id: format!("{name}/share"),
+                    part: Part::Share,
+                    label: self.w.cat.get("charts.share_label")?.to_string(),
+                    period: b.year.to_string(),
+                    value: share.min(1.0),
+                    printed: share_text,
+                    base: None,
+                    change: None,
+                    illustrative: total_origin.illustrative()
+                        || b.items.iter().any(|i| i.origin.illustrative()),
+                    rows,
+                });
+                self.w.note(PrintedFigure {
+                    id: format!("{name}/total"),
+                    part: Part::Share,
+                    label: self.w.cat.get("charts.total_label")?.to_string(),
+                    period: b.year.to_string(),
+                    value: total,
+                    printed: total_text,
+                    base: None,
+                    change: None,
+                    illustrative: total_origin.illustrative(),
+                    rows: total_origin.rows.clone(),
+                });
+            }
+            out.push(ChartContext {
+                path,
+                title,
+                unit: unit.clone(),
+                caption,
+                alt,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records the value-axis labels a chart drew: a scale, not figures.
+    fn note_axis(&self, chart: &str, labels: &[String]) {
+        for (n, label) in labels.iter().enumerate() {
+            self.w.note(PrintedFigure {
+                id: format!("{chart}/axis/{n}"),
+                part: Part::Axis,
+                label: format!("{chart} axis"),
+                period: String::new(),
+                value: 0.0,
+                printed: label.clone(),
+                base: None,
+                change: None,
+                illustrative: false,
+                rows: Vec::new(),
+            });
+        }
+    }
+
+    /// Records a category of a breakdown as printed.
+    fn note_item(
+        &self,
+        b: &Breakdown,
+        part: Part,
+        item: &figures::Item,
+        label: &str,
+        printed: String,
+        change: Option<String>,
+    ) -> Result<()> {
+        let base = match (item.previous, &item.previous_origin) {
+            (Some(value), Some(origin)) => Some(Base {
+                period: (b.year - 1).to_string(),
+                value,
+                printed: self.w.fmt.millions(value),
+                rows: origin.rows.clone(),
+            }),
+            _ => None,
+        };
+        self.w.note(PrintedFigure {
+            id: format!("{}/{}", part.id(), item.code),
+            part,
+            label: label.to_string(),
+            period: b.year.to_string(),
+            value: item.value,
+            printed,
+            base,
+            change,
+            illustrative: item.illustrative,
+            rows: item.origin.rows.clone(),
+        });
+        Ok(())
+    }
+
+    /// The largest CN chapters of goods exports with their change and share. On a dataset
+    /// that covers only some products, shares are of the covered products, said so.
+    fn chapter_table(&self, country: &str) -> Result<Option<ChapterTable>> {
+        let Some(b) = &self.figures.top_chapters else {
+            return Ok(None);
+        };
+        let config = &self.config;
+        let who = if b.reporter == config.region.code {
+            self.w.text(&config.region.short)
+        } else {
+            self.w.text(&config.country.short)
+        };
+        let partial = dataset(self.datasets, &b.dataset)?.meta.coverage.is_some();
+        let previous_year = (b.year - 1).to_string();
+        let share_key = if partial {
+            "charts.col_share_covered"
+        } else {
+            "charts.col_share"
+        };
+        let mut rows = Vec::new();
+        for item in &b.items {
+            let label = self
+                .w
+                .category_label(self.reference, &b.classification, &item.code)?;
+            let value = self.w.fmt.millions(item.value);
+            let change = item
+                .change()
+                .map(|c| self.w.fmt.percent_change(c))
+                .transpose()?;
+            let share = match b.total {
+                Some(total) if total > 0.0 => Some((item.value / total, total)),
+                _ => None,
+            };
+            let share_text = share.map(|(s, _)| self.w.fmt.percent(s)).transpose()?;
+            self.note_item(
+                b,
+                Part::Chapters,
+                item,
+                label,
+                value.clone(),
+                change.clone(),
+            )?;
+            if let (Some((ratio, _)), Some(text), Some(total_origin)) =
+                (share, &share_text, &b.total_origin)
+            {
+                self.w.note(PrintedFigure {
+                    id: format!("chapters/{}/share", item.code),
+                    part: Part::Share,
+                    label: format!("{label} ({})", self.w.cat.get(share_key)?),
+                    period: b.year.to_string(),
+                    value: ratio,
+                    printed: text.clone(),
+                    base: None,
+                    change: None,
+                    illustrative: item.illustrative || total_origin.illustrative(),
+                    rows: item
+                        .origin
+                        .rows
+                        .iter()
+                        .chain(&total_origin.rows)
+                        .cloned()
+                        .collect(),
+                });
+            }
+            rows.push(ChapterRow {
+                code: item.code.clone(),
+                label: label.to_string(),
+                value,
+                change: change.unwrap_or_else(|| "–".into()),
+                share: share_text.unwrap_or_else(|| "–".into()),
+                illustrative: item.illustrative,
+            });
+        }
+        let mut caption = format!(
+            "{} {}",
+            self.w.cat.get("charts.chapters_note")?,
+            self.w.source_line(
+                self.datasets,
+                b.items
+                    .iter()
+                    .flat_map(|i| std::iter::once(&i.origin).chain(&i.previous_origin)),
+                self.w.cat.get("brief.illustrative_mark")?,
+            )?
+        );
+        if partial {
+            caption.push(' ');
+            caption.push_str(self.w.cat.get("brief.partial_mark")?);
+        }
+        Ok(Some(ChapterTable {
+            title: self.w.fill(
+                "charts.chapters_title",
+                &[
+                    ("who", &who),
+                    ("country", country),
+                    ("year", &b.year.to_string()),
+                ],
+            )?,
+            unit: self.w.cat.get("charts.unit_millions")?.to_string(),
+            headings: [
+                self.w.cat.get("charts.col_chapter")?.to_string(),
+                self.w
+                    .fill("charts.col_value", &[("year", &b.year.to_string())])?,
+                self.w.fill(
+                    "charts.col_change",
+                    &[("from", &previous_year), ("to", &b.year.to_string())],
+                )?,
+                self.w.cat.get(share_key)?.to_string(),
+            ],
+            rows,
+            caption,
+            partial,
+        }))
+    }
+
+    fn breakdown_chart(&self, b: &Breakdown, part: Part, title: &str) -> Result<(String, String)> {
+        let previous_year = (b.year - 1).to_string();
+        let mut bars = Vec::new();
+        let mut described = Vec::new();
+        for item in &b.items {
+            let label = self
+                .w
+                .category_label(self.reference, &b.classification, &item.code)?
+                .to_string();
+            let note = match item.change() {
+                Some(c) => Some(self.w.fill(
+                    "charts.change_short",
+                    &[
+                        ("change", &self.w.fmt.percent_change(c)?),
+                        ("year", &previous_year),
+                    ],
+                )?),
+                None => None,
+            };
+            described.push(format!(
+                "{} {}",
+                label,
+                self.w.fmt.money(item.value)?.full()
+            ));
+            self.note_item(
+                b,
+                part,
+                item,
+                &label,
+                self.w.fmt.millions(item.value),
+                note.clone(),
+            )?;
+            bars.push(Bar::from_item(item, label, note));
+        }
+        let svg = charts::bars(self.w.fmt, &bars, charts::EXPORTS)
+            .map_err(|e| anyhow!("cannot draw a chart: {e}"))?;
+        let alt = self.w.fill(
+            "charts.bars_alt",
+            &[("title", title), ("items", &described.join("; "))],
+        )?;
+        Ok((svg, alt))
+    }
+
+    fn trend_alt(&self, country: &str, region: &str, first: i32, last: i32) -> Result<String> {
+        let t = &self.figures.trend;
+        let value = |points: &[figures::Point], year: i32| -> Result<String> {
+            match points.iter().find(|p| p.year == year) {
+                Some(p) => Ok(self.w.fmt.money(p.value)?.full()),
+                None => Ok("–".into()),
+            }
+        };
+        self.w.fill(
+            "charts.trend_alt",
+            &[
+                ("who", region),
+                ("country", country),
+                ("first", &first.to_string()),
+                ("last", &last.to_string()),
+                ("exports_first", &value(&t.exports, first)?),
+                ("exports_last", &value(&t.exports, last)?),
+                ("imports_first", &value(&t.imports, first)?),
+                ("imports_last", &value(&t.imports, last)?),
+            ],
+        )
+    }
+}
