@@ -2,11 +2,10 @@
 
 use crate::error::InputError;
 use crate::i18n::Lang;
-use crate::profile::Localized;
+pub use crate::vocab::Edition;
+use crate::vocab::Localized;
 use serde::{Deserialize, Deserializer};
-use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
 /// The project configuration file name, at the project root.
 pub const CONFIG_FILE: &str = "marketbrief.yaml";
@@ -154,70 +153,6 @@ impl<'de> Deserialize<'de> for Colour {
                 "expected a colour as #rrggbb, found `{s}`"
             )))
         }
-    }
-}
-
-/// A quarterly edition such as `2025-Q3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Edition {
-    pub year: i32,
-    pub quarter: u8,
-}
-
-impl Edition {
-    /// The last day of the edition's quarter: the document date, so rebuilding the same
-    /// edition gives the same PDF.
-    pub fn last_day(&self) -> (i32, u8, u8) {
-        match self.quarter {
-            1 => (self.year, 3, 31),
-            2 => (self.year, 6, 30),
-            3 => (self.year, 9, 30),
-            _ => (self.year, 12, 31),
-        }
-    }
-}
-
-impl Edition {
-    /// The edition of the quarter before.
-    pub fn previous(self) -> Edition {
-        if self.quarter == 1 {
-            Edition {
-                year: self.year - 1,
-                quarter: 4,
-            }
-        } else {
-            Edition {
-                year: self.year,
-                quarter: self.quarter - 1,
-            }
-        }
-    }
-}
-
-impl FromStr for Edition {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("expected an edition such as 2025-Q3, found `{s}`");
-        let (year, quarter) = s.split_once("-Q").ok_or_else(bad)?;
-        let year: i32 = year.parse().map_err(|_| bad())?;
-        let quarter: u8 = quarter.parse().map_err(|_| bad())?;
-        if !(1900..=9999).contains(&year) || !(1..=4).contains(&quarter) || s.len() != 7 {
-            return Err(bad());
-        }
-        Ok(Edition { year, quarter })
-    }
-}
-
-impl fmt::Display for Edition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-Q{}", self.year, self.quarter)
-    }
-}
-
-impl<'de> Deserialize<'de> for Edition {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -2,6 +2,7 @@
 //! and a snippet of the offending line with a caret. Colour only on a terminal.
 
 use crate::error::InputError;
+use crate::source::Sources;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config, termcolor};
@@ -9,10 +10,12 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes each error as a diagnostic. `root` resolves the errors' relative file names.
+/// Writes each error as a diagnostic, with the snippet from `sources` (the texts the load
+/// kept) or else from the file, which `root` resolves.
 pub fn emit(
     errors: &[InputError],
     root: &Path,
+    sources: &Sources,
     out: &mut dyn Write,
     colour: bool,
 ) -> std::io::Result<()> {
@@ -22,6 +25,10 @@ pub fn emit(
     for error in errors {
         let name = error.file.display().to_string();
         let id = *ids.entry(name.clone()).or_insert_with(|| {
+            let loaded = sources.text(&error.file);
+            if !loaded.is_empty() {
+                return Some(files.add(name.clone(), loaded.to_string()));
+            }
             let text = crate::limits::read(&root.join(&error.file))
                 .ok()
                 .or_else(|| crate::limits::read(&error.file).ok())
@@ -117,7 +124,7 @@ mod tests {
             .at(Some(2), Some(1))
             .field("sumary");
         let mut out = Vec::new();
-        emit(&[error], dir.path(), &mut out, false).unwrap();
+        emit(&[error], dir.path(), &Sources::default(), &mut out, false).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains("error: sumary: unknown field `sumary`"),
@@ -138,6 +145,7 @@ mod tests {
         emit(
             &[InputError::new("missing.csv", "cannot read the file")],
             Path::new("."),
+            &Sources::default(),
             &mut out,
             false,
         )

@@ -70,7 +70,7 @@ pub fn hex(bytes: &[u8]) -> String {
 pub struct State {
     dir: PathBuf,
     manifest: Manifest,
-    figures: BTreeMap<String, crate::brief::BriefFigures>,
+    figures: BTreeMap<String, crate::record::BriefFigures>,
     changed: bool,
 }
 
@@ -99,7 +99,7 @@ pub struct ManifestEntry {
 #[derive(Serialize, Deserialize)]
 struct FiguresFile {
     edition: String,
-    briefs: BTreeMap<String, crate::brief::BriefFigures>,
+    briefs: BTreeMap<String, crate::record::BriefFigures>,
 }
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -154,7 +154,7 @@ impl State {
     }
 
     /// Records a brief just written.
-    pub fn record(&mut self, entry: ManifestEntry, figures: crate::brief::BriefFigures) {
+    pub fn record(&mut self, entry: ManifestEntry, figures: crate::record::BriefFigures) {
         let name = entry.file.trim_end_matches(".pdf").to_string();
         match self
             .manifest
@@ -230,7 +230,7 @@ fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>>
 }
 
 /// Reads an edition's `figures.json`.
-pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::brief::BriefFigures>> {
+pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::record::BriefFigures>> {
     let path = out_dir.join(FIGURES_FILE);
     let text = crate::limits::read_to_string(&path)
         .with_context(|| format!("cannot read {}: build that edition first", path.display()))?;

@@ -31,16 +31,17 @@ pub mod import;
 pub mod incremental;
 pub mod limits;
 pub mod map;
-pub mod markdown;
 pub mod output;
 pub mod profile;
 pub mod project;
 pub mod record;
 pub mod reference;
+pub mod source;
 pub mod template;
 pub mod timings;
 pub mod typeset;
 pub mod validate;
+pub mod vocab;
 
 pub use error::InputError;
 pub use i18n::Lang;

@@ -2,75 +2,9 @@
 //! side by side in every language so a missing translation is visible.
 
 use crate::error::InputError;
-use crate::i18n::Lang;
-use serde::{Deserialize, Deserializer};
-use std::collections::BTreeMap;
-use std::fmt;
+pub use crate::vocab::{Date, Localized};
+use serde::Deserialize;
 use std::path::Path;
-
-/// Text written once per language (`fr:`, `nl:`, `en:`).
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Localized(#[serde(deserialize_with = "texts")] pub BTreeMap<Lang, String>);
-
-/// Texts by language, each a YAML string: `en: ~` would print "null" and `en: 42` a number
-/// nobody wrote as text, so both are errors.
-fn texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<Lang, String>, D::Error> {
-    struct Text(String);
-    impl<'de> Deserialize<'de> for Text {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl serde::de::Visitor<'_> for Visitor {
-                type Value = Text;
-                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                    f.write_str("text")
-                }
-                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
-                    Ok(Text(v.to_string()))
-                }
-                fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
-                    Err(E::custom("expected text, found nothing (null)"))
-                }
-                fn visit_none<E: serde::de::Error>(self) -> Result<Text, E> {
-                    self.visit_unit()
-                }
-                fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
-                    Err(E::custom(format!(
-                        "expected text, found `{v}` (write it in quotes if it is meant as text)"
-                    )))
-                }
-                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
-                    Err(E::custom(format!(
-                        "expected text, found the number {v} (write it in quotes if it is meant as text)"
-                    )))
-                }
-                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
-                    self.visit_i64(v as i64)
-                }
-                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
-                    Err(E::custom(format!(
-                        "expected text, found the number {v} (write it in quotes if it is meant as text)"
-                    )))
-                }
-            }
-            d.deserialize_any(Visitor)
-        }
-    }
-    Ok(BTreeMap::<Lang, Text>::deserialize(d)?
-        .into_iter()
-        .map(|(lang, text)| (lang, text.0))
-        .collect())
-}
-
-impl Localized {
-    /// The text in `lang`, if present and not blank.
-    pub fn get(&self, lang: Lang) -> Option<&str> {
-        self.0
-            .get(&lang)
-            .map(String::as_str)
-            .filter(|s| !s.trim().is_empty())
-    }
-}
 
 /// A market profile.
 #[derive(Debug, Clone, Deserialize)]
@@ -160,51 +94,6 @@ pub struct Source {
     /// Publication or consultation date.
     #[serde(default)]
     pub date: Option<Date>,
-}
-
-/// A calendar date written `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl std::str::FromStr for Date {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("expected a date as YYYY-MM-DD, found `{s}`");
-        let mut parts = s.splitn(3, '-');
-        let year: i32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let month: u8 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let day: u8 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(bad()),
-        };
-        if s.len() != 10 || day == 0 || day > days_in_month {
-            return Err(bad());
-        }
-        Ok(Date { year, month, day })
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // YAML reads 2025-10-20 as a string (serde_yaml has no timestamp type).
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
 }
 
 impl Profile {

@@ -9,6 +9,7 @@ use crate::i18n::Lang;
 use crate::i18n::catalogue::{self, Catalogue};
 use crate::profile::Profile;
 use crate::reference::Reference;
+use crate::source::Sources;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,38 +44,18 @@ pub struct Project {
     /// Problems that concern every brief (datasets, catalogues): `check` reports them,
     /// `build` refuses to start while there are any.
     pub problems: Vec<InputError>,
+    /// The text of every YAML file loaded, for placing errors.
+    pub sources: Sources,
 }
 
-/// Reads a file as UTF-8 text, naming the file in every error.
-pub fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
-    let bytes = crate::limits::read(&root.join(rel));
-    decode_text(rel, bytes)
-}
-
-/// Reads a project file that a build uses as UTF-8 text, noting its fingerprint.
-fn read_input(assets: &Assets, rel: &Path) -> Result<String, InputError> {
-    decode_text(rel, assets.read_project_file(rel))
-}
-
-fn decode_text(rel: &Path, bytes: std::io::Result<Vec<u8>>) -> Result<String, InputError> {
-    let bytes = bytes.map_err(|e| InputError::new(rel, format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        InputError::new(rel, "the file is not valid UTF-8 (save it as UTF-8)").at(Some(line), None)
-    })?;
-    if text.trim_start_matches('\u{feff}').trim().is_empty() {
-        return Err(InputError::new(rel, "the file is empty"));
+/// Reads a project file that a build uses as UTF-8 text, noting its fingerprint, and keeps
+/// its text in `sources` for diagnostics.
+fn read_input(assets: &Assets, rel: &Path, sources: &mut Sources) -> Result<String, InputError> {
+    let text = crate::source::decode(rel, assets.read_project_file(rel))?;
+    if rel.extension().is_some_and(|e| e == "yaml") {
+        sources.add(rel, &text);
     }
-    // A byte-order mark is harmless: drop it. CRLF line endings are handled by the parsers.
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
+    Ok(text)
 }
 
 impl Project {
@@ -93,7 +74,8 @@ impl Project {
                 root.display()
             );
         }
-        let config_text = read_input(&assets, Path::new(CONFIG_FILE))?;
+        let mut sources = Sources::default();
+        let config_text = read_input(&assets, Path::new(CONFIG_FILE), &mut sources)?;
         let config = Config::parse(Path::new(CONFIG_FILE), &config_text)?;
 
         let mut catalogues = BTreeMap::new();
@@ -104,9 +86,9 @@ impl Project {
         let mut problems = catalogue::check_complete(&all);
 
         let reference = Reference::load(&assets)?;
-        let (datasets, dataset_problems) = load_datasets(root, &assets)?;
+        let (datasets, dataset_problems) = load_datasets(root, &assets, &mut sources)?;
         problems.extend(dataset_problems);
-        let profiles = load_profiles(root, &assets)?;
+        let profiles = load_profiles(root, &assets, &mut sources)?;
         problems.extend(misnamed_profiles(root)?);
         Ok(Project {
             root: root.to_path_buf(),
@@ -117,6 +99,7 @@ impl Project {
             catalogues,
             assets,
             problems,
+            sources,
         })
     }
 
@@ -150,7 +133,7 @@ fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn load_profiles(root: &Path, assets: &Assets) -> Result<Vec<ProfileEntry>> {
+fn load_profiles(root: &Path, assets: &Assets, sources: &mut Sources) -> Result<Vec<ProfileEntry>> {
     let mut entries = Vec::new();
     for path in sorted_files(&root.join(PROFILES_DIR), "yaml")? {
         let stem = path
@@ -159,7 +142,7 @@ fn load_profiles(root: &Path, assets: &Assets) -> Result<Vec<ProfileEntry>> {
             .unwrap_or_default()
             .to_string();
         let rel = Path::new(PROFILES_DIR).join(path.file_name().unwrap_or_default());
-        let profile = read_input(assets, &rel)
+        let profile = read_input(assets, &rel, sources)
             .and_then(|text| Ok((Profile::parse(&rel, &text)?, text)))
             .map_err(|e| vec![e])
             .and_then(|(profile, text)| {
@@ -170,7 +153,7 @@ fn load_profiles(root: &Path, assets: &Assets) -> Result<Vec<ProfileEntry>> {
                         "profile files are named by lower-case ISO 3166-1 alpha-2 code, e.g. ca.yaml",
                     )])
                 } else if profile.code() != stem {
-                    let (line, column) = crate::validate::locate(&text, "country");
+                    let (line, column) = crate::source::locate(&text, "country");
                     Err(vec![InputError::new(
                         &rel,
                         format!(
@@ -224,7 +207,11 @@ fn misnamed_profiles(root: &Path) -> Result<Vec<InputError>> {
         .collect())
 }
 
-fn load_datasets(root: &Path, assets: &Assets) -> Result<(Vec<Dataset>, Vec<InputError>)> {
+fn load_datasets(
+    root: &Path,
+    assets: &Assets,
+    sources: &mut Sources,
+) -> Result<(Vec<Dataset>, Vec<InputError>)> {
     let mut datasets = Vec::new();
     let mut errors = Vec::new();
     let csv_files = sorted_files(&root.join(DATASETS_DIR), "csv")?;
@@ -253,8 +240,8 @@ fn load_datasets(root: &Path, assets: &Assets) -> Result<(Vec<Dataset>, Vec<Inpu
             ));
             continue;
         }
-        let texts =
-            read_input(assets, &meta_rel).and_then(|m| Ok((m, read_input(assets, &csv_rel)?)));
+        let texts = read_input(assets, &meta_rel, sources)
+            .and_then(|m| Ok((m, read_input(assets, &csv_rel, sources)?)));
         match texts {
             Err(e) => errors.push(e),
             Ok((meta_text, csv_text)) => {

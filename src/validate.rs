@@ -6,13 +6,14 @@ use crate::error::InputError;
 use crate::i18n::Lang;
 use crate::profile::{Localized, Profile};
 use crate::project::Project;
+use crate::source::locate;
 use std::path::Path;
 
 /// Problems with the project as a whole (configuration and datasets) for `langs`.
 pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
     let mut errors = Vec::new();
     let config_path = Path::new(crate::config::CONFIG_FILE);
-    let config_text = LazyText::new(&project.root, config_path);
+    let config_text = project.sources.text(config_path);
     missing_translations(
         config_path,
         &config_text,
@@ -31,7 +32,7 @@ pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
 pub fn missions(project: &Project) -> Vec<InputError> {
     let mut errors = Vec::new();
     let config_path = Path::new(crate::config::CONFIG_FILE);
-    let config_text = LazyText::new(&project.root, config_path);
+    let config_text = project.sources.text(config_path);
     for (name, mission) in &project.config.missions {
         for (i, code) in mission.countries().iter().enumerate() {
             if !project
@@ -40,7 +41,7 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                 .any(|p| p.code == code.to_ascii_lowercase())
             {
                 let field = format!("missions.{name}.countries[{i}]");
-                let (line, col) = locate(config_text.get(), &format!("missions.{name}.countries"));
+                let (line, col) = locate(config_text, &format!("missions.{name}.countries"));
                 errors.push(
                     InputError::new(
                         config_path,
@@ -62,7 +63,7 @@ pub fn missions(project: &Project) -> Vec<InputError> {
 /// What a draft needs of a profile: a country it can name. Texts, translations and trade
 /// rows may still be missing.
 pub fn draft(project: &Project, path: &Path, profile: &Profile) -> Vec<InputError> {
-    country_code(project, path, &LazyText::new(&project.root, path), profile)
+    country_code(project, path, project.sources.text(path), profile)
         .into_iter()
         .collect()
 }
@@ -71,7 +72,7 @@ pub fn draft(project: &Project, path: &Path, profile: &Profile) -> Vec<InputErro
 fn country_code(
     project: &Project,
     path: &Path,
-    text: &LazyText<'_>,
+    text: &str,
     profile: &Profile,
 ) -> Option<InputError> {
     let code = profile.country.to_ascii_uppercase();
@@ -81,7 +82,7 @@ fn country_code(
     if profile.country == code && territory && project.reference.country_names.contains_key(&code) {
         return None;
     }
-    let (line, col) = locate(text.get(), "country");
+    let (line, col) = locate(text, "country");
     Some(
         InputError::new(
             path,
@@ -104,11 +105,11 @@ pub fn profile(
 ) -> Vec<InputError> {
     let mut errors = Vec::new();
     // The file is read again only to place an error: most profiles have none.
-    let text = LazyText::new(&project.root, path);
+    let text = project.sources.text(path);
     missing_translations(path, &text, &profile.localized_fields(), langs, &mut errors);
 
     let code = profile.country.to_ascii_uppercase();
-    let locate = |field: &str| locate(text.get(), field);
+    let locate = |field: &str| locate(text, field);
     errors.extend(country_code(project, path, &text, profile));
     let territory = code == "XK" || isocountry::CountryCode::for_alpha2(&code).is_ok();
     // An unknown code is reported above; asking for its forms too would only add noise.
@@ -216,30 +217,9 @@ pub fn profile(
 }
 
 /// A file's text, read on first use.
-struct LazyText<'a> {
-    root: &'a Path,
-    path: &'a Path,
-    text: std::cell::OnceCell<String>,
-}
-
-impl<'a> LazyText<'a> {
-    fn new(root: &'a Path, path: &'a Path) -> Self {
-        LazyText {
-            root,
-            path,
-            text: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn get(&self) -> &str {
-        self.text
-            .get_or_init(|| crate::project::read_text(self.root, self.path).unwrap_or_default())
-    }
-}
-
 fn missing_translations(
     path: &Path,
-    text: &LazyText<'_>,
+    text: &str,
     fields: &[(String, &Localized)],
     langs: &[Lang],
     errors: &mut Vec<InputError>,
@@ -254,9 +234,9 @@ fn missing_translations(
                 };
                 let full = format!("{field}.{}", lang.code());
                 let (line, col) = if what == "empty" {
-                    locate(text.get(), &full)
+                    locate(text, &full)
                 } else {
-                    locate(text.get(), field)
+                    locate(text, field)
                 };
                 errors.push(
                     InputError::new(
@@ -397,7 +377,7 @@ fn dataset_codes(
         }
         errors.extend(dataset.categories_over_total(level_of));
     }
-    let meta_text = LazyText::new(&project.root, &dataset.meta_path);
+    let meta_text = project.sources.text(&dataset.meta_path);
     let mut fields: Vec<(String, &Localized)> = vec![
         ("title".into(), &dataset.meta.title),
         ("source".into(), &dataset.meta.source),
@@ -420,7 +400,7 @@ fn dataset_codes(
     );
     for (field, url) in links {
         if let Some(why) = unsafe_link(url) {
-            let (line, col) = locate(meta_text.get(), &field);
+            let (line, col) = locate(meta_text, &field);
             errors.push(
                 InputError::new(&dataset.meta_path, why)
                     .at(line, col)
@@ -449,110 +429,9 @@ fn unsafe_link(url: &str) -> Option<String> {
     (!allowed).then(|| format!("expected an https://, http:// or mailto: link, found `{url}`"))
 }
 
-/// Finds the line and column of a field path (`sectors[2].title.nl`) in YAML text written
-/// in block style. Best effort: `None` when the layout is unusual.
-pub fn locate(text: &str, path: &str) -> (Option<usize>, Option<usize>) {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut start = 0usize; // first line to search
-    let mut end = lines.len();
-    let mut min_indent = 0usize;
-    let mut found: Option<(usize, usize)> = None;
-    for segment in split_path(path) {
-        let hit = match segment {
-            Segment::Key(key) => (start..end).find_map(|i| {
-                let line = lines[i];
-                let trimmed = line.trim_start();
-                let indent = line.len() - trimmed.len();
-                let body = trimmed
-                    .strip_prefix("- ")
-                    .map(str::trim_start)
-                    .unwrap_or(trimmed);
-                let indent = indent + (trimmed.len() - body.len());
-                (indent >= min_indent && (body.starts_with(&format!("{key}:"))))
-                    .then_some((i, indent))
-            }),
-            Segment::Index(n) => {
-                let mut count = 0;
-                let mut item_indent = None;
-                (start..end).find_map(|i| {
-                    let line = lines[i];
-                    let trimmed = line.trim_start();
-                    let indent = line.len() - trimmed.len();
-                    if !trimmed.starts_with("- ") && trimmed != "-" {
-                        return None;
-                    }
-                    if indent < min_indent || item_indent.is_some_and(|ii| ii != indent) {
-                        return None;
-                    }
-                    item_indent = Some(indent);
-                    count += 1;
-                    (count == n + 1).then_some((i, indent + 2))
-                })
-            }
-        };
-        let Some((line, indent)) = hit else {
-            return match found {
-                Some((l, c)) => (Some(l + 1), Some(c + 1)),
-                None => (None, None),
-            };
-        };
-        found = Some((line, indent));
-        // The block of this node ends at the next line indented no deeper than it.
-        let node_indent = indent;
-        start = line + 1;
-        if let Segment::Index(_) = segment {
-            // Keys of a list item may sit on the item's own line ("- title: …").
-            start = line;
-        }
-        end = (line + 1..lines.len())
-            .find(|&i| {
-                let l = lines[i];
-                let t = l.trim_start();
-                let indent = l.len() - t.len();
-                if t.is_empty() || t.starts_with('#') {
-                    return false;
-                }
-                // A key's value may be a list written at the key's own indentation.
-                let list_under_key = matches!(segment, Segment::Key(_))
-                    && t.starts_with("- ")
-                    && indent == node_indent;
-                indent < node_indent.max(1) && !list_under_key
-            })
-            .unwrap_or(lines.len());
-        min_indent = node_indent;
-    }
-    match found {
-        Some((l, c)) => (Some(l + 1), Some(c + 1)),
-        None => (None, None),
-    }
-}
-
-enum Segment<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn split_path(path: &str) -> Vec<Segment<'_>> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
-        if !key.is_empty() {
-            out.push(Segment::Key(key));
-        }
-        for idx in rest.split('[') {
-            if let Ok(n) = idx.trim_end_matches(']').parse() {
-                out.push(Segment::Index(n));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const YAML: &str = "country: CA\nsummary:\n  fr: Bonjour\n  nl: Hallo\nsectors:\n  - title:\n      fr: A\n      nl: B\n    text:\n      fr: x\n  - title:\n      fr: C\n      nl: ''\n    text: {fr: y}\n";
 
     #[test]
     fn only_web_and_mail_links() {
@@ -573,17 +452,5 @@ mod tests {
         ] {
             assert!(unsafe_link(bad).is_some(), "{bad}");
         }
-    }
-
-    #[test]
-    fn locates_nested_fields() {
-        assert_eq!(locate(YAML, "country"), (Some(1), Some(1)));
-        assert_eq!(locate(YAML, "summary.nl"), (Some(4), Some(3)));
-        assert_eq!(locate(YAML, "sectors[0].title"), (Some(6), Some(5)));
-        assert_eq!(locate(YAML, "sectors[0].text.fr"), (Some(10), Some(7)));
-        assert_eq!(locate(YAML, "sectors[1].title.nl"), (Some(13), Some(7)));
-        assert_eq!(locate(YAML, "sectors[1].text"), (Some(14), Some(5)));
-        // A missing key points at its parent.
-        assert_eq!(locate(YAML, "summary.en"), (Some(2), Some(1)));
     }
 }

@@ -39,7 +39,7 @@ proptest! {
 
     #[test]
     fn markdown_conversion_never_panics(text in any::<String>()) {
-        let typst = marketbrief::markdown::to_typst(&text);
+        let typst = marketbrief::template::markdown::to_typst(&text);
         let root = typst::syntax::parse(&typst);
         prop_assert!(root.errors_and_warnings().0.is_empty(), "syntax error in {typst:?} from {text:?}");
     }

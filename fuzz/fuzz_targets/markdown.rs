@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let typst = marketbrief::markdown::to_typst(text);
+    let typst = marketbrief::template::markdown::to_typst(text);
     let root = typst_syntax::parse(&typst);
     assert!(root.errors_and_warnings().0.is_empty(), "{typst:?}");
     let escaped = marketbrief::template::escape::markup(text);

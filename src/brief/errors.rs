@@ -8,7 +8,6 @@ use crate::i18n::Lang;
 use crate::profile::Profile;
 use crate::template::BRIEF_TEMPLATE;
 use crate::typeset::{Files, TypesetError, TypesetStage};
-use crate::validate;
 use anyhow::anyhow;
 use serde::Serialize;
 use std::path::Path;
@@ -55,9 +54,7 @@ impl Renderer<'_> {
         let error = InputError::new(path, off.to_string());
         match fields.as_slice() {
             [field] => {
-                let text =
-                    std::fs::read_to_string(self.project.root.join(path)).unwrap_or_default();
-                let (line, col) = validate::locate(&text, field);
+                let (line, col) = self.project.sources.locate(path, field);
                 error.at(line, col).field(field.clone())
             }
             _ => error,

@@ -41,7 +41,7 @@ enum JobResult {
         bytes: usize,
         warnings: Vec<String>,
         timings: Box<Timings>,
-        record: Box<crate::brief::BriefFigures>,
+        record: Box<crate::record::BriefFigures>,
         inputs: Inputs,
     },
     /// The error, with the files the brief had read when it failed.

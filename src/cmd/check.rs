@@ -36,7 +36,7 @@ pub fn run(
         Ok(project) => project,
         Err(e) => {
             let errors = input_errors(&e, config_path);
-            diag::emit(&errors, root, err, colour)?;
+            diag::emit(&errors, root, &Default::default(), err, colour)?;
             writeln!(
                 out,
                 "found {} problem{} (the project could not be loaded)",
@@ -86,7 +86,7 @@ pub fn run(
         }
         fresh
     });
-    diag::emit(&errors, root, err, colour)?;
+    diag::emit(&errors, root, &project.sources, err, colour)?;
     let langs_text: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let scope = format!(
         "{} profile{} in {}",

@@ -152,7 +152,7 @@ impl LocaleFormatter {
     }
 
     /// A calendar date ("20 octobre 2025", "20 oktober 2025", "20 October 2025").
-    pub fn date(&self, date: &crate::profile::Date) -> Result<String> {
+    pub fn date(&self, date: &crate::vocab::Date) -> Result<String> {
         let month = self
             .catalogue
             .get(&format!("format.months[{}]", date.month - 1))?;
@@ -182,7 +182,7 @@ impl LocaleFormatter {
     }
 
     /// An edition as readers say it ("3e trimestre 2025", "Q3 2025").
-    pub fn edition(&self, edition: &crate::config::Edition) -> Result<String> {
+    pub fn edition(&self, edition: &crate::vocab::Edition) -> Result<String> {
         let qth = self.rank(u32::from(edition.quarter))?;
         Ok(self.catalogue.fill(
             "format.edition",
@@ -417,7 +417,7 @@ mod tests {
 
     #[test]
     fn dates_and_editions() {
-        let date = crate::profile::Date {
+        let date = crate::vocab::Date {
             year: 2025,
             month: 10,
             day: 20,
@@ -434,7 +434,7 @@ mod tests {
             formatter(Lang::En).date(&date).unwrap(),
             format!("20{NBSP}October 2025")
         );
-        let edition: crate::config::Edition = "2025-Q3".parse().unwrap();
+        let edition: crate::vocab::Edition = "2025-Q3".parse().unwrap();
         assert_eq!(
             formatter(Lang::Fr).edition(&edition).unwrap(),
             "3e trimestre 2025"
@@ -444,7 +444,7 @@ mod tests {
             "3e kwartaal 2025"
         );
         assert_eq!(formatter(Lang::En).edition(&edition).unwrap(), "Q3 2025");
-        let first: crate::config::Edition = "2026-Q1".parse().unwrap();
+        let first: crate::vocab::Edition = "2026-Q1".parse().unwrap();
         assert_eq!(
             formatter(Lang::Fr).edition(&first).unwrap(),
             "1er trimestre 2026"

@@ -5,6 +5,7 @@
 //! narrative Markdown to Typst markup, escaping every text node.
 
 pub mod escape;
+pub mod markdown;
 
 use crate::assets::Assets;
 use crate::error::InputError;
@@ -97,7 +98,7 @@ impl Templates {
             Value::from_safe_string(format!("\"{}\"", escape::string(&text)))
         });
         env.add_filter("markdown", |value: String| -> Value {
-            Value::from_safe_string(crate::markdown::to_typst(&value))
+            Value::from_safe_string(markdown::to_typst(&value))
         });
         Templates {
             env,

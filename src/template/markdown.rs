@@ -1,7 +1,7 @@
 //! Narrative Markdown → Typst markup, by walking the parsed Markdown tree and escaping
 //! every text node. Raw HTML and anything that looks like Typst is printed literally.
 
-use crate::template::escape;
+use super::escape;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Converts Markdown (bold, italics, lists, links, line breaks) to Typst markup.

@@ -1,0 +1,178 @@
+//! Input files as loaded: read once, decoded as UTF-8 text the same way for every kind of
+//! file, kept with the project so that diagnostics place errors without reading again.
+//! Depends on nothing but the error type.
+
+use crate::error::InputError;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The texts of the project's YAML files read at load (configuration, profiles, dataset
+/// metadata), by project-relative path.
+#[derive(Debug, Default, Clone)]
+pub struct Sources(BTreeMap<PathBuf, Arc<str>>);
+
+impl Sources {
+    /// Keeps the text of `rel`.
+    pub fn add(&mut self, rel: &Path, text: &str) {
+        self.0.insert(rel.to_path_buf(), Arc::from(text));
+    }
+
+    /// The text of `rel` as it was loaded; empty when it was not (errors are then given
+    /// without a position, never wrong ones).
+    pub fn text(&self, rel: &Path) -> &str {
+        self.0.get(rel).map(|t| &**t).unwrap_or_default()
+    }
+
+    /// Where a field path (`sectors[2].title.nl`) is written in `rel`.
+    pub fn locate(&self, rel: &Path, field: &str) -> (Option<usize>, Option<usize>) {
+        locate(self.text(rel), field)
+    }
+}
+
+/// Reads a file as UTF-8 text, naming the file in every error.
+pub fn read(root: &Path, rel: &Path) -> Result<String, InputError> {
+    let bytes = crate::limits::read(&root.join(rel));
+    decode(rel, bytes)
+}
+
+/// Decodes a file's bytes as UTF-8 text: a read error, bytes that are not UTF-8 (with the
+/// line where they start) and an empty file are errors; a byte-order mark is dropped.
+pub fn decode(rel: &Path, bytes: std::io::Result<Vec<u8>>) -> Result<String, InputError> {
+    let bytes = bytes.map_err(|e| InputError::new(rel, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        InputError::new(rel, "the file is not valid UTF-8 (save it as UTF-8)").at(Some(line), None)
+    })?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(InputError::new(rel, "the file is empty"));
+    }
+    // A byte-order mark is harmless: drop it. CRLF line endings are handled by the parsers.
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+/// Finds the line and column of a field path (`sectors[2].title.nl`) in YAML text written
+/// in block style. Best effort: `None` when the layout is unusual.
+pub fn locate(text: &str, path: &str) -> (Option<usize>, Option<usize>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0usize; // first line to search
+    let mut end = lines.len();
+    let mut min_indent = 0usize;
+    let mut found: Option<(usize, usize)> = None;
+    for segment in split_path(path) {
+        let hit = match segment {
+            Segment::Key(key) => (start..end).find_map(|i| {
+                let line = lines[i];
+                let trimmed = line.trim_start();
+                let indent = line.len() - trimmed.len();
+                let body = trimmed
+                    .strip_prefix("- ")
+                    .map(str::trim_start)
+                    .unwrap_or(trimmed);
+                let indent = indent + (trimmed.len() - body.len());
+                (indent >= min_indent && (body.starts_with(&format!("{key}:"))))
+                    .then_some((i, indent))
+            }),
+            Segment::Index(n) => {
+                let mut count = 0;
+                let mut item_indent = None;
+                (start..end).find_map(|i| {
+                    let line = lines[i];
+                    let trimmed = line.trim_start();
+                    let indent = line.len() - trimmed.len();
+                    if !trimmed.starts_with("- ") && trimmed != "-" {
+                        return None;
+                    }
+                    if indent < min_indent || item_indent.is_some_and(|ii| ii != indent) {
+                        return None;
+                    }
+                    item_indent = Some(indent);
+                    count += 1;
+                    (count == n + 1).then_some((i, indent + 2))
+                })
+            }
+        };
+        let Some((line, indent)) = hit else {
+            return match found {
+                Some((l, c)) => (Some(l + 1), Some(c + 1)),
+                None => (None, None),
+            };
+        };
+        found = Some((line, indent));
+        // The block of this node ends at the next line indented no deeper than it.
+        let node_indent = indent;
+        start = line + 1;
+        if let Segment::Index(_) = segment {
+            // Keys of a list item may sit on the item's own line ("- title: …").
+            start = line;
+        }
+        end = (line + 1..lines.len())
+            .find(|&i| {
+                let l = lines[i];
+                let t = l.trim_start();
+                let indent = l.len() - t.len();
+                if t.is_empty() || t.starts_with('#') {
+                    return false;
+                }
+                // A key's value may be a list written at the key's own indentation.
+                let list_under_key = matches!(segment, Segment::Key(_))
+                    && t.starts_with("- ")
+                    && indent == node_indent;
+                indent < node_indent.max(1) && !list_under_key
+            })
+            .unwrap_or(lines.len());
+        min_indent = node_indent;
+    }
+    match found {
+        Some((l, c)) => (Some(l + 1), Some(c + 1)),
+        None => (None, None),
+    }
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn split_path(path: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        if !key.is_empty() {
+            out.push(Segment::Key(key));
+        }
+        for idx in rest.split('[') {
+            if let Ok(n) = idx.trim_end_matches(']').parse() {
+                out.push(Segment::Index(n));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = "country: CA\nsummary:\n  fr: Bonjour\n  nl: Hallo\nsectors:\n  - title:\n      fr: A\n      nl: B\n    text:\n      fr: x\n  - title:\n      fr: C\n      nl: ''\n    text: {fr: y}\n";
+
+    #[test]
+    fn locates_nested_fields() {
+        assert_eq!(locate(YAML, "country"), (Some(1), Some(1)));
+        assert_eq!(locate(YAML, "summary.nl"), (Some(4), Some(3)));
+        assert_eq!(locate(YAML, "sectors[0].title"), (Some(6), Some(5)));
+        assert_eq!(locate(YAML, "sectors[0].text.fr"), (Some(10), Some(7)));
+        assert_eq!(locate(YAML, "sectors[1].title.nl"), (Some(13), Some(7)));
+        assert_eq!(locate(YAML, "sectors[1].text"), (Some(14), Some(5)));
+        // A missing key points at its parent.
+        assert_eq!(locate(YAML, "summary.en"), (Some(2), Some(1)));
+    }
+}
