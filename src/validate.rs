@@ -16,7 +16,7 @@ pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
     let config_text = project.sources.text(config_path);
     missing_translations(
         config_path,
-        &config_text,
+        config_text,
         &project.config.localized_fields(),
         langs,
         &mut errors,
@@ -106,11 +106,11 @@ pub fn profile(
     let mut errors = Vec::new();
     // The file is read again only to place an error: most profiles have none.
     let text = project.sources.text(path);
-    missing_translations(path, &text, &profile.localized_fields(), langs, &mut errors);
+    missing_translations(path, text, &profile.localized_fields(), langs, &mut errors);
 
     let code = profile.country.to_ascii_uppercase();
     let locate = |field: &str| locate(text, field);
-    errors.extend(country_code(project, path, &text, profile));
+    errors.extend(country_code(project, path, text, profile));
     let territory = code == "XK" || isocountry::CountryCode::for_alpha2(&code).is_ok();
     // An unknown code is reported above; asking for its forms too would only add noise.
     let known = territory && project.reference.country_names.contains_key(&code);
@@ -389,7 +389,7 @@ fn dataset_codes(
     for (i, p) in dataset.meta.publications.iter().enumerate() {
         fields.push((format!("publications[{i}].title"), &p.title));
     }
-    missing_translations(&dataset.meta_path, &meta_text, &fields, langs, errors);
+    missing_translations(&dataset.meta_path, meta_text, &fields, langs, errors);
     let links = std::iter::once(("url".to_string(), &dataset.meta.url)).chain(
         dataset
             .meta
