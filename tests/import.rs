@@ -959,3 +959,29 @@ fn an_observation_given_twice_in_an_extract_stops_the_import() {
             .exists()
     );
 }
+
+#[test]
+fn an_existing_dataset_with_a_bad_row_is_read_as_check_reads_it_and_kept() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let dataset = project.path().join("data/datasets/comext-goods.csv");
+    let text = "reporter,partner,flow,period,product,value_eur,status\n\
+                BE,DE,export,2020,TOTAL,100,reported\n\
+                BE,DE,exprot,2021,TOTAL,100,reported\n";
+    std::fs::write(&dataset, text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["import", "comext", comext_extract().to_str().unwrap()])
+        .arg("--project")
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "comext-goods.csv:3: field `flow`: expected `export` or `import`, found `exprot`"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&dataset).unwrap(), text);
+}

@@ -326,60 +326,46 @@ fn read_existing(path: &std::path::Path) -> Result<Merged> {
             )
         })?,
     };
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for (n, record) in reader.records().enumerate() {
-        let r = record.with_context(|| format!("cannot read {}", path.display()))?;
-        let bad = || {
-            anyhow::anyhow!(
-                "{}:{}: not a dataset row; fix or remove the file and import again",
-                path.display(),
-                n + 2
-            )
-        };
-        if r.len() != 7 {
-            return Err(bad());
-        }
-        let flow = match &r[2] {
-            "export" => Flow::Export,
-            "import" => Flow::Import,
-            _ => return Err(bad()),
-        };
-        let period: Period = r[3].parse().map_err(|_| bad())?;
-        let value: f64 = r[5].parse().map_err(|_| bad())?;
+    // Read as `check` reads it: a dataset with a bad row is not merged into, since the
+    // merge would rewrite the file without it.
+    let (observations, errors) = match crate::dataset::read_csv(path, &text) {
+        Ok((observations, errors)) => (observations, errors),
+        Err(errors) => (Default::default(), errors),
+    };
+    if let Some(first) = errors.first() {
+        bail!(
+            "{first}; fix or remove the existing dataset and import again (nothing was written{})",
+            match errors.len() {
+                1 => String::new(),
+                n => format!("; {} more problems", n - 1),
+            }
+        );
+    }
+    for (key, observation) in observations {
         merged.insert(
+            (key.reporter, key.partner, key.flow, key.period, key.product),
             (
-                r[0].to_string(),
-                r[1].to_string(),
-                flow,
-                period,
-                r[4].to_string(),
+                observation.value_eur,
+                observation.status.as_str().to_string(),
             ),
-            (value, r[6].to_string()),
         );
     }
     Ok(merged)
 }
 
-/// The dataset's CSV, quoted where a cell needs it (a partner name with a comma).
+/// The dataset's CSV, as the dataset module writes it.
 fn write_rows(rows: &Merged) -> Result<String> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    writer.write_record(crate::dataset::COLUMNS)?;
-    for ((reporter, partner, flow, period, product), (value, status)) in rows {
-        writer.write_record([
-            reporter.as_str(),
+    crate::dataset::write_csv(rows.iter().map(
+        |((reporter, partner, flow, period, product), (value, status))| crate::dataset::CsvRow {
+            reporter,
             partner,
-            flow.as_str(),
-            &period.to_string(),
+            flow: *flow,
+            period: *period,
             product,
-            &value.to_string(),
+            value_eur: *value,
             status,
-        ])?;
-    }
-    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(String::from_utf8(bytes)?)
+        },
+    ))
 }
 
 fn metadata(

@@ -66,6 +66,18 @@ pub enum Status {
     Illustrative,
 }
 
+impl Status {
+    /// As written in a dataset's `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Reported => "reported",
+            Status::Published => "published",
+            Status::Derived => "derived",
+            Status::Illustrative => "illustrative",
+        }
+    }
+}
+
 /// A reference period: a year, a quarter or a month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Period {
@@ -359,162 +371,10 @@ impl Dataset {
         csv_text: &str,
     ) -> Result<(Dataset, Vec<InputError>), Vec<InputError>> {
         let meta: Metadata = InputError::parse_yaml(meta_path, meta_text).map_err(|e| vec![e])?;
-        let mut errors = Vec::new();
-        let mut observations = BTreeMap::new();
-        // The csv reader's line numbers run short on CR LF files: with LF only, every row's
-        // line is the one an editor shows.
-        let csv_text: std::borrow::Cow<str> = if csv_text.contains('\r') {
-            csv_text.replace("\r\n", "\n").into()
-        } else {
-            csv_text.into()
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-        let expected = COLUMNS;
-        match reader.headers() {
-            Ok(headers) => {
-                let found: Vec<&str> = headers.iter().collect();
-                if found != expected {
-                    return Err(vec![
-                        InputError::new(
-                            csv_path,
-                            format!(
-                                "expected the header `{}`, found `{}`",
-                                expected.join(","),
-                                found.join(",")
-                            ),
-                        )
-                        .at(Some(1), None),
-                    ]);
-                }
-            }
-            Err(e) => return Err(vec![InputError::new(csv_path, e.to_string())]),
-        }
-        let headers = reader.headers().cloned().unwrap_or_default();
-        let mut any_illustrative = false;
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize);
-                    errors.push(InputError::new(csv_path, csv_message(&e)).at(line, None));
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        break;
-                    }
-                    continue;
-                }
-            }
-            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-            let row: Row = match record.deserialize(Some(&headers)) {
-                Ok(row) => row,
-                Err(e) => {
-                    errors.push(InputError::new(csv_path, csv_message(&e)).at(Some(line), None));
-                    continue;
-                }
-            };
-            let err = |field: &str, msg: String| {
-                InputError::new(csv_path, msg)
-                    .at(Some(line), None)
-                    .field(field)
-            };
-            let flow = match row.flow.as_str() {
-                "export" => Flow::Export,
-                "import" => Flow::Import,
-                other => {
-                    errors.push(err(
-                        "flow",
-                        format!("expected `export` or `import`, found `{other}`"),
-                    ));
-                    continue;
-                }
-            };
-            let period = match row.period.parse::<Period>() {
-                Ok(p) => p,
-                Err(msg) => {
-                    errors.push(err("period", msg));
-                    continue;
-                }
-            };
-            let value_eur = match row.value_eur.parse::<f64>() {
-                // Above a thousand thousand billion euros no trade figure is true: a slip
-                // of the decimal mark or the unit, which would overflow the cards.
-                Ok(v) if v.is_finite() && v >= MAX_VALUE_EUR => {
-                    errors.push(err(
-                        "value_eur",
-                        format!(
-                            "expected an amount in euros below 10^15, found `{}`: check the unit and the decimal mark",
-                            row.value_eur
-                        ),
-                    ));
-                    continue;
-                }
-                Ok(v) if v.is_finite() && v >= 0.0 => v,
-                _ => {
-                    errors.push(err(
-                        "value_eur",
-                        format!(
-                            "expected a non-negative amount in euros, found `{}`",
-                            row.value_eur
-                        ),
-                    ));
-                    continue;
-                }
-            };
-            let status = match row.status.as_str() {
-                "reported" => Status::Reported,
-                "published" => Status::Published,
-                "derived" => Status::Derived,
-                "illustrative" => Status::Illustrative,
-                other => {
-                    errors.push(err(
-                        "status",
-                        format!(
-                            "expected reported, published, derived or illustrative, found `{other}`"
-                        ),
-                    ));
-                    continue;
-                }
-            };
-            any_illustrative |= status == Status::Illustrative;
-            for (field, value) in [
-                ("reporter", &row.reporter),
-                ("partner", &row.partner),
-                ("product", &row.product),
-            ] {
-                if value.is_empty() {
-                    errors.push(err(field, "expected a code, found an empty cell".into()));
-                }
-            }
-            let key = ObsKey {
-                reporter: row.reporter,
-                partner: row.partner,
-                flow,
-                period,
-                product: row.product,
-            };
-            if observations
-                .insert(
-                    key.clone(),
-                    Observation {
-                        value_eur,
-                        status,
-                        line,
-                    },
-                )
-                .is_some()
-            {
-                errors.push(err(
-                    "period",
-                    format!(
-                        "duplicated observation: {} {} {} {} {} appears more than once",
-                        key.reporter, key.partner, row.flow, key.period, key.product
-                    ),
-                ));
-            }
-        }
+        let (observations, mut errors) = read_csv(csv_path, csv_text)?;
+        let any_illustrative = observations
+            .values()
+            .any(|o| o.status == Status::Illustrative);
         for (field, empty) in [
             ("url", meta.url.trim().is_empty()),
             (
@@ -661,6 +521,203 @@ impl Dataset {
         }
         errors
     }
+}
+
+/// Reads a dataset's CSV: every observation with its line, and every bad row located (file,
+/// line, column name), all at once. A wrong header is an error on its own. The one reader
+/// of dataset files, for loading and for imports that merge into a dataset.
+pub fn read_csv(
+    csv_path: &Path,
+    csv_text: &str,
+) -> Result<(BTreeMap<ObsKey, Observation>, Vec<InputError>), Vec<InputError>> {
+    let mut errors = Vec::new();
+    let mut observations = BTreeMap::new();
+    // The csv reader's line numbers run short on CR LF files: with LF only, every row's
+    // line is the one an editor shows.
+    let csv_text: std::borrow::Cow<str> = if csv_text.contains('\r') {
+        csv_text.replace("\r\n", "\n").into()
+    } else {
+        csv_text.into()
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let expected = COLUMNS;
+    match reader.headers() {
+        Ok(headers) => {
+            let found: Vec<&str> = headers.iter().collect();
+            if found != expected {
+                return Err(vec![
+                    InputError::new(
+                        csv_path,
+                        format!(
+                            "expected the header `{}`, found `{}`",
+                            expected.join(","),
+                            found.join(",")
+                        ),
+                    )
+                    .at(Some(1), None),
+                ]);
+            }
+        }
+        Err(e) => return Err(vec![InputError::new(csv_path, e.to_string())]),
+    }
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize);
+                errors.push(InputError::new(csv_path, csv_message(&e)).at(line, None));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let row: Row = match record.deserialize(Some(&headers)) {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(InputError::new(csv_path, csv_message(&e)).at(Some(line), None));
+                continue;
+            }
+        };
+        let err = |field: &str, msg: String| {
+            InputError::new(csv_path, msg)
+                .at(Some(line), None)
+                .field(field)
+        };
+        let flow = match row.flow.as_str() {
+            "export" => Flow::Export,
+            "import" => Flow::Import,
+            other => {
+                errors.push(err(
+                    "flow",
+                    format!("expected `export` or `import`, found `{other}`"),
+                ));
+                continue;
+            }
+        };
+        let period = match row.period.parse::<Period>() {
+            Ok(p) => p,
+            Err(msg) => {
+                errors.push(err("period", msg));
+                continue;
+            }
+        };
+        let value_eur = match row.value_eur.parse::<f64>() {
+            // Above a thousand thousand billion euros no trade figure is true: a slip
+            // of the decimal mark or the unit, which would overflow the cards.
+            Ok(v) if v.is_finite() && v >= MAX_VALUE_EUR => {
+                errors.push(err(
+                    "value_eur",
+                    format!(
+                        "expected an amount in euros below 10^15, found `{}`: check the unit and the decimal mark",
+                        row.value_eur
+                    ),
+                ));
+                continue;
+            }
+            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            _ => {
+                errors.push(err(
+                    "value_eur",
+                    format!(
+                        "expected a non-negative amount in euros, found `{}`",
+                        row.value_eur
+                    ),
+                ));
+                continue;
+            }
+        };
+        let status = match row.status.as_str() {
+            "reported" => Status::Reported,
+            "published" => Status::Published,
+            "derived" => Status::Derived,
+            "illustrative" => Status::Illustrative,
+            other => {
+                errors.push(err(
+                    "status",
+                    format!(
+                        "expected reported, published, derived or illustrative, found `{other}`"
+                    ),
+                ));
+                continue;
+            }
+        };
+        for (field, value) in [
+            ("reporter", &row.reporter),
+            ("partner", &row.partner),
+            ("product", &row.product),
+        ] {
+            if value.is_empty() {
+                errors.push(err(field, "expected a code, found an empty cell".into()));
+            }
+        }
+        let key = ObsKey {
+            reporter: row.reporter,
+            partner: row.partner,
+            flow,
+            period,
+            product: row.product,
+        };
+        if observations
+            .insert(
+                key.clone(),
+                Observation {
+                    value_eur,
+                    status,
+                    line,
+                },
+            )
+            .is_some()
+        {
+            errors.push(err(
+                "period",
+                format!(
+                    "duplicated observation: {} {} {} {} {} appears more than once",
+                    key.reporter, key.partner, row.flow, key.period, key.product
+                ),
+            ));
+        }
+    }
+    Ok((observations, errors))
+}
+
+/// One row of a dataset CSV, as imports write it.
+pub struct CsvRow<'a> {
+    pub reporter: &'a str,
+    pub partner: &'a str,
+    pub flow: Flow,
+    pub period: Period,
+    pub product: &'a str,
+    pub value_eur: f64,
+    pub status: &'a str,
+}
+
+/// Writes rows as a dataset CSV, with its header, each cell quoted where it needs it (a
+/// partner name with a comma). The one writer of dataset files.
+pub fn write_csv<'a>(rows: impl IntoIterator<Item = CsvRow<'a>>) -> anyhow::Result<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    for row in rows {
+        writer.write_record([
+            row.reporter,
+            row.partner,
+            row.flow.as_str(),
+            &row.period.to_string(),
+            row.product,
+            &row.value_eur.to_string(),
+            row.status,
+        ])?;
+    }
+    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(String::from_utf8(bytes)?)
 }
 
 /// The dataset with this id among `datasets`.
