@@ -523,13 +523,16 @@ impl Dataset {
     }
 }
 
+/// A dataset's observations, by key.
+pub type Observations = BTreeMap<ObsKey, Observation>;
+
 /// Reads a dataset's CSV: every observation with its line, and every bad row located (file,
 /// line, column name), all at once. A wrong header is an error on its own. The one reader
 /// of dataset files, for loading and for imports that merge into a dataset.
 pub fn read_csv(
     csv_path: &Path,
     csv_text: &str,
-) -> Result<(BTreeMap<ObsKey, Observation>, Vec<InputError>), Vec<InputError>> {
+) -> Result<(Observations, Vec<InputError>), Vec<InputError>> {
     let mut errors = Vec::new();
     let mut observations = BTreeMap::new();
     // The csv reader's line numbers run short on CR LF files: with LF only, every row's
