@@ -36,6 +36,7 @@ pub mod profile;
 pub mod project;
 pub mod record;
 pub mod reference;
+pub mod settings;
 pub mod source;
 pub mod template;
 pub mod timings;

@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::incremental::{BriefKey, Inputs, ManifestEntry, State};
 use crate::output;
 use crate::project::{ProfileEntry, Project};
+use crate::settings::Settings;
 use crate::timings::{Stage, Timings};
 use crate::validate;
 use anyhow::{Context, Result, bail};
@@ -79,17 +80,15 @@ fn build(
     let project = timings.time(Stage::Load, || {
         Project::load_with(&args.project, assets.clone())
     })?;
-    let edition = args.edition.unwrap_or(project.config.edition);
-    let langs: Vec<Lang> = if args.langs.is_empty() {
-        project.config.languages.clone()
-    } else {
-        args.langs.clone()
-    };
-    let out_root = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.project.join("output"));
-    let out_dir: PathBuf = out_root.join(edition.to_string());
+    let settings = Settings::resolve(
+        &project,
+        &args.project,
+        &args.langs,
+        args.edition,
+        args.out.as_deref(),
+    );
+    let (edition, langs) = (settings.edition, &settings.langs);
+    let out_dir: PathBuf = settings.out_dir();
 
     let wanted: Vec<String> = args
         .countries
@@ -113,7 +112,7 @@ fn build(
 
     // Problems shared by every brief stop the whole build.
     let mut shared = project.problems.clone();
-    shared.extend(validate::project(&project, &langs));
+    shared.extend(validate::project(&project, langs));
     if !shared.is_empty() {
         return Err(InputErrors(shared).into());
     }
@@ -121,7 +120,7 @@ fn build(
     let standards = parse_standards(&args.standards)?;
     // The previous edition's record feeds the "since the last edition" box: it is an input.
     let previous = if project.config.since_last_edition {
-        let dir = out_root.join(edition.previous().to_string());
+        let dir = settings.edition_dir(edition.previous());
         match crate::incremental::read_figures(&dir) {
             Ok(figures) => Some((edition.previous(), figures)),
             // No previous edition: nothing to compare with. One that cannot be read is said.
@@ -143,7 +142,7 @@ fn build(
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
     // Beside the edition folder, which holds only briefs and their record.
-    let lock_path = out_root.join(format!(".{edition}.lock"));
+    let lock_path = settings.out_root.join(format!(".{edition}.lock"));
     let lock = std::fs::File::create(&lock_path)
         .with_context(|| format!("cannot create {}", lock_path.display()))?;
     lock.lock()
@@ -158,7 +157,7 @@ fn build(
             .iter()
             .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
         {
-            for &lang in &langs {
+            for &lang in langs {
                 let name = format!("{}-{}", entry.code, lang);
                 let file = format!("{name}.pdf");
                 let pdf = out_dir.join(&file);

@@ -8,7 +8,6 @@ use crate::cli::BundleArgs;
 use crate::cmd::Outcome;
 use crate::config::MissionConfig;
 use crate::error::InputErrors;
-use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
 use crate::output;
 use crate::project::Project;
@@ -66,14 +65,16 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             }
         );
     };
-    let edition = args.edition.unwrap_or(config.edition);
-    let langs: Vec<Lang> = if args.langs.is_empty() {
-        config.languages.clone()
-    } else {
-        args.langs.clone()
-    };
+    let settings = crate::settings::Settings::resolve(
+        &project,
+        &args.project,
+        &args.langs,
+        args.edition,
+        args.out.as_deref(),
+    );
+    let (edition, langs) = (settings.edition, &settings.langs);
     let mut problems = project.problems.clone();
-    problems.extend(validate::project(&project, &langs));
+    problems.extend(validate::project(&project, langs));
     problems.extend(validate::missions(&project));
     if !problems.is_empty() {
         return Err(InputErrors(problems).into());
@@ -96,13 +97,9 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         })
         .collect::<Result<Vec<_>>>()?;
     let renderer = Renderer::new(&project)?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.project.join("output"))
-        .join(edition.to_string());
+    let out_dir = settings.out_dir();
     let mut failed = false;
-    for &lang in &langs {
+    for &lang in langs {
         let path = out_dir.join(format!("mission-{}-{lang}.pdf", args.name));
         let result = (|| -> Result<(usize, usize)> {
             let cat = project.catalogue(lang);

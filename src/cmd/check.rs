@@ -7,7 +7,6 @@ use crate::cli::CheckArgs;
 use crate::cmd::Outcome;
 use crate::diag;
 use crate::error::{InputError, InputErrors};
-use crate::i18n::Lang;
 use crate::project::Project;
 use crate::validate;
 use anyhow::Result;
@@ -46,14 +45,11 @@ pub fn run(
             return Ok(Outcome::Failure);
         }
     };
-    let langs: Vec<Lang> = if args.langs.is_empty() {
-        project.config.languages.clone()
-    } else {
-        args.langs.clone()
-    };
+    let settings = crate::settings::Settings::resolve(&project, root, &args.langs, None, None);
+    let langs = &settings.langs;
 
     let mut errors = project.problems.clone();
-    errors.extend(validate::project(&project, &langs));
+    errors.extend(validate::project(&project, langs));
     errors.extend(validate::missions(&project));
     // With every shared input sound, each brief is built in memory — template and Typst
     // included; otherwise the profiles are only validated, since a dry run would fail for
@@ -65,7 +61,7 @@ pub fn run(
         match &entry.profile {
             Err(profile_errors) => errors.extend(profile_errors.iter().cloned()),
             Ok(profile) => {
-                for &lang in &langs {
+                for &lang in langs {
                     if dry_run {
                         if let Err(e) = renderer.build(&entry.path, profile, lang, edition) {
                             errors.extend(input_errors(&e, &entry.path));

@@ -31,14 +31,18 @@ pub struct Change {
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
     let project = Project::load(&args.project)?;
-    let lang = args.lang.unwrap_or(project.config.languages[0]);
+    let langs: Vec<crate::Lang> = args.lang.into_iter().collect();
+    let settings = crate::settings::Settings::resolve(
+        &project,
+        &args.project,
+        &langs,
+        Some(args.to),
+        args.out.as_deref(),
+    );
+    let lang = settings.langs[0];
     let fmt = LocaleFormatter::new(project.catalogue(lang))?;
-    let out_root = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.project.join("output"));
-    let from = read_figures(&out_root.join(args.from.to_string()))?;
-    let to = read_figures(&out_root.join(args.to.to_string()))?;
+    let from = read_figures(&settings.edition_dir(args.from))?;
+    let to = read_figures(&settings.out_dir())?;
     let pick = |briefs: &std::collections::BTreeMap<String, BriefFigures>| {
         briefs
             .values()
