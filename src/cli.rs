@@ -33,8 +33,6 @@ pub enum Command {
     Diff(DiffArgs),
     /// Build one printable handout per language for a trade mission in marketbrief.yaml.
     Bundle(BundleArgs),
-    /// Measure whole builds on a generated corpus of profiles (see the README).
-    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,25 +136,6 @@ pub enum DiffFormat {
     Markdown,
     /// CSV, one change per row.
     Csv,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// The sample project the corpus is made from.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub project: PathBuf,
-    /// How many profiles the corpus has (each built in 3 languages).
-    #[arg(long, value_name = "N", default_value_t = 100)]
-    pub profiles: usize,
-    /// Worker threads [default: the number of cores]
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Keep the corpus in DIR instead of a temporary folder.
-    #[arg(long, value_name = "DIR")]
-    pub keep: Option<PathBuf>,
-    /// The typst CLI to compare with [default: `typst` on the PATH]
-    #[arg(long, value_name = "PATH")]
-    pub typst: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

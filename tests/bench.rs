@@ -1,25 +1,36 @@
-//! `marketbrief bench` builds its generated corpus (every generated profile passes
-//! `check`), so the README's benchmark commands keep working.
+//! The benchmark corpus (`cargo bench --bench corpus`) builds: every generated profile
+//! passes `check`, so the README's benchmark commands keep working.
 
-use std::process::Command;
+#[path = "../benches/corpus/generate.rs"]
+mod generate;
+
+use marketbrief::cli::BuildArgs;
+use marketbrief::cmd::{Outcome, build};
 
 #[test]
 fn the_benchmark_corpus_builds() {
-    let keep = tempfile::tempdir().unwrap();
-    let corpus = keep.path().join("corpus");
-    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
-        .args(["bench", "--profiles", "3", "--jobs", "1"])
-        .arg("--keep")
-        .arg(&corpus)
-        .arg("--project")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("marketbrief runs");
-    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{printed}");
-    assert!(printed.contains("batch, 9 briefs, 1 worker"), "{printed}");
-    let built = std::fs::read_dir(corpus.join("output/2025-Q3"))
+    let corpus = tempfile::tempdir().unwrap();
+    let codes = generate::generate_corpus(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        corpus.path(),
+        3,
+    )
+    .unwrap();
+    assert_eq!(codes.len(), 3);
+    let out = corpus.path().join("output");
+    let args = BuildArgs {
+        out: Some(out.clone()),
+        ..BuildArgs::for_project(corpus.path())
+    };
+    let mut problems = Vec::new();
+    let outcome = build::run(&args, &mut std::io::sink(), &mut problems).unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Success,
+        "{}",
+        String::from_utf8_lossy(&problems)
+    );
+    let built = std::fs::read_dir(out.join("2025-Q3"))
         .unwrap()
         .filter(|e| {
             e.as_ref()

@@ -1,6 +1,5 @@
 //! One module per subcommand; each chains the pipeline stages and reports.
 
-pub mod bench;
 pub mod build;
 pub mod bundle;
 pub mod check;
@@ -34,7 +33,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::New(args) => new::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
-        Command::Bench(args) => bench::run(&args, &mut std::io::stdout()),
         Command::Watch(args) => watch::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Check(args) => {
             use std::io::IsTerminal;

@@ -10,7 +10,7 @@ use crate::cli::{BuildArgs, WatchArgs};
 use crate::cmd::{Outcome, build};
 use crate::deps::{Listing, rel_path};
 use anyhow::{Context, Result};
-use notify_debouncer_mini::notify::{self, EventKind, RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
