@@ -218,3 +218,44 @@ mod tests {
         assert!(err.message.contains("\"en\""), "{err}");
     }
 }
+
+/// Why a brief was not made: inputs to fix, each located, or something else (fonts, the
+/// PDF standards asked for, the machine). What `check` reports and `build` prints.
+#[derive(Debug, thiserror::Error)]
+pub enum BriefError {
+    #[error(transparent)]
+    Input(#[from] InputErrors),
+    #[error(transparent)]
+    Other(anyhow::Error),
+}
+
+impl BriefError {
+    /// The problems as input errors; one that is not about an input is told as an error of
+    /// `file`.
+    pub fn into_input_errors(self, file: &Path) -> Vec<InputError> {
+        match self {
+            BriefError::Input(errors) => errors.0,
+            BriefError::Other(e) => vec![InputError::new(file, format!("{e:#}"))],
+        }
+    }
+}
+
+impl From<InputError> for BriefError {
+    fn from(error: InputError) -> Self {
+        BriefError::Input(InputErrors(vec![error]))
+    }
+}
+
+/// The stages of a brief work with `anyhow`; an input error they carry stays an input
+/// error, with its position.
+impl From<anyhow::Error> for BriefError {
+    fn from(error: anyhow::Error) -> Self {
+        match error.downcast::<InputErrors>() {
+            Ok(errors) => BriefError::Input(errors),
+            Err(error) => match error.downcast::<InputError>() {
+                Ok(one) => one.into(),
+                Err(other) => BriefError::Other(other),
+            },
+        }
+    }
+}

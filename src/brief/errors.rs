@@ -3,11 +3,12 @@
 
 use super::Renderer;
 use crate::config::Edition;
+use crate::error::BriefError;
 use crate::error::InputError;
 use crate::i18n::Lang;
 use crate::profile::Profile;
 use crate::template::BRIEF_TEMPLATE;
-use crate::typeset::{Files, TypesetError, TypesetStage};
+use crate::typeset::{Files, TypesetError, TypesetFailure, TypesetStage};
 use anyhow::anyhow;
 use serde::Serialize;
 use std::path::Path;
@@ -64,16 +65,13 @@ impl Renderer<'_> {
     /// Reports a Typst error at the template line that produced the failing source.
     pub(super) fn typst_error_in_template(
         &self,
-        error: anyhow::Error,
+        typst: &TypesetError,
         profile_path: &Path,
         context: &impl Serialize,
         files: &Files,
         edition: Edition,
         ident: &str,
-    ) -> anyhow::Error {
-        let Some(typst) = error.downcast_ref::<TypesetError>() else {
-            return error;
-        };
+    ) -> BriefError {
         if typst.stage == TypesetStage::Export {
             // The source compiled: what the PDF cannot hold comes from the brief's text.
             let mut messages: Vec<&str> = typst
@@ -88,10 +86,10 @@ impl Renderer<'_> {
                 .iter()
                 .any(|m| m.contains("could not be displayed") || m.contains("glyph"));
             if !glyphs {
-                return anyhow!(
+                return BriefError::Other(anyhow!(
                     "cannot write the PDF: {}; choose other PDF standards with --standard (the default, a-2b and ua-1, suits briefs)",
                     messages.join("; ")
-                );
+                ));
             }
             return InputError::new(
                 profile_path,
@@ -109,7 +107,8 @@ impl Renderer<'_> {
                     .typesetter
                     .typeset(annotated, files, edition.last_day(), ident)
                 {
-                    Err(e) => e.downcast_ref::<TypesetError>().and_then(|t| t.line),
+                    Err(TypesetFailure::Typst(t)) => t.line,
+                    Err(_) => None,
                     Ok(_) => None,
                 }
             });

@@ -20,7 +20,7 @@ mod writer;
 
 use crate::config::Edition;
 use crate::deps::Deps;
-use crate::error::InputErrors;
+use crate::error::{BriefError, InputErrors};
 use crate::figures::{self, Figures, Reporters};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
@@ -28,7 +28,7 @@ use crate::profile::Profile;
 use crate::project::Project;
 use crate::template::{BRIEF_TEMPLATE, Templates};
 use crate::timings::{Stage, Timings};
-use crate::typeset::{Files, Typeset, Typesetter};
+use crate::typeset::{Files, Typeset, TypesetFailure, Typesetter};
 use crate::validate;
 use anyhow::Result;
 use context::BriefContext;
@@ -99,7 +99,7 @@ impl<'p> Renderer<'p> {
         profile: &Profile,
         lang: Lang,
         edition: Edition,
-    ) -> Result<Brief> {
+    ) -> Result<Brief, BriefError> {
         self.build_recording(path, profile, lang, edition, &Deps::default())
     }
 
@@ -112,7 +112,7 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
         deps: &Deps,
-    ) -> Result<Brief> {
+    ) -> Result<Brief, BriefError> {
         let Rendered {
             context,
             source,
@@ -129,14 +129,14 @@ impl<'p> Renderer<'p> {
                 .typeset(source.clone(), &files, edition.last_day(), &ident)
             {
                 Ok(typeset) => typeset,
-                Err(e) => {
-                    if let Some(off) = e.downcast_ref::<crate::typeset::TextOffPage>() {
-                        return Err(self.text_off_page(off, path, profile, lang).into());
-                    }
-                    return Err(
-                        self.typst_error_in_template(e, path, &context, &files, edition, &ident)
-                    );
+                Err(TypesetFailure::TextOffPage(off)) => {
+                    return Err(self.text_off_page(&off, path, profile, lang).into());
                 }
+                Err(TypesetFailure::Typst(typst)) => {
+                    return Err(self
+                        .typst_error_in_template(&typst, path, &context, &files, edition, &ident));
+                }
+                Err(other) => return Err(BriefError::Other(other.into())),
             };
         timings.add(Stage::Typeset, typeset.compile_time);
         timings.add(Stage::Pdf, typeset.export_time);
@@ -188,7 +188,7 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
         bundled: bool,
-    ) -> Result<Rendered> {
+    ) -> Result<Rendered, BriefError> {
         self.render_recording(path, profile, lang, edition, bundled, &Deps::default())
     }
 
@@ -201,7 +201,7 @@ impl<'p> Renderer<'p> {
         edition: Edition,
         bundled: bool,
         deps: &Deps,
-    ) -> Result<Rendered> {
+    ) -> Result<Rendered, BriefError> {
         // Read by every brief; the figures consult every dataset (the first to have a
         // series wins, and ranks compare all partners), so all of them are inputs.
         deps.read_path(path);

@@ -64,7 +64,7 @@ pub fn run(
                 for &lang in langs {
                     if dry_run {
                         if let Err(e) = renderer.build(&entry.path, profile, lang, edition) {
-                            errors.extend(input_errors(&e, &entry.path));
+                            errors.extend(e.into_input_errors(&entry.path));
                         }
                     } else {
                         errors.extend(validate::profile(&project, &entry.path, profile, &[lang]));

@@ -101,9 +101,9 @@ impl Typesetter {
         files: &Files,
         date: (i32, u8, u8),
         ident: &str,
-    ) -> Result<Typeset> {
+    ) -> Result<Typeset, TypesetFailure> {
         let today = Datetime::from_ymd(date.0, date.1, date.2)
-            .ok_or_else(|| anyhow!("invalid document date {date:?}"))?;
+            .ok_or_else(|| TypesetFailure::Settings(format!("invalid document date {date:?}")))?;
         let world = BriefWorld::new(&self.shared, main, files, today);
         let started = std::time::Instant::now();
         let result = typst::compile::<PagedDocument>(&world);
@@ -116,7 +116,7 @@ impl Typesetter {
             .output
             .map_err(|errors| diagnostics(&world, TypesetStage::Compile, errors.as_slice()))?;
         if let Some((page, text)) = text_off_page(&document) {
-            return Err(TextOffPage { page, text }.into());
+            return Err(TypesetFailure::TextOffPage(TextOffPage { page, text }));
         }
         let compile_time = started.elapsed();
         let started = std::time::Instant::now();
@@ -128,8 +128,12 @@ impl Typesetter {
                 TYPST_VERSION
             ))),
             timestamp: Some(Timestamp::new_utc(today)),
-            standards: PdfStandards::new(&self.standards)
-                .map_err(|e| anyhow!("invalid combination of PDF standards: {}", e.message()))?,
+            standards: PdfStandards::new(&self.standards).map_err(|e| {
+                TypesetFailure::Settings(format!(
+                    "invalid combination of PDF standards: {}",
+                    e.message()
+                ))
+            })?,
             ..PdfOptions::default()
         };
         let pdf = typst_pdf::pdf(&document, &options)
@@ -145,6 +149,20 @@ impl Typesetter {
             export_time: started.elapsed(),
         })
     }
+}
+
+/// Why a brief could not be typeset.
+#[derive(Debug, thiserror::Error)]
+pub enum TypesetFailure {
+    /// Typst refused the source or could not write the PDF.
+    #[error(transparent)]
+    Typst(#[from] TypesetError),
+    /// A block that may not break is taller than a page.
+    #[error(transparent)]
+    TextOffPage(#[from] TextOffPage),
+    /// The date or the PDF standards asked for cannot be used.
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// Text laid out beyond the bottom of its page: a block that may not break across pages
@@ -235,7 +253,7 @@ fn diagnostics(
     world: &BriefWorld<'_>,
     stage: TypesetStage,
     errors: &[SourceDiagnostic],
-) -> anyhow::Error {
+) -> TypesetError {
     let line = errors.iter().find_map(|e| {
         let range = world.range(e.span)?;
         world
@@ -250,7 +268,6 @@ fn diagnostics(
         messages,
         line,
     }
-    .into()
 }
 
 /// One diagnostic with the line of generated source it points at.
