@@ -13,7 +13,10 @@
 //! 6. [`typeset`] compiles that source with typst in-process and exports the PDF;
 //! 7. [`output`] writes the PDF atomically.
 //!
-//! [`brief`] chains stages 2–6 for one brief; the `cmd` modules drive whole commands.
+//! [`brief`] chains stages 2–6 for one brief, writing its context section by section;
+//! the `cmd` modules drive whole commands. [`vocab`] holds the words every module shares
+//! (languages, localized text, dates, editions) and depends on nothing: no two modules
+//! import each other. `docs/architecture.md` has the whole map.
 
 pub mod assets;
 pub mod brief;
