@@ -2,10 +2,10 @@
 //! context, section by section, drawing the charts → render the template → typeset.
 //!
 //! Each section of the brief is a module that turns the data it needs into its part of the
-//! template's context: [`cover`] (title, summary, facts, map and flag), [`key_figures`]
-//! (cards, year to date, changes since the last edition), [`trade`] (charts and the
-//! chapter table), [`narrative`] (why, sectors, cities, agreement), [`next_steps`]
-//! (mission and contact) and [`sources`]. [`writer`] is what they write with: the
+//! template's context: `cover` (title, summary, facts, map and flag), `key_figures`
+//! (cards, year to date, changes since the last edition), `trade` (charts and the
+//! chapter table), `narrative` (why, sectors, cities, agreement), `next_steps`
+//! (mission and contact) and `sources`. `writer` is what they write with: the
 //! language's phrases and formats, and the record of every number printed.
 
 mod context;
