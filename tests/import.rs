@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{copy_project, marketbrief};
+use common::{copy_project, marketbrief, marketbrief_fails};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use marketbrief::i18n::Lang;
@@ -758,14 +758,10 @@ fn an_existing_dataset_that_cannot_be_read_stops_the_import_and_is_kept() {
     }
     bytes.extend(b"BE,DE,export,2020,TOTAL,10\xff0,reported\n");
     std::fs::write(&dataset, &bytes).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
-        .args(["import", "comext", comext_extract().to_str().unwrap()])
-        .arg("--project")
-        .arg(project.path())
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = marketbrief_fails(
+        project.path(),
+        &["import", "comext", comext_extract().to_str().unwrap()],
+    );
     assert!(
         stderr.contains("comext-goods.csv:7: the existing dataset is not UTF-8"),
         "{stderr}"
@@ -936,14 +932,10 @@ fn an_observation_given_twice_in_an_extract_stops_the_import() {
     lines.push(repeated);
     let extract = project.path().join("repeated.csv");
     std::fs::write(&extract, lines.join("\n") + "\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
-        .args(["import", "comext", extract.to_str().unwrap()])
-        .arg("--project")
-        .arg(project.path())
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = marketbrief_fails(
+        project.path(),
+        &["import", "comext", extract.to_str().unwrap()],
+    );
     assert!(
         stderr.contains(&format!(
             "line {} gives again the value of line {}",
@@ -969,14 +961,10 @@ fn an_existing_dataset_with_a_bad_row_is_read_as_check_reads_it_and_kept() {
                 BE,DE,export,2020,TOTAL,100,reported\n\
                 BE,DE,exprot,2021,TOTAL,100,reported\n";
     std::fs::write(&dataset, text).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
-        .args(["import", "comext", comext_extract().to_str().unwrap()])
-        .arg("--project")
-        .arg(project.path())
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = marketbrief_fails(
+        project.path(),
+        &["import", "comext", comext_extract().to_str().unwrap()],
+    );
     assert!(
         stderr.contains(
             "comext-goods.csv:3: field `flow`: expected `export` or `import`, found `exprot`"

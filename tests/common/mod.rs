@@ -65,6 +65,23 @@ pub fn marketbrief(project: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Runs the marketbrief binary with `args` and `--project project`; it must fail. Returns
+/// what it printed on stderr.
+pub fn marketbrief_fails(project: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(args)
+        .arg("--project")
+        .arg(project)
+        .output()
+        .expect("marketbrief runs");
+    assert!(
+        !output.status.success(),
+        "succeeded: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// A PDF's text with every kind of space folded to one plain space.
 pub fn pdf_text(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
