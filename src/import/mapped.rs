@@ -4,7 +4,7 @@
 
 use crate::dataset::{Flow, Period, TOTAL};
 use crate::error::InputError;
-use crate::import::{Coverage, Rows, covers_quarter};
+use crate::import::{Coverage, Rows, completed_by};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -379,13 +379,15 @@ fn complete_periods(rows: Rows) -> Rows {
         match period {
             Period::Month(y, m) => {
                 let key = (series, y);
-                let have = &months[&key];
-                let q = (m - 1) / 3 + 1;
-                if covers_quarter(have, q) && !quarters.contains_key(&key) {
-                    add(Period::Quarter(y, q));
-                }
-                if have.len() == 12 && !years.contains(&key) {
-                    add(Period::Year(y));
+                for period in completed_by(y, m, &months[&key]) {
+                    // The file's own quarters and years are kept as given.
+                    let given = match period {
+                        Period::Quarter(..) => quarters.contains_key(&key),
+                        _ => years.contains(&key),
+                    };
+                    if !given {
+                        add(period);
+                    }
                 }
             }
             Period::Quarter(y, _) => {

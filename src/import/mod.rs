@@ -91,6 +91,20 @@ pub struct ImportReport {
 
 pub use crate::dataset::Coverage;
 
+/// The quarter and the year that contain month `m` of `year` and that `months` (of that
+/// year) cover completely: how months make quarters and years, for every import.
+pub fn completed_by(year: i32, m: u8, months: &BTreeSet<u8>) -> Vec<Period> {
+    let q = (m - 1) / 3 + 1;
+    let mut periods = Vec::new();
+    if covers_quarter(months, q) {
+        periods.push(Period::Quarter(year, q));
+    }
+    if (1..=12).all(|month| months.contains(&month)) {
+        periods.push(Period::Year(year));
+    }
+    periods
+}
+
 /// Whether `months` (of one year) hold every month of quarter `q`.
 pub fn covers_quarter(months: &BTreeSet<u8>, q: u8) -> bool {
     (q * 3 - 2..=q * 3).all(|m| months.contains(&m))
@@ -308,15 +322,11 @@ pub fn derive_periods<V: Clone>(rows: &mut BTreeMap<RowKey, V>, add: impl Fn(Opt
         } else {
             have
         };
-        let q = (m - 1) / 3 + 1;
-        let mut periods = Vec::new();
-        if covers_quarter(have, q) && covers_quarter(own, q) {
-            periods.push(Period::Quarter(y, q));
-        }
-        if have.len() == 12 && own.len() == 12 {
-            periods.push(Period::Year(y));
-        }
-        for period in periods {
+        let own = completed_by(y, m, own);
+        for period in completed_by(y, m, have)
+            .into_iter()
+            .filter(|p| own.contains(p))
+        {
             let target = (k.0.clone(), k.1.clone(), k.2, period, k.4.clone());
             let sum = add(rows.get(&target), &v);
             rows.insert(target, sum);
