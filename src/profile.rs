@@ -52,11 +52,44 @@ pub struct City {
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     pub name: Localized,
-    /// Year the agreement (or its provisional application) took effect.
+    /// Where the agreement stands: what the brief may say of it. Required (`check`).
+    #[serde(default)]
+    pub status: Option<AgreementStatus>,
+    /// The year of that status: in force, provisionally applied or signed since, or
+    /// negotiated since.
+    #[serde(default)]
+    pub since: Option<u16>,
+    /// Replaced by `status` and `since`: read only to say so.
     #[serde(default)]
     pub in_force_since: Option<u16>,
     /// Markdown.
     pub text: Localized,
+}
+
+/// Where a trade agreement stands. Each is phrased per language from the catalogue
+/// (`brief.agreement.<status>`): a provisionally applied agreement is not "in force".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    InForce,
+    Provisional,
+    Signed,
+    Negotiating,
+    /// There is no agreement (the name says so: "No EU–US free-trade agreement").
+    None,
+}
+
+impl AgreementStatus {
+    /// Its key in the catalogue and in profiles.
+    pub fn key(self) -> &'static str {
+        match self {
+            AgreementStatus::InForce => "in_force",
+            AgreementStatus::Provisional => "provisional",
+            AgreementStatus::Signed => "signed",
+            AgreementStatus::Negotiating => "negotiating",
+            AgreementStatus::None => "none",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +117,9 @@ pub struct Contact {
     pub email: String,
     #[serde(default)]
     pub phone: Option<String>,
+    /// A sample contact, not a real person: the brief says so in its language.
+    #[serde(default)]
+    pub illustrative: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

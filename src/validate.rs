@@ -168,6 +168,29 @@ pub fn profile(
             .field("country"),
         );
     }
+    if let Some(year) = profile.agreement.in_force_since {
+        let (line, col) = locate("agreement.in_force_since");
+        errors.push(
+            InputError::new(
+                path,
+                format!(
+                    "`in_force_since` is replaced by `status` and `since`, which say whether the agreement is in force or only provisionally applied: write `status: in_force` (or `provisional`, `signed`, `negotiating`) and `since: {year}`"
+                ),
+            )
+            .at(line, col)
+            .field("agreement.in_force_since"),
+        );
+    } else if profile.agreement.status.is_none() {
+        let (line, col) = locate("agreement.status");
+        errors.push(
+            InputError::new(
+                path,
+                "expected the agreement's status — in_force, provisional, signed, negotiating or none — found nothing: a brief may not call an agreement in force that is only provisionally applied",
+            )
+            .at(line, col)
+            .field("agreement.status"),
+        );
+    }
     if let Some(m) = &profile.mission
         && m.start.is_none()
         && m.season.is_none()

@@ -55,7 +55,7 @@ fn hostile_project(dir: &Path, payloads: &[&str]) {
         .map(|p| format!("  - name: {}\n    text: {}\n", same(p), same(p)))
         .collect();
     let profile = format!(
-        "country: CA\nsummary: {s}\nwhy: {s}\nsectors:\n{sectors}cities:\n{cities}agreement:\n  name: {a}\n  text: {s}\nmission:\n  title: {a}\n  start: 2025-10-20\n  place: {a}\n  text: {s}\ncontact:\n  name: {c}\n  role: {a}\n  email: contact@example.org\n  phone: {c}\nsources:\n  - title: {a}\n    url: {u}\n",
+        "country: CA\nsummary: {s}\nwhy: {s}\nsectors:\n{sectors}cities:\n{cities}agreement:\n  name: {a}\n  status: signed\n  since: 2024\n  text: {s}\nmission:\n  title: {a}\n  start: 2025-10-20\n  place: {a}\n  text: {s}\ncontact:\n  name: {c}\n  role: {a}\n  email: contact@example.org\n  phone: {c}\nsources:\n  - title: {a}\n    url: {u}\n",
         s = same(&joined),
         a = same(payloads[0]),
         c = q(payloads[payloads.len() - 1]),

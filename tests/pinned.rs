@@ -86,3 +86,37 @@ fn sample_pdfs_are_byte_identical_to_their_pins() {
         changed.join("\n")
     );
 }
+
+/// The text on page `page` (from 1) of a PDF.
+fn page_text(doc: &lopdf::Document, page: u32) -> String {
+    doc.extract_text(&[page]).unwrap_or_default()
+}
+
+#[test]
+fn sample_briefs_paginate_alike_and_never_end_on_a_nearly_empty_page() {
+    let out = tempfile::tempdir().unwrap();
+    marketbrief(
+        &sample_project(),
+        &["build", "--out", out.path().to_str().unwrap()],
+    );
+    for country in ["ca", "jp", "mx", "us"] {
+        let mut pages = Vec::new();
+        for lang in ["fr", "nl", "en"] {
+            let path = out.path().join(format!("2025-Q3/{country}-{lang}.pdf"));
+            let doc = lopdf::Document::load(&path).unwrap();
+            let count = doc.get_pages().len() as u32;
+            // A last page with a few lines of sources is a sheet wasted in every handout.
+            let last = page_text(&doc, count);
+            let words = last.split_whitespace().count();
+            assert!(
+                words >= 120,
+                "{country}-{lang}: page {count} holds only {words} words:\n{last}"
+            );
+            pages.push(count);
+        }
+        assert!(
+            pages.iter().all(|&p| p == pages[0]),
+            "{country}: the languages paginate differently: {pages:?}"
+        );
+    }
+}

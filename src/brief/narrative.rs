@@ -2,7 +2,7 @@
 //! the trade agreement, all from the profile.
 
 use super::writer::Writer;
-use crate::profile::Profile;
+use crate::profile::{AgreementStatus, Profile};
 use crate::reference::Reference;
 use anyhow::Result;
 use serde::Serialize;
@@ -45,15 +45,18 @@ pub(super) fn write(
         None => w.phrase("brief.to_write")?,
     };
     let agreement = &profile.agreement;
-    let agreement_title = match agreement.in_force_since {
-        Some(year) => w.fill(
-            "brief.agreement_since",
-            &[
-                ("name", &w.text(&agreement.name)),
-                ("year", &year.to_string()),
-            ],
+    let name = w.text(&agreement.name);
+    // Validation requires the status; a draft without one prints the name alone.
+    let agreement_title = match (agreement.status, agreement.since) {
+        (None | Some(AgreementStatus::None), _) => name,
+        (Some(status), Some(year)) => w.fill(
+            &format!("brief.agreement.{}_since", status.key()),
+            &[("name", &name), ("year", &year.to_string())],
         )?,
-        None => w.text(&agreement.name),
+        (Some(status), None) => w.fill(
+            &format!("brief.agreement.{}", status.key()),
+            &[("name", &name)],
+        )?,
     };
     Ok(NarrativeContext {
         headings: Headings {

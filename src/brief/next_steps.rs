@@ -25,6 +25,8 @@ pub(super) struct MissionContext {
 pub(super) struct ContactContext {
     heading: String,
     name: String,
+    /// "sample", beside the heading, for a contact who is not a real person.
+    note: Option<String>,
     role: String,
     email: String,
     phone: Option<String>,
@@ -53,6 +55,11 @@ pub(super) fn write(w: &Writer, profile: &Profile) -> Result<NextStepsContext> {
         contact: ContactContext {
             heading: w.phrase("brief.contact")?,
             name: contact.name.clone(),
+            note: if contact.illustrative {
+                Some(w.phrase("brief.sample_contact")?)
+            } else {
+                None
+            },
             role: w.text(&contact.role),
             email: contact.email.clone(),
             phone: contact.phone.clone(),

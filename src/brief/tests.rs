@@ -182,3 +182,32 @@ fn sources_cite_the_datasets_used_and_the_world_bank_when_facts_are_printed() {
         assert_eq!(without.datasets.len(), figures.datasets.len());
     });
 }
+
+#[test]
+fn an_agreement_is_worded_by_its_status_in_each_language() {
+    let (project, profile, _) = sample();
+    for (lang, wording) in [
+        (Lang::Fr, "(application provisoire depuis 2017)"),
+        (Lang::Nl, "(voorlopig toegepast sinds 2017)"),
+        (Lang::En, "(provisionally applied since 2017)"),
+    ] {
+        with_writer(&project, lang, |w| {
+            let section = narrative::write(w, &profile, &project.reference).unwrap();
+            let title = serde_json::to_value(&section).unwrap()["agreement"]["title"].clone();
+            let title = title.as_str().unwrap();
+            assert!(title.ends_with(wording), "{lang}: {title}");
+            assert!(
+                !title.contains("vigueur") && !title.contains("kracht"),
+                "{title}"
+            );
+        });
+    }
+    let mut none = profile.clone();
+    none.agreement.status = Some(crate::profile::AgreementStatus::None);
+    none.agreement.since = Some(2020);
+    with_writer(&project, Lang::En, |w| {
+        let section = narrative::write(w, &none, &project.reference).unwrap();
+        let title = serde_json::to_value(&section).unwrap()["agreement"]["title"].clone();
+        assert_eq!(title, none.agreement.name.get(Lang::En).unwrap());
+    });
+}

@@ -64,7 +64,7 @@ summary: {empty}\n\
 why: {empty}\n\
 sectors:\n  - title: {empty}\n    text: {empty}\n\
 cities:\n  - name: {empty}\n    text: {empty}\n\
-agreement:\n  name: {empty}\n  # in_force_since: 2019\n  text: {empty}\n\
+agreement:\n  name: {empty}\n  # in_force, provisional (applied before full ratification), signed, negotiating or none\n  status: \n  # since: 2019\n  text: {empty}\n\
 # mission:\n#   title: {empty}\n#   start: 2026-05-18\n#   end: 2026-05-22\n#   place: {empty}\n#   text: {empty}\n\
 contact:\n  name: \"\"\n  role: {empty}\n  email: \"\"\n\
 sources: []\n",
