@@ -29,6 +29,7 @@ pub mod figures;
 pub mod i18n;
 pub mod import;
 pub mod incremental;
+pub mod mail;
 pub mod map;
 pub mod markdown;
 pub mod output;
