@@ -36,6 +36,8 @@ pub fn check_recipients(
     let read = recipients::read(&project.root, &path);
     let mut errors = read.errors.clone();
     errors.extend(recipients::check(&read, project));
+    // In the order of the file.
+    errors.sort_by_key(|e| (e.line, e.column));
     (errors, read.warnings, Some(read.list.len()))
 }
 
@@ -90,6 +92,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let read = recipients::read(&args.project, &path);
     let mut errors = read.errors.clone();
     errors.extend(recipients::check(&read, &project));
+    errors.sort_by_key(|e| (e.line, e.column));
     for warning in &read.warnings {
         writeln!(err, "warning: {warning}")?;
     }

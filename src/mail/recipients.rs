@@ -390,15 +390,17 @@ fn read_row(out: &mut Recipients, header: &[String], line: usize, cells: Vec<Cel
         "no" | "" => out.warnings.push(recipient.error(
             &origin,
             "consent",
-            format!(
-                "{} has not consented (consent is `{}`, not `yes`): never mailed",
-                recipient.email,
-                if consent.is_empty() {
-                    "empty"
-                } else {
-                    &consent
-                }
-            ),
+            if consent.is_empty() {
+                format!(
+                    "{} has not consented (consent is empty): never mailed",
+                    recipient.email
+                )
+            } else {
+                format!(
+                    "{} has not consented (consent is `{consent}`): never mailed",
+                    recipient.email
+                )
+            },
         )),
         _ => errors.push(recipient.error(
             &origin,
