@@ -560,7 +560,7 @@ mod tests {
         assert!(
             shown
                 .iter()
-                .any(|s| s.starts_with("recipients.csv:3:32: field `lang`")),
+                .any(|s| s.starts_with("recipients.csv:3:31: field `lang`")),
             "{shown:?}"
         );
         assert!(
