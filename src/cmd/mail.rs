@@ -161,7 +161,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
                 )
             })?;
             let file = mail_dir.join(format!("{}.eml", file_stem(&recipient.email)));
-            crate::output::write_atomic(&file, &prepared.bytes)?;
+            write_message(&file, &prepared.bytes)?;
             entry.bytes = prepared.bytes.len();
             entry.attachments = prepared.attachments;
             entry.status = if prepared.bytes.len() > max_bytes {
@@ -351,6 +351,24 @@ fn build_missing(
             bail!("the briefs to attach could not all be built: nothing prepared");
         }
     }
+    Ok(())
+}
+
+/// Writes a message file whole or not at all (through a temporary file renamed into
+/// place), without waiting for the disk: a message lost in a crash is written again by the
+/// next run, identical but for its date.
+fn write_message(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".marketbrief-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

@@ -51,6 +51,8 @@ pub struct Composer<'a> {
     env: Environment<'static>,
     briefs: BTreeMap<(String, Lang), Brief>,
     from: Mailbox,
+    /// Whose exports each dataset row is (national or not), looked up once.
+    reporters: std::cell::RefCell<BTreeMap<String, Option<bool>>>,
 }
 
 #[derive(Serialize)]
@@ -177,6 +179,7 @@ impl<'a> Composer<'a> {
             env: environment(&project.assets),
             briefs: BTreeMap::new(),
             from,
+            reporters: Default::default(),
         })
     }
 
@@ -280,7 +283,25 @@ impl<'a> Composer<'a> {
     /// Whose exports a breakdown figure counts: the region's or the country's short name.
     fn exporter(&self, figure: &PrintedFigure, lang: Lang) -> String {
         let config = &self.project.config;
-        let national = figure.rows.first().and_then(|row| {
+        let row = figure.rows.first().cloned().unwrap_or_default();
+        let cached = self.reporters.borrow().get(&row).copied();
+        let national = cached.unwrap_or_else(|| {
+            let found = self.reporter_is_national(figure);
+            self.reporters.borrow_mut().insert(row, found);
+            found
+        });
+        let short = if national == Some(true) {
+            &config.country.short
+        } else {
+            &config.region.short
+        };
+        short.get(lang).unwrap_or_default().to_string()
+    }
+
+    /// Whether the dataset row behind a figure is the country's rather than the region's.
+    fn reporter_is_national(&self, figure: &PrintedFigure) -> Option<bool> {
+        let config = &self.project.config;
+        figure.rows.first().and_then(|row| {
             let (file, line) = row.rsplit_once(':')?;
             let line: usize = line.parse().ok()?;
             let dataset = self
@@ -290,13 +311,7 @@ impl<'a> Composer<'a> {
                 .find(|d| crate::deps::rel_path(&d.csv_path) == file)?;
             let (key, _) = dataset.observations.iter().find(|(_, o)| o.line == line)?;
             Some(key.reporter != config.region.code)
-        });
-        let short = if national == Some(true) {
-            &config.country.short
-        } else {
-            &config.region.short
-        };
-        short.get(lang).unwrap_or_default().to_string()
+        })
     }
 
     fn interest_line(
