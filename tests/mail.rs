@@ -607,7 +607,7 @@ fn an_xlsx_export_is_read_like_the_csv() {
             "Zoë Lambert",
             "Société SA",
             "fr",
-            "ca",
+            "ca;us",
             "",
             "",
             "yes",
@@ -645,4 +645,23 @@ fn an_xlsx_export_is_read_like_the_csv() {
     );
     assert!(ok, "{out}{err}");
     assert!(out.contains("sent 2,"), "{out}");
+    // A file name with an accent is encoded (RFC 2231) and decodes back.
+    let received = server.received();
+    let zoe = received
+        .iter()
+        .find(|r| r.to == ["zoe@societe.example"])
+        .unwrap();
+    let message = MessageParser::default().parse(&zoe.data).unwrap();
+    let names: Vec<&str> = message
+        .attachments()
+        .filter_map(|a| a.attachment_name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Fiche-marche-Canada-2025-Q3.pdf",
+            "Fiche-marche-États-Unis-2025-Q3.pdf"
+        ]
+    );
+    assert!(!String::from_utf8_lossy(&zoe.data).contains("États"));
 }

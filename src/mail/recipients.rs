@@ -368,6 +368,19 @@ fn read_row(out: &mut Recipients, header: &[String], line: usize, cells: Vec<Cel
             "expected the person's name, found nothing".into(),
         ));
     }
+    // A line break in a name would end up in a header: one line of text only.
+    for (column, text) in [("name", &recipient.name), ("company", &recipient.company)] {
+        if text.chars().any(char::is_control) {
+            errors.push(recipient.error(
+                &origin,
+                column,
+                format!(
+                    "expected one line of text, found a line break or control character in `{}`",
+                    text.escape_debug()
+                ),
+            ));
+        }
+    }
     let lang = value("lang");
     match lang.parse::<Lang>() {
         Ok(l) => recipient.lang = Some(l),
@@ -576,6 +589,16 @@ mod tests {
             "{shown:?}"
         );
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn a_name_is_one_line() {
+        let r = parse(
+            "email,name,company,lang,countries,consent\n\
+             a@b.example,\"Evil\r\nBcc: x@y.example\",Acme,en,ca,yes\n",
+        );
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].field.as_deref(), Some("name"));
     }
 
     #[test]
