@@ -5,7 +5,10 @@
 
 use super::MailConfig;
 use super::recipients::{Interest, Recipient, interest_kind};
-use crate::assets::Assets;
+use super::template::{
+    AdviserContext, CountryContext, FigureContext, MailContext, PublisherContext, RecipientContext,
+    environment, render, render_text,
+};
 use crate::config::Edition;
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
@@ -14,8 +17,7 @@ use crate::record::{BriefFigures, Part, PrintedFigure};
 use anyhow::{Context, Result, anyhow, bail};
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
-use minijinja::{AutoEscape, Environment, Error, ErrorKind};
-use serde::Serialize;
+use minijinja::Environment;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,99 +55,6 @@ pub struct Composer<'a> {
     from: Mailbox,
     /// Whose exports each dataset row is (national or not), looked up once.
     reporters: std::cell::RefCell<BTreeMap<String, Option<bool>>>,
-}
-
-#[derive(Serialize)]
-struct MailContext<'a> {
-    recipient: RecipientContext<'a>,
-    edition: String,
-    edition_code: String,
-    countries: Vec<CountryContext>,
-    adviser: AdviserContext,
-    publisher: PublisherContext,
-    /// The sender's name (`mail.from.name`), for the signature.
-    sender: &'a str,
-    brand_colour: &'a str,
-    unsubscribe: &'a str,
-}
-
-#[derive(Serialize)]
-struct RecipientContext<'a> {
-    name: &'a str,
-    company: &'a str,
-    email: &'a str,
-}
-
-#[derive(Serialize)]
-struct CountryContext {
-    code: String,
-    name: String,
-    attachment: String,
-    figures: Vec<FigureContext>,
-    interests: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct FigureContext {
-    label: String,
-    value: String,
-    period: String,
-    change: Option<String>,
-}
-
-#[derive(Serialize)]
-struct AdviserContext {
-    name: String,
-    role: String,
-    email: String,
-    phone: Option<String>,
-}
-
-#[derive(Serialize)]
-struct PublisherContext {
-    name: String,
-    email: String,
-    phone: Option<String>,
-    website: Option<String>,
-}
-
-/// The mail templates: plain text as written, HTML with every value escaped.
-fn environment(assets: &Assets) -> Environment<'static> {
-    let mut env = Environment::new();
-    let assets = assets.clone();
-    env.set_loader(move |name| {
-        let inside = !name.is_empty()
-            && !name.starts_with('/')
-            && !name.contains(['\\', ':', '\0'])
-            && name.split('/').all(|part| !part.is_empty() && part != "..");
-        if !inside {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("a mail template can include only files of templates/mail/, not `{name}`"),
-            ));
-        }
-        match assets.read_text(&format!("templates/mail/{name}")) {
-            Ok(found) => Ok(found.map(|(_, text)| text)),
-            Err(e) => Err(Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
-        }
-    });
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-    {
-        env.set_syntax(syntax);
-    }
-    env.set_auto_escape_callback(|name| {
-        if name.ends_with(".html.j2") {
-            AutoEscape::Html
-        } else {
-            AutoEscape::None
-        }
-    });
-    env
 }
 
 impl<'a> Composer<'a> {
@@ -444,8 +353,8 @@ impl<'a> Composer<'a> {
             brand_colour: &self.project.config.brand_colour.0,
             unsubscribe: &self.config.unsubscribe,
         };
-        let (subject, text) = self.render_text(lang, &context)?;
-        let html = self.render(&format!("{lang}.html.j2"), &context)?;
+        let (subject, text) = render_text(&self.env, lang, &context)?;
+        let html = render(&self.env, &format!("{lang}.html.j2"), &context)?;
 
         let reply_to = Mailbox::new(
             Some(context.adviser.name.clone()),
@@ -523,33 +432,5 @@ impl<'a> Composer<'a> {
             bytes: message.formatted(),
             attachments: attachments.into_iter().map(|(name, _, _)| name).collect(),
         })
-    }
-
-    fn render(&self, name: &str, context: &MailContext<'_>) -> Result<String> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|e| anyhow!("templates/mail/{name}: {e:#}"))?;
-        template
-            .render(minijinja::value::Serde(context))
-            .map_err(|e| anyhow!("templates/mail/{name}: {e:#}"))
-    }
-
-    /// The text template: a first line `Subject: …`, then the body.
-    fn render_text(&self, lang: Lang, context: &MailContext<'_>) -> Result<(String, String)> {
-        let name = format!("{lang}.txt.j2");
-        let rendered = self.render(&name, context)?;
-        let (first, body) = rendered.split_once('\n').unwrap_or((&rendered, ""));
-        let Some(subject) = first.strip_prefix("Subject:") else {
-            bail!(
-                "templates/mail/{name}: expected a first line `Subject: …`, found `{}`",
-                first.trim()
-            );
-        };
-        let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
-        if subject.is_empty() {
-            bail!("templates/mail/{name}: the subject is empty");
-        }
-        Ok((subject, body.trim_start_matches(['\r', '\n']).to_string()))
     }
 }

@@ -1,10 +1,10 @@
 //! `marketbrief mail`: one message per company, in its language, with the briefs of its
 //! countries attached — prepared for review first, sent only when told, never twice.
 //!
-//! - [`recipients`] reads `data/recipients.csv` (or an `.xlsx` export) and checks it
-//!   against the project;
-//! - [`message`] renders each message from the templates `templates/mail/<lang>.txt.j2` and
-//!   `.html.j2` and the edition's `figures.json`;
+//! - [`recipients`] reads `data/recipients.csv` (or an `.xlsx` export) and [`validate`]
+//!   checks it against the project;
+//! - [`message`] builds each message from the templates `templates/mail/<lang>.txt.j2` and
+//!   `.html.j2` and the edition's `figures.json`, the briefs attached;
 //! - [`ledger`] keeps `sent.jsonl`, the record of what was sent;
 //! - [`send`] talks SMTP, with a rate limit and retries.
 
@@ -12,6 +12,9 @@ pub mod ledger;
 pub mod message;
 pub mod recipients;
 pub mod send;
+mod template;
+pub mod validate;
+mod xlsx;
 
 use serde::Deserialize;
 

@@ -8,9 +8,11 @@
 
 use crate::error::InputError;
 use crate::i18n::Lang;
-use crate::project::Project;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+pub use super::validate::{Interest, check, interest_kind};
+pub use super::xlsx::parse_xlsx;
 
 /// The columns, in their usual order; those marked true must be present.
 pub const COLUMNS: [(&str, bool); 8] = [
@@ -66,9 +68,9 @@ pub struct Recipients {
 }
 
 /// A cell as read, with its 1-based column.
-struct Cell {
-    text: String,
-    column: usize,
+pub(super) struct Cell {
+    pub(super) text: String,
+    pub(super) column: usize,
 }
 
 /// Reads the recipients file at `path` (relative to `root` unless absolute); `origin` is
@@ -174,67 +176,6 @@ pub fn parse_csv(origin: &Path, bytes: &[u8]) -> Recipients {
     out
 }
 
-/// Parses an `.xlsx` export: its first sheet, a header row, then one company a row.
-pub fn parse_xlsx(origin: &Path, bytes: Vec<u8>) -> Recipients {
-    use calamine::{Reader, Xlsx};
-    let mut out = Recipients {
-        origin: origin.to_path_buf(),
-        ..Recipients::default()
-    };
-    let range = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| e.to_string())
-        .and_then(|mut book| {
-            book.worksheet_range_at(0)
-                .ok_or_else(|| "the workbook has no sheet".to_string())?
-                .map_err(|e| e.to_string())
-        });
-    let range = match range {
-        Ok(range) => range,
-        Err(e) => {
-            out.errors.push(InputError::new(
-                origin,
-                format!("cannot read the workbook: {e}"),
-            ));
-            return out;
-        }
-    };
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut header: Option<Vec<String>> = None;
-    for (i, row) in range.rows().enumerate() {
-        let line = first_row as usize + i + 1;
-        let cells: Vec<Cell> = row
-            .iter()
-            .enumerate()
-            .map(|(j, cell)| Cell {
-                text: cell_text(cell),
-                column: first_col as usize + j + 1,
-            })
-            .collect();
-        if cells.iter().all(|c| c.text.trim().is_empty()) {
-            continue;
-        }
-        match &header {
-            None => header = Some(cells.iter().map(|c| c.text.clone()).collect()),
-            Some(names) => {
-                let names = names.clone();
-                read_row(&mut out, &names, line, cells);
-            }
-        }
-    }
-    finish(&mut out, header);
-    out
-}
-
-/// A spreadsheet cell as text: whole numbers without a decimal point (`39`, not `39.0`).
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-}
-
 /// The 1-based column where each field of a CSV line starts.
 fn field_columns(line: &str) -> Vec<usize> {
     let mut starts = vec![1];
@@ -249,7 +190,7 @@ fn field_columns(line: &str) -> Vec<usize> {
     starts
 }
 
-fn finish(out: &mut Recipients, header: Option<Vec<String>>) {
+pub(super) fn finish(out: &mut Recipients, header: Option<Vec<String>>) {
     let origin = out.origin.clone();
     let Some(header) = header else {
         out.errors.push(InputError::new(
@@ -303,7 +244,7 @@ fn finish(out: &mut Recipients, header: Option<Vec<String>>) {
     out.errors.extend(duplicates);
 }
 
-fn read_row(out: &mut Recipients, header: &[String], line: usize, cells: Vec<Cell>) {
+pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cells: Vec<Cell>) {
     let origin = out.origin.clone();
     let mut columns = BTreeMap::new();
     let mut values: BTreeMap<&'static str, String> = BTreeMap::new();
@@ -423,114 +364,6 @@ fn read_row(out: &mut Recipients, header: &[String], line: usize, cells: Vec<Cel
     }
     out.errors.extend(errors);
     out.list.push(recipient);
-}
-
-/// Holds the recipients against the project: a configured language, a profile for each
-/// country whose brief can be built in that language, known chapters or sections, a
-/// known adviser. Returns the problems found, located.
-pub fn check(recipients: &Recipients, project: &Project) -> Vec<InputError> {
-    let origin = &recipients.origin;
-    let mut errors = Vec::new();
-    let config = &project.config;
-    for r in &recipients.list {
-        if let Some(lang) = r.lang
-            && !config.languages.contains(&lang)
-        {
-            let configured: Vec<&str> = config.languages.iter().map(|l| l.code()).collect();
-            errors.push(r.error(
-                origin,
-                "lang",
-                format!(
-                    "`{lang}` is not a language of the project (marketbrief.yaml lists {})",
-                    configured.join(", ")
-                ),
-            ));
-        }
-        for code in &r.countries {
-            let Some(entry) = project.profiles.iter().find(|p| &p.code == code) else {
-                errors.push(r.error(
-                    origin,
-                    "countries",
-                    format!(
-                        "unknown country `{code}`: expected a profile {}/{code}.yaml",
-                        crate::project::PROFILES_DIR
-                    ),
-                ));
-                continue;
-            };
-            let Some(lang) = r.lang.filter(|l| config.languages.contains(l)) else {
-                continue;
-            };
-            let problems = match &entry.profile {
-                Ok(profile) => crate::validate::profile(project, &entry.path, profile, &[lang]),
-                Err(e) => e.clone(),
-            };
-            if !problems.is_empty() {
-                errors.push(r.error(
-                    origin,
-                    "countries",
-                    format!(
-                        "the brief of `{code}` is not built in {lang}: {} has {} problem{} (run marketbrief check)",
-                        entry.path.display(),
-                        problems.len(),
-                        if problems.len() == 1 { "" } else { "s" }
-                    ),
-                ));
-            }
-        }
-        for interest in &r.interests {
-            if interest_kind(project, interest).is_none() {
-                errors.push(r.error(
-                    origin,
-                    "interests",
-                    format!(
-                        "unknown interest `{interest}`: expected a CN chapter (two digits, `39`) or an HS section (`VII`)"
-                    ),
-                ));
-            }
-        }
-        if let Some(adviser) = &r.adviser
-            && !config.advisers.contains_key(adviser)
-        {
-            let known: Vec<&str> = config.advisers.keys().map(String::as_str).collect();
-            errors.push(r.error(
-                origin,
-                "adviser",
-                format!(
-                    "unknown adviser `{adviser}`: expected a key of `advisers:` in marketbrief.yaml ({})",
-                    if known.is_empty() { "none configured".to_string() } else { known.join(", ") }
-                ),
-            ));
-        }
-    }
-    errors
-}
-
-/// Whether an interest is a CN chapter or an HS section known to the classifications.
-pub fn interest_kind(project: &Project, code: &str) -> Option<Interest> {
-    let reference = &project.reference;
-    let chapter = code.len() == 2 && code.chars().all(|c| c.is_ascii_digit());
-    let known = |classification| {
-        Lang::ALL
-            .iter()
-            .any(|&l| reference.label(classification, code, l).is_some())
-    };
-    if chapter && known("cn-chapter") {
-        Some(Interest::Chapter)
-    } else if !chapter && known("hs-section") {
-        Some(Interest::Section)
-    } else {
-        None
-    }
-}
-
-/// What an interest code names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Interest {
-    /// A CN chapter (`39`).
-    Chapter,
-    /// An HS section (`VII`).
-    Section,
 }
 
 #[cfg(test)]
