@@ -6,8 +6,8 @@
 use super::MailConfig;
 use super::recipients::{Interest, Recipient, interest_kind};
 use super::template::{
-    AdviserContext, CountryContext, FigureContext, MailContext, PublisherContext, RecipientContext,
-    environment, render, render_text,
+    AdviserContext, CountryContext, FigureContext, InterestContext, MailContext, PublisherContext,
+    RecipientContext, environment, render, render_text,
 };
 use crate::config::Edition;
 use crate::i18n::Lang;
@@ -229,7 +229,7 @@ impl<'a> Composer<'a> {
         code: &str,
         lang: Lang,
         fmt: &LocaleFormatter,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<InterestContext>> {
         let (part, label_key) = match interest_kind(self.project, code) {
             Some(Interest::Chapter) => (Part::Chapters, "mail.chapter"),
             Some(Interest::Section) => (Part::Products, "mail.section"),
@@ -257,13 +257,17 @@ impl<'a> Composer<'a> {
                 ("period", &figure.period),
             ],
         )?;
-        Ok(Some(match &figure.change {
+        let text = match &figure.change {
             Some(change) => self.phrase(
                 lang,
                 "mail.with_change",
                 &[("text", &line), ("change", change)],
             )?,
             None => line,
+        };
+        Ok(Some(InterestContext {
+            text,
+            illustrative: figure.illustrative,
         }))
     }
 
@@ -305,6 +309,7 @@ impl<'a> Composer<'a> {
                     value: f.printed.clone(),
                     period: f.period.clone(),
                     change: f.change.clone(),
+                    illustrative: f.illustrative,
                 })
                 .collect();
             let mut interests = Vec::new();
@@ -331,6 +336,15 @@ impl<'a> Composer<'a> {
                 brief.sha256.clone(),
             ));
         }
+        // Sample figures are marked † as in the brief, with the brief's note.
+        let any_illustrative = country_contexts.iter().any(|c| {
+            c.figures.iter().any(|f| f.illustrative) || c.interests.iter().any(|i| i.illustrative)
+        });
+        let illustrative_note = if any_illustrative {
+            Some(self.phrase(lang, "sources.illustrative", &[])?)
+        } else {
+            None
+        };
         let publisher = &self.project.config.publisher;
         let adviser = self.adviser(recipient, lang)?;
         let context = MailContext {
@@ -352,6 +366,7 @@ impl<'a> Composer<'a> {
             sender: &self.config.from.name,
             brand_colour: &self.project.config.brand_colour.0,
             unsubscribe: &self.config.unsubscribe,
+            illustrative_note,
         };
         let (subject, text) = render_text(&self.env, lang, &context)?;
         let html = render(&self.env, &format!("{lang}.html.j2"), &context)?;

@@ -19,6 +19,8 @@ pub(super) struct MailContext<'a> {
     pub(super) sender: &'a str,
     pub(super) brand_colour: &'a str,
     pub(super) unsubscribe: &'a str,
+    /// The brief's note on figures marked †, when the message quotes any.
+    pub(super) illustrative_note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -34,7 +36,7 @@ pub(super) struct CountryContext {
     pub(super) name: String,
     pub(super) attachment: String,
     pub(super) figures: Vec<FigureContext>,
-    pub(super) interests: Vec<String>,
+    pub(super) interests: Vec<InterestContext>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +45,15 @@ pub(super) struct FigureContext {
     pub(super) value: String,
     pub(super) period: String,
     pub(super) change: Option<String>,
+    /// Sample data, marked † as in the brief.
+    pub(super) illustrative: bool,
+}
+
+/// A line about one of the recipient's interests.
+#[derive(Serialize)]
+pub(super) struct InterestContext {
+    pub(super) text: String,
+    pub(super) illustrative: bool,
 }
 
 #[derive(Serialize)]
