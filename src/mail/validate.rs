@@ -12,6 +12,8 @@ use crate::project::Project;
 pub fn check(recipients: &Recipients, project: &Project) -> Vec<InputError> {
     let origin = &recipients.origin;
     let mut errors = Vec::new();
+    // How many problems each profile has in each language, worked out once.
+    let mut problems_of: std::collections::BTreeMap<(String, Lang), usize> = Default::default();
     let config = &project.config;
     for r in &recipients.list {
         if let Some(lang) = r.lang
@@ -42,19 +44,23 @@ pub fn check(recipients: &Recipients, project: &Project) -> Vec<InputError> {
             let Some(lang) = r.lang.filter(|l| config.languages.contains(l)) else {
                 continue;
             };
-            let problems = match &entry.profile {
-                Ok(profile) => crate::validate::profile(project, &entry.path, profile, &[lang]),
-                Err(e) => e.clone(),
-            };
-            if !problems.is_empty() {
+            let problems = *problems_of
+                .entry((code.clone(), lang))
+                .or_insert_with(|| match &entry.profile {
+                    Ok(profile) => {
+                        crate::validate::profile(project, &entry.path, profile, &[lang]).len()
+                    }
+                    Err(e) => e.len(),
+                });
+            if problems > 0 {
                 errors.push(r.error(
                     origin,
                     "countries",
                     format!(
                         "the brief of `{code}` is not built in {lang}: {} has {} problem{} (run marketbrief check)",
                         entry.path.display(),
-                        problems.len(),
-                        if problems.len() == 1 { "" } else { "s" }
+                        problems,
+                        if problems == 1 { "" } else { "s" }
                     ),
                 ));
             }
