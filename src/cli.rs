@@ -33,6 +33,42 @@ pub enum Command {
     Diff(DiffArgs),
     /// Build one printable handout per language for a trade mission in marketbrief.yaml.
     Bundle(BundleArgs),
+    /// Prepare one message per company with its briefs attached, for review; send them
+    /// with --send (see the README, Emailing briefs).
+    Mail(MailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Where the briefs are, as <out>/<edition>/; messages go to <out>/<edition>/mail/
+    /// [default: <project>/output]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The edition, e.g. 2025-Q3 [default: the edition in marketbrief.yaml]
+    #[arg(long, value_name = "ED")]
+    pub edition: Option<Edition>,
+    /// The recipients, CSV or .xlsx [default: <project>/data/recipients.csv]
+    #[arg(long, value_name = "FILE")]
+    pub recipients: Option<PathBuf>,
+    /// Only this recipient; repeatable.
+    #[arg(long = "to", value_name = "EMAIL")]
+    pub to: Vec<String>,
+    /// Only the briefs of this country (and the recipients who follow it); repeatable.
+    #[arg(long = "country", value_name = "CODE")]
+    pub countries: Vec<String>,
+    /// Send the messages through SMTP (without it, nothing is sent).
+    #[arg(long)]
+    pub send: bool,
+    /// Send at most N messages this run; the next run goes on with the others.
+    #[arg(long, value_name = "N", requires = "send")]
+    pub limit: Option<usize>,
+    /// Send again the messages whose earlier sending was cut off before the server
+    /// answered (they may have arrived).
+    #[arg(long, requires = "send")]
+    pub resend_uncertain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +198,10 @@ pub struct CheckArgs {
     /// Check only this language (fr, nl or en); repeatable.
     #[arg(long = "lang", value_name = "LANG")]
     pub langs: Vec<Lang>,
+    /// The recipients file of `marketbrief mail` to check [default:
+    /// data/recipients.csv, when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub recipients: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

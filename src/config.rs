@@ -31,6 +31,13 @@ pub struct Config {
     /// Trade missions, by name, for `marketbrief bundle NAME`.
     #[serde(default)]
     pub missions: std::collections::BTreeMap<String, MissionConfig>,
+    /// Trade advisers, by key, who sign the mails to the companies they follow
+    /// (`marketbrief mail`).
+    #[serde(default)]
+    pub advisers: std::collections::BTreeMap<String, crate::profile::Contact>,
+    /// How `marketbrief mail` sends: sender, SMTP server, rate and size limits.
+    #[serde(default)]
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 /// A trade mission: its countries (lower-case codes), and optionally its name and dates.

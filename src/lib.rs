@@ -33,6 +33,7 @@ pub mod i18n;
 pub mod import;
 pub mod incremental;
 pub mod limits;
+pub mod mail;
 pub mod map;
 pub mod output;
 pub mod profile;

@@ -56,6 +56,7 @@ fn check_case(case: &Path) -> (Outcome, String) {
     let args = CheckArgs {
         project: project.path().to_path_buf(),
         langs: Vec::new(),
+        recipients: None,
     };
     let mut out = Vec::new();
     let mut err = Vec::new();
@@ -135,6 +136,7 @@ fn byte_order_marks_and_crlf_line_endings_are_accepted() {
     let args = CheckArgs {
         project: project.path().to_path_buf(),
         langs: Vec::new(),
+        recipients: None,
     };
     let mut err = Vec::new();
     let outcome = check::run(&args, &mut Vec::new(), &mut err, false).unwrap();

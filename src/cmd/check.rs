@@ -73,6 +73,9 @@ pub fn run(
             }
         }
     }
+    let (mail_errors, mail_warnings, recipients) =
+        crate::cmd::mail::check_recipients(&project, args.recipients.as_deref());
+    errors.extend(mail_errors);
     // The same problem found for several languages is reported once.
     let mut seen = Vec::new();
     errors.retain(|e| {
@@ -83,13 +86,18 @@ pub fn run(
         fresh
     });
     diag::emit(&errors, root, &project.sources, err, colour)?;
+    for warning in &mail_warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
     let langs_text: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let scope = format!(
         "{} profile{} in {}",
         project.profiles.len(),
         plural(project.profiles.len()),
         langs_text.join(", ")
-    );
+    ) + &recipients
+        .map(|n| format!(" and {n} recipient{}", plural(n)))
+        .unwrap_or_default();
     if errors.is_empty() {
         writeln!(out, "checked {scope}: no problems")?;
         Ok(Outcome::Success)

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod check;
 pub mod diff;
 pub mod import;
+pub mod mail;
 pub mod new;
 pub mod watch;
 
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::New(args) => new::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
+        Command::Mail(args) => mail::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Watch(args) => watch::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Check(args) => {
             use std::io::IsTerminal;

@@ -1,0 +1,414 @@
+//! `marketbrief mail`: builds any missing brief of the edition, writes one message per
+//! consenting recipient to `<out>/<edition>/mail/<email>.eml` with `outbox.csv`, and sends
+//! nothing — unless `--send`, which sends what the ledger `sent.jsonl` has not recorded as
+//! sent, one message at a time, each recorded before and after.
+
+use crate::cli::{BuildArgs, MailArgs};
+use crate::cmd::Outcome;
+use crate::error::InputError;
+use crate::i18n::Lang;
+use crate::mail::ledger::{Known, Ledger, Record, Status};
+use crate::mail::message::Composer;
+use crate::mail::recipients::{self, Recipient};
+use crate::mail::send::{Delivery, Mailer};
+use crate::mail::{RECIPIENTS_FILE, file_stem, now_rfc3339};
+use crate::project::Project;
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The file listing every prepared message and what became of it.
+pub const OUTBOX_FILE: &str = "outbox.csv";
+
+/// Reads and checks the recipients file for `check`: the one given, or the project's
+/// `data/recipients.csv` when it exists. Returns the errors, the warnings (no consent) and
+/// how many recipients were read (`None`: no file).
+pub fn check_recipients(
+    project: &Project,
+    explicit: Option<&Path>,
+) -> (Vec<InputError>, Vec<InputError>, Option<usize>) {
+    let path = match explicit {
+        Some(path) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        None if project.root.join(RECIPIENTS_FILE).is_file() => PathBuf::from(RECIPIENTS_FILE),
+        None => return (Vec::new(), Vec::new(), None),
+    };
+    let read = recipients::read(&project.root, &path);
+    let mut errors = read.errors.clone();
+    errors.extend(recipients::check(&read, project));
+    // In the order of the file.
+    errors.sort_by_key(|e| (e.line, e.column));
+    (errors, read.warnings, Some(read.list.len()))
+}
+
+/// One prepared message in the outbox.
+struct Entry {
+    email: String,
+    lang: Lang,
+    countries: Vec<String>,
+    attachments: Vec<String>,
+    bytes: usize,
+    status: &'static str,
+    /// For sending: the file, the address, the Message-ID and hash.
+    file: Option<PathBuf>,
+    to: Option<lettre::Address>,
+    message_id: String,
+    hash: String,
+}
+
+const READY: &str = "ready";
+const NOT_CONSENTED: &str = "not consented";
+const TOO_LARGE: &str = "too large";
+const ALREADY_SENT: &str = "already sent";
+const UNCERTAIN: &str = "uncertain";
+const SENT: &str = "sent";
+const FAILED: &str = "failed";
+
+pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    let project = Project::load(&args.project)?;
+    let config = project.config.mail.clone().ok_or_else(|| {
+        anyhow!("marketbrief.yaml has no `mail:` section: say who sends and through which SMTP server (see the README, Emailing briefs)")
+    })?;
+    // An unsafe or incomplete connection setting is refused before anything is written.
+    let mut mailer = if args.send {
+        Some(Mailer::new(&config)?)
+    } else {
+        None
+    };
+    let from: lettre::Address = config.from.email.parse().map_err(|e| {
+        anyhow!(
+            "marketbrief.yaml: mail.from.email: expected an e-mail address, found `{}` ({e})",
+            config.from.email
+        )
+    })?;
+
+    // A file named on the command line is where the shell says; the default is the
+    // project's.
+    let path = match &args.recipients {
+        Some(path) => std::path::absolute(path)
+            .with_context(|| format!("cannot resolve {}", path.display()))?,
+        None => PathBuf::from(RECIPIENTS_FILE),
+    };
+    let read = recipients::read(&args.project, &path);
+    let mut errors = read.errors.clone();
+    errors.extend(recipients::check(&read, &project));
+    errors.sort_by_key(|e| (e.line, e.column));
+    for warning in &read.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    if !errors.is_empty() {
+        crate::diag::emit(&errors, &args.project, &project.sources, err, false)?;
+        writeln!(
+            out,
+            "found {} problem{} in {}: nothing prepared",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            read.origin.display()
+        )?;
+        return Ok(Outcome::Failure);
+    }
+
+    let selected = select(&read.list, args)?;
+    let settings = crate::settings::Settings::resolve(
+        &project,
+        &args.project,
+        &[],
+        args.edition,
+        args.out.as_deref(),
+    );
+    let (edition, out_dir) = (settings.edition, settings.out_dir());
+    build_missing(args, &selected, &settings, out, err)?;
+
+    let mail_dir = out_dir.join("mail");
+    std::fs::create_dir_all(&mail_dir)
+        .with_context(|| format!("cannot create {}", mail_dir.display()))?;
+    let lock_path = mail_dir.join(".lock");
+    let lock = std::fs::File::create(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "another `marketbrief mail` is running on {} (it holds {}): wait for it to finish",
+            mail_dir.display(),
+            lock_path.display()
+        );
+    }
+    crate::output::remove_stale_temporaries(&mail_dir);
+    let mut ledger = Ledger::open(&mail_dir)?;
+    let max_bytes = (config.max_message_mb * 1024.0 * 1024.0) as usize;
+
+    let project_ref = &project;
+    let mut composer = Composer::new(project_ref, &config, edition, &out_dir)?;
+    let mut entries = Vec::new();
+    for (recipient, countries) in &selected {
+        let lang = recipient.lang.unwrap_or(Lang::En);
+        let mut entry = Entry {
+            email: recipient.email.clone(),
+            lang,
+            countries: countries.clone(),
+            attachments: Vec::new(),
+            bytes: 0,
+            status: NOT_CONSENTED,
+            file: None,
+            to: None,
+            message_id: String::new(),
+            hash: String::new(),
+        };
+        if recipient.consent {
+            let prepared = composer.compose(recipient, countries).with_context(|| {
+                format!(
+                    "{}:{}: the message to {}",
+                    read.origin.display(),
+                    recipient.line,
+                    recipient.email
+                )
+            })?;
+            let file = mail_dir.join(format!("{}.eml", file_stem(&recipient.email)));
+            write_message(&file, &prepared.bytes)?;
+            entry.bytes = prepared.bytes.len();
+            entry.attachments = prepared.attachments;
+            entry.status = if prepared.bytes.len() > max_bytes {
+                writeln!(
+                    err,
+                    "warning: the message to {} is {:.1} MB, over mail.max_message_mb ({}): not sent",
+                    recipient.email,
+                    prepared.bytes.len() as f64 / 1048576.0,
+                    config.max_message_mb
+                )?;
+                TOO_LARGE
+            } else {
+                match ledger.known(&prepared.message_id) {
+                    Some(Known::Sent) => ALREADY_SENT,
+                    Some(Known::Uncertain) => UNCERTAIN,
+                    Some(Known::Failed) | None => READY,
+                }
+            };
+            entry.file = Some(file);
+            entry.to = Some(prepared.to);
+            entry.message_id = prepared.message_id;
+            entry.hash = prepared.hash;
+        }
+        entries.push(entry);
+    }
+    drop(composer);
+    write_outbox(&mail_dir, &entries)?;
+
+    let Some(mailer) = mailer.as_mut() else {
+        let prepared = entries.iter().filter(|e| e.file.is_some()).count();
+        writeln!(
+            out,
+            "prepared {prepared} message{} in {} ({} ready, {} already sent, {} uncertain, {} too large, {} not consented); nothing sent: review them, then run `marketbrief mail --send`",
+            if prepared == 1 { "" } else { "s" },
+            mail_dir.display(),
+            count(&entries, READY),
+            count(&entries, ALREADY_SENT),
+            count(&entries, UNCERTAIN),
+            count(&entries, TOO_LARGE),
+            count(&entries, NOT_CONSENTED)
+        )?;
+        return Ok(if count(&entries, TOO_LARGE) > 0 {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        });
+    };
+
+    let to_send: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.status == READY || (args.resend_uncertain && e.status == UNCERTAIN))
+        .map(|(i, _)| i)
+        .take(args.limit.unwrap_or(usize::MAX))
+        .collect();
+    let resendable = if args.resend_uncertain {
+        count(&entries, UNCERTAIN)
+    } else {
+        0
+    };
+    let left = (count(&entries, READY) + resendable).saturating_sub(to_send.len());
+    let progress = progress_bar(to_send.len());
+    for &i in &to_send {
+        let entry = &mut entries[i];
+        let (Some(file), Some(to)) = (&entry.file, &entry.to) else {
+            continue;
+        };
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let record = |status, reply| Record {
+            time: now_rfc3339(),
+            status,
+            recipient: entry.email.clone(),
+            message_id: entry.message_id.clone(),
+            hash: entry.hash.clone(),
+            reply,
+        };
+        ledger.append(&record(Status::Sending, None))?;
+        let (status, reply, outcome) = match mailer.send(&from, to, &bytes) {
+            Delivery::Sent(reply) => (Status::Sent, reply, SENT),
+            Delivery::Failed(reply) => (Status::Failed, reply, FAILED),
+        };
+        ledger.append(&record(status, Some(reply.clone())))?;
+        if outcome == FAILED {
+            progress.suspend(|| writeln!(err, "error: {}: {reply}", entry.email))?;
+        }
+        entry.status = outcome;
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    write_outbox(&mail_dir, &entries)?;
+    let uncertain = count(&entries, UNCERTAIN);
+    writeln!(
+        out,
+        "sent {}, skipped {} already sent, {} failed, {} not consented, {} uncertain{}{}",
+        count(&entries, SENT),
+        count(&entries, ALREADY_SENT),
+        count(&entries, FAILED),
+        count(&entries, NOT_CONSENTED),
+        uncertain,
+        if count(&entries, TOO_LARGE) > 0 {
+            format!(", {} too large", count(&entries, TOO_LARGE))
+        } else {
+            String::new()
+        },
+        if left > 0 {
+            format!(", {left} left for the next run (--limit)")
+        } else {
+            String::new()
+        }
+    )?;
+    if uncertain > 0 {
+        writeln!(
+            out,
+            "{uncertain} message{} may or may not have arrived (the run that sent {} stopped before the server answered): see {}, then run again with --resend-uncertain to send {} anyway",
+            if uncertain == 1 { "" } else { "s" },
+            if uncertain == 1 { "it" } else { "them" },
+            mail_dir.join(OUTBOX_FILE).display(),
+            if uncertain == 1 { "it" } else { "them" },
+        )?;
+    }
+    let clean = count(&entries, FAILED) == 0 && count(&entries, TOO_LARGE) == 0 && uncertain == 0;
+    Ok(if clean {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+fn count(entries: &[Entry], status: &str) -> usize {
+    entries.iter().filter(|e| e.status == status).count()
+}
+
+/// The recipients `--to` and `--country` select, each with the countries to attach.
+fn select<'r>(list: &'r [Recipient], args: &MailArgs) -> Result<Vec<(&'r Recipient, Vec<String>)>> {
+    let wanted_to: BTreeSet<String> = args.to.iter().map(|t| file_stem(t.trim())).collect();
+    for to in &wanted_to {
+        if !list.iter().any(|r| &file_stem(&r.email) == to) {
+            bail!("--to {to}: no such address in the recipients file");
+        }
+    }
+    let wanted_countries: BTreeSet<String> =
+        args.countries.iter().map(|c| c.to_lowercase()).collect();
+    Ok(list
+        .iter()
+        .filter(|r| wanted_to.is_empty() || wanted_to.contains(&file_stem(&r.email)))
+        .filter_map(|r| {
+            let countries: Vec<String> = r
+                .countries
+                .iter()
+                .filter(|c| wanted_countries.is_empty() || wanted_countries.contains(*c))
+                .cloned()
+                .collect();
+            (!countries.is_empty()).then_some((r, countries))
+        })
+        .collect())
+}
+
+/// Builds the briefs the messages attach that the edition does not have yet.
+fn build_missing(
+    args: &MailArgs,
+    selected: &[(&Recipient, Vec<String>)],
+    settings: &crate::settings::Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let (out_root, out_dir) = (&settings.out_root, settings.out_dir());
+    let recorded = crate::incremental::read_figures(&out_dir).unwrap_or_default();
+    let mut missing: BTreeMap<Lang, BTreeSet<String>> = BTreeMap::new();
+    for (recipient, countries) in selected.iter().filter(|(r, _)| r.consent) {
+        let Some(lang) = recipient.lang else { continue };
+        for code in countries {
+            let name = format!("{code}-{lang}");
+            if !out_dir.join(format!("{name}.pdf")).is_file() || !recorded.contains_key(&name) {
+                missing.entry(lang).or_default().insert(code.clone());
+            }
+        }
+    }
+    for (lang, codes) in missing {
+        let mut build = BuildArgs::for_project(&args.project);
+        build.out = Some(out_root.to_path_buf());
+        build.edition = Some(settings.edition);
+        build.langs = vec![lang];
+        build.countries = codes.into_iter().collect();
+        if crate::cmd::build::run(&build, out, err)? != Outcome::Success {
+            bail!("the briefs to attach could not all be built: nothing prepared");
+        }
+    }
+    Ok(())
+}
+
+/// Writes a message file whole or not at all (through a temporary file renamed into
+/// place), without waiting for the disk: a message lost in a crash is written again by the
+/// next run, identical but for its date.
+fn write_message(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".marketbrief-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes `outbox.csv`: one row per selected recipient and what became of its message.
+fn write_outbox(dir: &Path, entries: &[Entry]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "recipient",
+        "language",
+        "countries",
+        "attachments",
+        "bytes",
+        "status",
+    ])?;
+    for e in entries {
+        writer.write_record([
+            e.email.as_str(),
+            e.lang.code(),
+            &e.countries.join(";"),
+            &e.attachments.join(";"),
+            &e.bytes.to_string(),
+            e.status,
+        ])?;
+    }
+    let bytes = writer.into_inner().map_err(|e| anyhow!("{e}"))?;
+    crate::output::write_atomic(&dir.join(OUTBOX_FILE), &bytes)
+}
+
+/// A progress bar on a terminal; nothing in pipes and CI.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if len < 2 || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} messages {elapsed} (ETA {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,451 @@
+//! One message per recipient: subject and bodies rendered from the templates
+//! `templates/mail/<lang>.txt.j2` and `<lang>.html.j2` (embedded defaults, overridable like
+//! the brief's), the figures taken from the edition's `figures.json` as the briefs printed
+//! them, the briefs attached as PDFs each read and encoded once.
+
+use super::MailConfig;
+use super::recipients::{Interest, Recipient, interest_kind};
+use super::template::{
+    AdviserContext, CountryContext, FigureContext, InterestContext, MailContext, PublisherContext,
+    RecipientContext, environment, render, render_text,
+};
+use crate::config::Edition;
+use crate::i18n::Lang;
+use crate::i18n::format::LocaleFormatter;
+use crate::project::Project;
+use crate::record::{BriefFigures, Part, PrintedFigure};
+use anyhow::{Context, Result, anyhow, bail};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
+use minijinja::Environment;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How many key figures of each country a message quotes.
+const KEY_FIGURES: usize = 3;
+
+/// A brief ready to attach: read and base64-encoded once, attached to every message.
+struct Brief {
+    file_name: String,
+    body: Body,
+    sha256: String,
+}
+
+/// A message ready to write and send.
+pub struct Prepared {
+    pub to: lettre::Address,
+    pub message_id: String,
+    /// Of everything the recipient reads: a changed message is a new message.
+    pub hash: String,
+    pub bytes: Vec<u8>,
+    pub attachments: Vec<String>,
+}
+
+/// Builds every message of one edition.
+pub struct Composer<'a> {
+    project: &'a Project,
+    config: &'a MailConfig,
+    edition: Edition,
+    out_dir: PathBuf,
+    figures: BTreeMap<String, BriefFigures>,
+    formatters: BTreeMap<Lang, LocaleFormatter>,
+    env: Environment<'static>,
+    briefs: BTreeMap<(String, Lang), Brief>,
+    from: Mailbox,
+    /// Whose exports each dataset row is (national or not), looked up once.
+    reporters: std::cell::RefCell<BTreeMap<String, Option<bool>>>,
+}
+
+impl<'a> Composer<'a> {
+    pub fn new(
+        project: &'a Project,
+        config: &'a MailConfig,
+        edition: Edition,
+        out_dir: &Path,
+    ) -> Result<Self> {
+        let figures = crate::incremental::read_figures(out_dir)?;
+        let mut formatters = BTreeMap::new();
+        for &lang in &project.config.languages {
+            formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
+        }
+        let from = Mailbox::new(
+            Some(config.from.name.clone()),
+            config.from.email.parse().map_err(|e| {
+                anyhow!(
+                    "marketbrief.yaml: mail.from.email: expected an e-mail address, found `{}` ({e})",
+                    config.from.email
+                )
+            })?,
+        );
+        Ok(Composer {
+            project,
+            config,
+            edition,
+            out_dir: out_dir.to_path_buf(),
+            figures,
+            formatters,
+            env: environment(&project.assets),
+            briefs: BTreeMap::new(),
+            from,
+            reporters: Default::default(),
+        })
+    }
+
+    fn phrase(&self, lang: Lang, key: &str, args: &[(&str, &str)]) -> Result<String> {
+        Ok(self.project.catalogue(lang).fill(key, args)?)
+    }
+
+    fn country_name(&self, code: &str, lang: Lang) -> Result<String> {
+        let upper = code.to_ascii_uppercase();
+        self.project
+            .reference
+            .country_names
+            .get(&upper)
+            .and_then(|n| n.get(lang))
+            .map(str::to_string)
+            .ok_or_else(|| anyhow!("no CLDR name for country {upper} in {lang}"))
+    }
+
+    /// The brief of `code` in `lang`, read and encoded on first use.
+    fn brief(&mut self, code: &str, lang: Lang) -> Result<&Brief> {
+        let key = (code.to_string(), lang);
+        if !self.briefs.contains_key(&key) {
+            let path = self.out_dir.join(format!("{code}-{lang}.pdf"));
+            let pdf = std::fs::read(&path)
+                .with_context(|| format!("cannot read the brief {}", path.display()))?;
+            let country = self.country_name(code, lang)?;
+            let words: String = country
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let file_name = self.phrase(
+                lang,
+                "mail.attachment",
+                &[("country", &words), ("edition", &self.edition.to_string())],
+            )? + ".pdf";
+            let sha256 = crate::incremental::sha256(&pdf);
+            let body = Body::new_with_encoding(pdf, ContentTransferEncoding::Base64)
+                .map_err(|_| anyhow!("cannot encode {}", path.display()))?;
+            self.briefs.insert(
+                key.clone(),
+                Brief {
+                    file_name,
+                    body,
+                    sha256,
+                },
+            );
+        }
+        self.briefs
+            .get(&key)
+            .ok_or_else(|| anyhow!("the brief {code}-{lang} was not read"))
+    }
+
+    /// The adviser who signs: the recipient's, or the contact of its first country.
+    fn adviser(&self, recipient: &Recipient, lang: Lang) -> Result<AdviserContext> {
+        let contact = match &recipient.adviser {
+            Some(key) => self
+                .project
+                .config
+                .advisers
+                .get(key)
+                .ok_or_else(|| anyhow!("unknown adviser `{key}`"))?
+                .clone(),
+            None => {
+                let code = recipient
+                    .countries
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("");
+                let entry = self
+                    .project
+                    .profiles
+                    .iter()
+                    .find(|p| p.code == code)
+                    .ok_or_else(|| anyhow!("no profile for country `{code}`"))?;
+                match &entry.profile {
+                    Ok(profile) => profile.contact.clone(),
+                    Err(_) => bail!("{} cannot be read", entry.path.display()),
+                }
+            }
+        };
+        let role = contact.role.get(lang).ok_or_else(|| {
+            anyhow!(
+                "missing translation: the role of adviser {} has no `{lang}` text",
+                contact.name
+            )
+        })?;
+        Ok(AdviserContext {
+            name: contact.name.clone(),
+            role: role.to_string(),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+        })
+    }
+
+    /// Whose exports a breakdown figure counts: the region's or the country's short name.
+    fn exporter(&self, figure: &PrintedFigure, lang: Lang) -> String {
+        let config = &self.project.config;
+        let row = figure.rows.first().cloned().unwrap_or_default();
+        let cached = self.reporters.borrow().get(&row).copied();
+        let national = cached.unwrap_or_else(|| {
+            let found = self.reporter_is_national(figure);
+            self.reporters.borrow_mut().insert(row, found);
+            found
+        });
+        let short = if national == Some(true) {
+            &config.country.short
+        } else {
+            &config.region.short
+        };
+        short.get(lang).unwrap_or_default().to_string()
+    }
+
+    /// Whether the dataset row behind a figure is the country's rather than the region's.
+    fn reporter_is_national(&self, figure: &PrintedFigure) -> Option<bool> {
+        let config = &self.project.config;
+        figure.rows.first().and_then(|row| {
+            let (file, line) = row.rsplit_once(':')?;
+            let line: usize = line.parse().ok()?;
+            let dataset = self
+                .project
+                .datasets
+                .iter()
+                .find(|d| crate::deps::rel_path(&d.csv_path) == file)?;
+            let (key, _) = dataset.observations.iter().find(|(_, o)| o.line == line)?;
+            Some(key.reporter != config.region.code)
+        })
+    }
+
+    fn interest_line(
+        &self,
+        figures: &BriefFigures,
+        code: &str,
+        lang: Lang,
+        fmt: &LocaleFormatter,
+    ) -> Result<Option<InterestContext>> {
+        let (part, label_key) = match interest_kind(self.project, code) {
+            Some(Interest::Chapter) => (Part::Chapters, "mail.chapter"),
+            Some(Interest::Section) => (Part::Products, "mail.section"),
+            None => return Ok(None),
+        };
+        let id = format!("{}/{code}", part.id());
+        let Some(figure) = figures
+            .figures
+            .iter()
+            .find(|f| f.part == part && f.id == id)
+        else {
+            return Ok(None);
+        };
+        let which = self.phrase(lang, label_key, &[("code", code)])?;
+        let amount = fmt.money(figure.value)?.full();
+        let who = self.exporter(figure, lang);
+        let line = self.phrase(
+            lang,
+            "mail.interest",
+            &[
+                ("product", &figure.label),
+                ("code", &which),
+                ("who", &who),
+                ("amount", &amount),
+                ("period", &figure.period),
+            ],
+        )?;
+        let text = match &figure.change {
+            Some(change) => self.phrase(
+                lang,
+                "mail.with_change",
+                &[("text", &line), ("change", change)],
+            )?,
+            None => line,
+        };
+        Ok(Some(InterestContext {
+            text,
+            illustrative: figure.illustrative,
+        }))
+    }
+
+    /// Renders and encodes the message of one recipient (who has a language and only
+    /// countries with briefs, as `check` makes sure).
+    pub fn compose(&mut self, recipient: &Recipient, countries: &[String]) -> Result<Prepared> {
+        let lang = recipient
+            .lang
+            .ok_or_else(|| anyhow!("{}: no language", recipient.email))?;
+        let fmt = self
+            .formatters
+            .get(&lang)
+            .ok_or_else(|| anyhow!("{lang} is not a language of the project"))?;
+        let to: lettre::Address = recipient.email.parse().map_err(|e| {
+            anyhow!(
+                "expected an e-mail address, found `{}` ({e})",
+                recipient.email
+            )
+        })?;
+        let edition = fmt.edition(&self.edition)?;
+        let mut country_contexts = Vec::new();
+        for code in countries {
+            let name = format!("{code}-{lang}");
+            let figures = self.figures.get(&name).ok_or_else(|| {
+                anyhow!(
+                    "{}: no figures of the brief {name}",
+                    self.out_dir
+                        .join(crate::incremental::FIGURES_FILE)
+                        .display()
+                )
+            })?;
+            let key_figures = figures
+                .figures
+                .iter()
+                .filter(|f| f.part == Part::KeyFigure)
+                .take(KEY_FIGURES)
+                .map(|f| FigureContext {
+                    label: f.label.clone(),
+                    value: f.printed.clone(),
+                    period: f.period.clone(),
+                    change: f.change.clone(),
+                    illustrative: f.illustrative,
+                })
+                .collect();
+            let mut interests = Vec::new();
+            for interest in &recipient.interests {
+                if let Some(line) = self.interest_line(figures, interest, lang, fmt)? {
+                    interests.push(line);
+                }
+            }
+            country_contexts.push(CountryContext {
+                code: code.clone(),
+                name: self.country_name(code, lang)?,
+                attachment: String::new(),
+                figures: key_figures,
+                interests,
+            });
+        }
+        let mut attachments = Vec::new();
+        for country in &mut country_contexts {
+            let brief = self.brief(&country.code, lang)?;
+            country.attachment = brief.file_name.clone();
+            attachments.push((
+                brief.file_name.clone(),
+                brief.body.clone(),
+                brief.sha256.clone(),
+            ));
+        }
+        // Sample figures are marked † as in the brief, with the brief's note.
+        let any_illustrative = country_contexts.iter().any(|c| {
+            c.figures.iter().any(|f| f.illustrative) || c.interests.iter().any(|i| i.illustrative)
+        });
+        let illustrative_note = if any_illustrative {
+            Some(self.phrase(lang, "sources.illustrative", &[])?)
+        } else {
+            None
+        };
+        let publisher = &self.project.config.publisher;
+        let adviser = self.adviser(recipient, lang)?;
+        let context = MailContext {
+            recipient: RecipientContext {
+                name: &recipient.name,
+                company: &recipient.company,
+                email: &recipient.email,
+            },
+            edition,
+            edition_code: self.edition.to_string(),
+            countries: country_contexts,
+            adviser,
+            publisher: PublisherContext {
+                name: publisher.name.get(lang).unwrap_or_default().to_string(),
+                email: publisher.email.clone(),
+                phone: publisher.phone.clone(),
+                website: publisher.website.clone(),
+            },
+            sender: &self.config.from.name,
+            brand_colour: &self.project.config.brand_colour.0,
+            unsubscribe: &self.config.unsubscribe,
+            illustrative_note,
+        };
+        let (subject, text) = render_text(&self.env, lang, &context)?;
+        let html = render(&self.env, &format!("{lang}.html.j2"), &context)?;
+
+        let reply_to = Mailbox::new(
+            Some(context.adviser.name.clone()),
+            context.adviser.email.parse().map_err(|e| {
+                anyhow!(
+                    "the adviser {}'s address `{}` is not an e-mail address ({e})",
+                    context.adviser.name,
+                    context.adviser.email
+                )
+            })?,
+        );
+        let recipient_box = Mailbox::new(Some(recipient.name.clone()), to.clone());
+
+        let mut hasher = Sha256::new();
+        for part in [
+            self.from.to_string(),
+            reply_to.to_string(),
+            recipient_box.to_string(),
+            subject.clone(),
+            text.clone(),
+            html.clone(),
+            self.config.unsubscribe.clone(),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        for (name, _, sha) in &attachments {
+            hasher.update(name.as_bytes());
+            hasher.update(sha.as_bytes());
+        }
+        let hash = crate::incremental::hex(&hasher.finalize());
+        let recipient_hash =
+            crate::incremental::hex(&Sha256::digest(to.to_string().to_lowercase().as_bytes()));
+        let message_id = format!(
+            "<{}.{}.{}@{}>",
+            self.edition,
+            &recipient_hash[..12],
+            &hash[..24],
+            self.from.email.domain()
+        );
+
+        let alternative = MultiPart::alternative()
+            .boundary(format!("alt-{}", &hash[..32]))
+            .singlepart(SinglePart::plain(text))
+            .singlepart(SinglePart::html(html));
+        let mut mixed = MultiPart::mixed()
+            .boundary(format!("mix-{}", &hash[..32]))
+            .multipart(alternative);
+        let pdf =
+            ContentType::parse("application/pdf").map_err(|e| anyhow!("application/pdf: {e}"))?;
+        for (name, body, _) in &attachments {
+            mixed = mixed.singlepart(Attachment::new(name.clone()).body(body.clone(), pdf.clone()));
+        }
+        let mut message = lettre::Message::builder()
+            .from(self.from.clone())
+            .reply_to(reply_to)
+            .to(recipient_box)
+            .subject(subject)
+            .message_id(Some(message_id.clone()))
+            .multipart(mixed)
+            .context("cannot assemble the message")?;
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{}>", self.config.unsubscribe),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_string(),
+        ));
+        Ok(Prepared {
+            to,
+            message_id,
+            hash,
+            bytes: message.formatted(),
+            attachments: attachments.into_iter().map(|(name, _, _)| name).collect(),
+        })
+    }
+}

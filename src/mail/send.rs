@@ -1,0 +1,149 @@
+//! Sending through SMTP with lettre: the connection as configured (STARTTLS, TLS, or none
+//! to this machine only), the password from the environment, a rate limit, and retries
+//! with back-off for transient errors (4xx answers, lost connections).
+
+use super::{MailConfig, PASSWORD_VAR, Security};
+use anyhow::{Result, bail};
+use lettre::address::Envelope;
+use lettre::transport::smtp::SmtpTransport;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{Address, Transport};
+use std::time::{Duration, Instant};
+
+/// How long to wait before the first retry of a transient error; doubled each time.
+/// Tests shorten it with `MARKETBRIEF_SMTP_BACKOFF_MS` (an internal setting).
+const BACKOFF: Duration = Duration::from_secs(5);
+/// Retries of one message after a transient error.
+const RETRIES: u32 = 3;
+
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Accepted; the server's answer.
+    Sent(String),
+    /// Refused for good (5xx), or still failing after the retries.
+    Failed(String),
+}
+
+/// An SMTP connection setting and the pace of sending.
+pub struct Mailer {
+    transport: SmtpTransport,
+    interval: Duration,
+    backoff: Duration,
+    last: Option<Instant>,
+}
+
+/// Whether `host` is this machine: `localhost` or a loopback address.
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Mailer {
+    /// The transport `mail.smtp` describes. Refuses an unencrypted connection to another
+    /// machine, and a `user` without `MARKETBRIEF_SMTP_PASSWORD`.
+    pub fn new(config: &MailConfig) -> Result<Mailer> {
+        let smtp = &config.smtp;
+        let host = smtp.host.trim();
+        let builder = match smtp.security {
+            Security::Starttls => SmtpTransport::builder_dangerous(host)
+                .tls(Tls::Required(TlsParameters::new(host.to_string())?)),
+            Security::Tls => SmtpTransport::builder_dangerous(host)
+                .tls(Tls::Wrapper(TlsParameters::new(host.to_string())?)),
+            Security::None => {
+                if !is_loopback(host) {
+                    bail!(
+                        "marketbrief.yaml: mail.smtp.security is `none` but the host `{host}` is not this machine: \
+                         messages and the password would cross the network unencrypted (use starttls or tls)"
+                    );
+                }
+                SmtpTransport::builder_dangerous(host).tls(Tls::None)
+            }
+        };
+        let mut builder = builder
+            .port(smtp.port())
+            .timeout(Some(Duration::from_secs(60)));
+        if let Some(user) = smtp.user.as_deref().filter(|u| !u.is_empty()) {
+            let password = std::env::var(PASSWORD_VAR).map_err(|_| {
+                anyhow::anyhow!(
+                    "mail.smtp.user is `{user}`: set its password in the environment variable {PASSWORD_VAR}"
+                )
+            })?;
+            builder = builder.credentials(Credentials::new(user.to_string(), password));
+        }
+        let per_minute = config.per_minute.max(1);
+        let backoff = std::env::var("MARKETBRIEF_SMTP_BACKOFF_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(BACKOFF, Duration::from_millis);
+        Ok(Mailer {
+            transport: builder.build(),
+            interval: Duration::from_secs(60) / per_minute,
+            backoff,
+            last: None,
+        })
+    }
+
+    /// Sends one message, waiting for the rate limit first and retrying transient errors.
+    pub fn send(&mut self, from: &Address, to: &Address, bytes: &[u8]) -> Delivery {
+        let envelope = match Envelope::new(Some(from.clone()), vec![to.clone()]) {
+            Ok(envelope) => envelope,
+            Err(e) => return Delivery::Failed(format!("no envelope: {e}")),
+        };
+        let mut wait = self.backoff;
+        let mut attempt = 0;
+        loop {
+            if let Some(last) = self.last {
+                let next = last + self.interval;
+                let now = Instant::now();
+                if next > now {
+                    std::thread::sleep(next - now);
+                }
+            }
+            self.last = Some(Instant::now());
+            match self.transport.send_raw(&envelope, bytes) {
+                Ok(response) => {
+                    let text: Vec<&str> = response.message().collect();
+                    return Delivery::Sent(format!("{} {}", response.code(), text.join(" ")));
+                }
+                Err(e) => {
+                    let reply = describe(&e);
+                    if e.is_permanent() || attempt >= RETRIES {
+                        return Delivery::Failed(reply);
+                    }
+                    attempt += 1;
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+            }
+        }
+    }
+}
+
+/// An SMTP error as one line, without any credential.
+fn describe(e: &lettre::transport::smtp::Error) -> String {
+    let text = e.to_string().replace(['\r', '\n'], " ");
+    match e.status() {
+        Some(code) if !text.contains(&code.to_string()) => format!("{code} {text}"),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in ["localhost", "127.0.0.1", "::1", "[::1]", "127.0.0.2"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["smtp.example.org", "10.0.0.1", "localhost.example.org", ""] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The mail templates — `templates/mail/<lang>.txt.j2` (plain text, first line
+//! `Subject: …`) and `<lang>.html.j2` (every value HTML-escaped) — and what they are given.
+
+use crate::assets::Assets;
+use crate::i18n::Lang;
+use anyhow::{Result, anyhow, bail};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct MailContext<'a> {
+    pub(super) recipient: RecipientContext<'a>,
+    pub(super) edition: String,
+    pub(super) edition_code: String,
+    pub(super) countries: Vec<CountryContext>,
+    pub(super) adviser: AdviserContext,
+    pub(super) publisher: PublisherContext,
+    /// The sender's name (`mail.from.name`), for the signature.
+    pub(super) sender: &'a str,
+    pub(super) brand_colour: &'a str,
+    pub(super) unsubscribe: &'a str,
+    /// The brief's note on figures marked †, when the message quotes any.
+    pub(super) illustrative_note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RecipientContext<'a> {
+    pub(super) name: &'a str,
+    pub(super) company: &'a str,
+    pub(super) email: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct CountryContext {
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) attachment: String,
+    pub(super) figures: Vec<FigureContext>,
+    pub(super) interests: Vec<InterestContext>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FigureContext {
+    pub(super) label: String,
+    pub(super) value: String,
+    pub(super) period: String,
+    pub(super) change: Option<String>,
+    /// Sample data, marked † as in the brief.
+    pub(super) illustrative: bool,
+}
+
+/// A line about one of the recipient's interests.
+#[derive(Serialize)]
+pub(super) struct InterestContext {
+    pub(super) text: String,
+    pub(super) illustrative: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct AdviserContext {
+    pub(super) name: String,
+    pub(super) role: String,
+    pub(super) email: String,
+    pub(super) phone: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PublisherContext {
+    pub(super) name: String,
+    pub(super) email: String,
+    pub(super) phone: Option<String>,
+    pub(super) website: Option<String>,
+}
+
+/// The mail templates: plain text as written, HTML with every value escaped.
+pub(super) fn environment(assets: &Assets) -> Environment<'static> {
+    let mut env = Environment::new();
+    let assets = assets.clone();
+    env.set_loader(move |name| {
+        let inside = !name.is_empty()
+            && !name.starts_with('/')
+            && !name.contains(['\\', ':', '\0'])
+            && name.split('/').all(|part| !part.is_empty() && part != "..");
+        if !inside {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("a mail template can include only files of templates/mail/, not `{name}`"),
+            ));
+        }
+        match assets.read_text(&format!("templates/mail/{name}")) {
+            Ok(found) => Ok(found.map(|(_, text)| text)),
+            Err(e) => Err(Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
+        }
+    });
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html.j2") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env
+}
+
+/// Renders one mail template.
+pub(super) fn render(
+    env: &Environment<'_>,
+    name: &str,
+    context: &MailContext<'_>,
+) -> Result<String> {
+    let template = env
+        .get_template(name)
+        .map_err(|e| anyhow!("templates/mail/{name}: {e:#}"))?;
+    template
+        .render(minijinja::value::Serde(context))
+        .map_err(|e| anyhow!("templates/mail/{name}: {e:#}"))
+}
+
+/// The text template: a first line `Subject: …`, then the body.
+pub(super) fn render_text(
+    env: &Environment<'_>,
+    lang: Lang,
+    context: &MailContext<'_>,
+) -> Result<(String, String)> {
+    let name = format!("{lang}.txt.j2");
+    let rendered = render(env, &name, context)?;
+    let (first, body) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+    let Some(subject) = first.strip_prefix("Subject:") else {
+        bail!(
+            "templates/mail/{name}: expected a first line `Subject: …`, found `{}`",
+            first.trim()
+        );
+    };
+    let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    if subject.is_empty() {
+        bail!("templates/mail/{name}: the subject is empty");
+    }
+    Ok((subject, body.trim_start_matches(['\r', '\n']).to_string()))
+}

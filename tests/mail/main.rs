@@ -1,0 +1,420 @@
+//! `marketbrief mail` end to end: a real SMTP server on loopback (mailin's protocol engine
+//! behind a plain TCP listener, no TLS), the real binary, and what the server received
+//! parsed back with mail-parser.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod failures;
+mod smtp;
+
+use mail_parser::{MessageParser, MimeHeaders};
+use smtp::Server;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A copy of the sample project sending to `port` on loopback without TLS, with the
+/// given recipients.
+fn project(port: u16, recipients: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    let config_path = dir.path().join("marketbrief.yaml");
+    let config = std::fs::read_to_string(&config_path).unwrap();
+    let smtp =
+        "smtp: {host: smtp.example.org, port: 587, security: starttls, user: advisers@example.org}";
+    assert!(config.contains(smtp));
+    let config = config
+        .replace(
+            smtp,
+            &format!("smtp: {{host: 127.0.0.1, port: {port}, security: none}}"),
+        )
+        .replace("per_minute: 30", "per_minute: 60000");
+    std::fs::write(&config_path, config).unwrap();
+    std::fs::write(dir.path().join("data/recipients.csv"), recipients).unwrap();
+    dir
+}
+
+const HEADER: &str = "email,name,company,lang,countries,interests,adviser,consent\n";
+
+/// Runs `marketbrief mail` in `project` with `args`; returns success, stdout and stderr.
+fn mail(project: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .arg("mail")
+        .args(args)
+        .arg("--project")
+        .arg(project)
+        .env("MARKETBRIEF_SMTP_BACKOFF_MS", "20")
+        .env_remove("MARKETBRIEF_SMTP_PASSWORD")
+        .output()
+        .expect("marketbrief runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn edition_dir(project: &Path) -> PathBuf {
+    project.join("output/2025-Q3")
+}
+
+fn ledger(project: &Path) -> Vec<serde_json::Value> {
+    let path = edition_dir(project).join("mail/sent.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn figures(project: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(edition_dir(project).join("figures.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Plain text with every kind of space folded to one plain space.
+fn fold(text: &str) -> String {
+    text.replace(['\u{A0}', '\u{202F}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
+    let server = Server::start();
+    let recipients = format!(
+        "{HEADER}\
+         zoe.lambert@societe.example,Zoë Lambert,Société <Exemple> & Fils,fr,ca,VI,,yes\n\
+         karl.bruckner@bruckner.example,Karl Brückner,Brückner BV,nl,ca;mx,VI;39,north-america,yes\n\
+         ann.smith@acme.example,Ann Smith,Acme Ltd,en,mx,,,yes\n\
+         no.consent@acme.example,Nora Consent,Acme Ltd,en,ca,,,no\n"
+    );
+    let dir = project(server.port, &recipients);
+    let root = dir.path();
+
+    // A dry run builds the briefs, writes the messages, sends nothing.
+    let (ok, out, err) = mail(root, &[]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("prepared 3 messages"), "{out}");
+    assert!(
+        err.contains("no.consent@acme.example has not consented"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+    let mail_dir = edition_dir(root).join("mail");
+    for name in [
+        "zoe.lambert@societe.example.eml",
+        "karl.bruckner@bruckner.example.eml",
+        "ann.smith@acme.example.eml",
+    ] {
+        assert!(mail_dir.join(name).is_file(), "{name}");
+    }
+    assert!(!mail_dir.join("no.consent@acme.example.eml").exists());
+    let outbox = std::fs::read_to_string(mail_dir.join("outbox.csv")).unwrap();
+    assert!(
+        outbox.starts_with("recipient,language,countries,attachments,bytes,status\n"),
+        "{outbox}"
+    );
+    assert!(
+        outbox.contains("no.consent@acme.example,en,ca,,0,not consented"),
+        "{outbox}"
+    );
+    assert!(outbox.contains(",ready\n"), "{outbox}");
+
+    // The send.
+    let (ok, out, err) = mail(root, &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("sent 3, skipped 0 already sent, 0 failed, 1 not consented, 0 uncertain"),
+        "{out}"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    let by_to: BTreeMap<String, Vec<u8>> = received
+        .iter()
+        .map(|r| (r.to.join(","), r.data.clone()))
+        .collect();
+    assert!(!by_to.contains_key("no.consent@acme.example"));
+    let figures = figures(root);
+    let printed = |brief: &str, id: &str| -> String {
+        let found = figures["briefs"][brief]["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("{brief}: no {id}"));
+        found["printed"].as_str().unwrap().to_string()
+    };
+
+    let cases = [
+        (
+            "zoe.lambert@societe.example",
+            "Fiche marché Canada – 3e trimestre 2025",
+            "Bonjour Zoë Lambert,",
+            vec![("ca-fr", "Fiche-marche-Canada-2025-Q3.pdf")],
+        ),
+        (
+            "karl.bruckner@bruckner.example",
+            "Marktfiches Canada en Mexico – 3e kwartaal 2025",
+            "Beste Karl Brückner,",
+            vec![
+                ("ca-nl", "Marktfiche-Canada-2025-Q3.pdf"),
+                ("mx-nl", "Marktfiche-Mexico-2025-Q3.pdf"),
+            ],
+        ),
+        (
+            "ann.smith@acme.example",
+            "Market brief: Mexico – Q3 2025",
+            "Dear Ann Smith,",
+            vec![("mx-en", "Market-brief-Mexico-2025-Q3.pdf")],
+        ),
+    ];
+    for (to, subject, greeting, briefs) in cases {
+        let raw = &by_to[to];
+        let message = MessageParser::default().parse(raw).expect("a MIME message");
+        assert_eq!(fold(message.subject().unwrap()), fold(subject), "{to}");
+        let from = message.from().unwrap().first().unwrap();
+        assert_eq!(from.name(), Some("Brussels Trade Desk"));
+        assert_eq!(from.address(), Some("advisers@example.org"));
+        let reply_to = message.reply_to().unwrap().first().unwrap();
+        assert_eq!(reply_to.address(), Some("north-america@example.org"));
+        let text = message.body_text(0).unwrap();
+        assert!(text.starts_with(greeting), "{to}: {text}");
+        let html = message.body_html(0).unwrap();
+        assert!(html.contains(&greeting.replace(',', "")), "{to}: {html}");
+        // The key figures as the brief printed them, in the body and in the PDF.
+        for (brief, file) in &briefs {
+            for id in ["key/region_goods_exports", "key/national_goods_exports"] {
+                let value = printed(brief, id);
+                assert!(text.contains(&value), "{to}: {value:?} not in {text}");
+                let pdf = common::pdf_text(&edition_dir(root).join(format!("{brief}.pdf")));
+                assert!(
+                    common::squash(&pdf).contains(&common::squash(&fold(&value))),
+                    "{brief}: {value} not in the PDF"
+                );
+            }
+            let attachment = message
+                .attachments()
+                .find(|a| a.attachment_name() == Some(*file))
+                .unwrap_or_else(|| panic!("{to}: no attachment {file}"));
+            let pdf = std::fs::read(edition_dir(root).join(format!("{brief}.pdf"))).unwrap();
+            assert_eq!(attachment.contents(), &pdf[..], "{to}: {file}");
+            assert_eq!(
+                attachment.content_type().map(|c| c.ctype()),
+                Some("application")
+            );
+        }
+        assert_eq!(message.attachments().count(), briefs.len(), "{to}");
+        let headers = String::from_utf8_lossy(raw);
+        assert!(
+            headers.contains("List-Unsubscribe: <mailto:unsubscribe@example.org>"),
+            "{to}"
+        );
+        assert!(headers.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        assert!(
+            message.message_id().unwrap().starts_with("2025-Q3."),
+            "{to}"
+        );
+    }
+
+    // Accented names are encoded in the headers and decode back.
+    let zoe = MessageParser::default()
+        .parse(&by_to["zoe.lambert@societe.example"])
+        .unwrap();
+    let raw_headers = String::from_utf8_lossy(&by_to["zoe.lambert@societe.example"]);
+    assert!(
+        !raw_headers
+            .lines()
+            .any(|l| l.starts_with("To:") && l.contains('ë'))
+    );
+    assert_eq!(
+        zoe.to().unwrap().first().unwrap().name(),
+        Some("Zoë Lambert")
+    );
+    // Values are escaped in HTML and as written in text.
+    let html = zoe.body_html(0).unwrap();
+    assert!(
+        html.contains("Société &lt;Exemple&gt; &amp; Fils"),
+        "{html}"
+    );
+    let text = zoe.body_text(0).unwrap();
+    assert!(text.contains("Société <Exemple> & Fils"), "{text}");
+    // An interest the brief has a figure for: section VI of Canada's goods chart.
+    assert!(
+        fold(&text).contains("(section VI) : Bruxelles a exporté"),
+        "{text}"
+    );
+    let karl = MessageParser::default()
+        .parse(&by_to["karl.bruckner@bruckner.example"])
+        .unwrap();
+    assert_eq!(
+        karl.to().unwrap().first().unwrap().name(),
+        Some("Karl Brückner")
+    );
+
+    // The ledger: sending then sent for each.
+    let records = ledger(root);
+    assert_eq!(records.len(), 6);
+    assert_eq!(records.iter().filter(|r| r["status"] == "sent").count(), 3);
+
+    // A second run sends nothing.
+    let (ok, out, err) = mail(root, &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 0, skipped 3 already sent"), "{out}");
+    assert_eq!(server.received().len(), 3);
+}
+
+#[test]
+fn a_run_stopped_after_three_resumes_with_the_other_seven() {
+    let server = Server::start();
+    let mut recipients = HEADER.to_string();
+    for i in 0..10 {
+        recipients.push_str(&format!(
+            "p{i}@firm{i}.example,Person {i},Firm {i},en,ca,,,yes\n"
+        ));
+    }
+    let dir = project(server.port, &recipients);
+    let (ok, out, err) = mail(dir.path(), &["--send", "--limit", "3"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 3,"), "{out}");
+    assert!(out.contains("7 left for the next run"), "{out}");
+    assert_eq!(server.received().len(), 3);
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 7, skipped 3 already sent"), "{out}");
+    let to: BTreeSet<String> = server.received().iter().map(|r| r.to.join(",")).collect();
+    assert_eq!(to.len(), 10, "each once: {to:?}");
+    assert_eq!(server.received().len(), 10);
+}
+
+#[test]
+fn check_locates_every_problem_of_a_broken_recipients_file() {
+    let recipients = format!(
+        "{HEADER}\
+         not-an-address,Jan,Acme,nl,ca,,,yes\n\
+         b@firm.example,B,Firm,de,ca,,,yes\n\
+         c@firm.example,C,Firm,en,zz,,,yes\n\
+         d@firm.example,D,Firm,en,ca,77;XXX,,yes\n\
+         e@firm.example,E,Firm,en,ca,,nobody,yes\n\
+         E@firm.example,E,Firm,en,ca,,,yes\n\
+         f@firm.example,F,Firm,en,ca,,,no\n\
+         g@firm.example,G,Firm,nl,mx,,,yes\n"
+    );
+    let dir = project(25, &recipients);
+    // Mexico's profile lacks its Dutch summary: no Dutch brief of Mexico.
+    let mx = dir.path().join("data/profiles/mx.yaml");
+    let text = std::fs::read_to_string(&mx).unwrap();
+    let start = text.find("  nl: >-\n    Mexico is de vierde").unwrap();
+    let end = start + text[start..].find("koopkracht.\n").unwrap() + "koopkracht.\n".len();
+    std::fs::write(&mx, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["check", "--project"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "data/recipients.csv:2:1",
+        "email: expected an e-mail address, found `not-an-address`",
+        "data/recipients.csv:3:23",
+        "lang: unknown language `de`",
+        "countries: unknown country `zz`",
+        "interests: unknown interest `77`",
+        "interests: unknown interest `XXX`",
+        "adviser: unknown adviser `nobody`",
+        "`E@firm.example` is listed twice (first on line 6)",
+        "warning: data/recipients.csv:8:31: field `consent`",
+        "data/recipients.csv:9:26",
+        "countries: the brief of `mx` is not built in nl",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    // `mail` refuses to prepare anything.
+    let (ok, out, _) = mail(dir.path(), &[]);
+    assert!(!ok);
+    assert!(out.contains("nothing prepared"), "{out}");
+}
+
+#[test]
+fn an_xlsx_export_is_read_like_the_csv() {
+    let server = Server::start();
+    let dir = project(server.port, HEADER);
+    let path = dir.path().join("crm-export.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [
+        [
+            "email",
+            "name",
+            "company",
+            "lang",
+            "countries",
+            "interests",
+            "adviser",
+            "consent",
+        ],
+        [
+            "zoe@societe.example",
+            "Zoë Lambert",
+            "Société SA",
+            "fr",
+            "ca;us",
+            "",
+            "",
+            "yes",
+        ],
+        [
+            "bruckner@firm.example",
+            "Karl Brückner",
+            "Brückner",
+            "nl",
+            "mx",
+            "",
+            "north-america",
+            "yes",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    // A chapter typed as a number in the spreadsheet reads as `39`, not `39.0`.
+    sheet.write_number(2, 5, 39.0).unwrap();
+    book.save(&path).unwrap();
+
+    let read = marketbrief::mail::recipients::read(dir.path(), Path::new("crm-export.xlsx"));
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    assert_eq!(read.list.len(), 2);
+    assert_eq!(read.list[0].name, "Zoë Lambert");
+    assert_eq!(read.list[1].line, 3);
+    assert_eq!(read.list[1].interests, ["39"]);
+
+    let (ok, out, err) = mail(
+        dir.path(),
+        &["--recipients", path.to_str().unwrap(), "--send"],
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 2,"), "{out}");
+    // A file name with an accent is encoded (RFC 2231) and decodes back.
+    let received = server.received();
+    let zoe = received
+        .iter()
+        .find(|r| r.to == ["zoe@societe.example"])
+        .unwrap();
+    let message = MessageParser::default().parse(&zoe.data).unwrap();
+    let names: Vec<&str> = message
+        .attachments()
+        .filter_map(|a| a.attachment_name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Fiche-marche-Canada-2025-Q3.pdf",
+            "Fiche-marche-États-Unis-2025-Q3.pdf"
+        ]
+    );
+    assert!(!String::from_utf8_lossy(&zoe.data).contains("États"));
+}
