@@ -94,3 +94,40 @@ proptest! {
         }
     }
 }
+
+/// A recipients file's lines: a header, then rows of plausible and hostile cells.
+fn recipients_text() -> impl Strategy<Value = String> {
+    let cell = "[a-zA-Z0-9@.;:,\"'<>/\\\\ éüŸ\r\n\t-]{0,24}";
+    proptest::collection::vec(proptest::collection::vec(cell, 0..10), 0..8).prop_map(|rows| {
+        let mut text =
+            String::from("email,name,company,lang,countries,interests,adviser,consent\n");
+        for row in rows {
+            text.push_str(&row.join(","));
+            text.push('\n');
+        }
+        text
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, .. ProptestConfig::default() })]
+
+    /// Any recipients file gives rows and located problems, never a panic, and every
+    /// address accepted is a safe file name in the mail folder.
+    #[test]
+    fn recipients_files_never_panic_and_name_files_safely(text in recipients_text(), bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        use marketbrief::mail::{file_stem, recipients};
+        let path = std::path::Path::new("data/recipients.csv");
+        for input in [text.as_bytes(), &bytes[..]] {
+            let read = recipients::parse_csv(path, input);
+            for recipient in &read.list {
+                let stem = file_stem(&recipient.email);
+                prop_assert!(!stem.is_empty() && !stem.contains('/') && !stem.contains('\\') && !stem.starts_with('.'), "{stem:?}");
+            }
+            for problem in read.errors.iter().chain(&read.warnings) {
+                prop_assert!(problem.line.is_some() || problem.message.contains("empty") || problem.message.contains("UTF-8") || problem.message.contains("header"), "{problem}");
+            }
+        }
+        let _ = marketbrief::mail::recipients::parse_xlsx(std::path::Path::new("r.xlsx"), bytes);
+    }
+}
