@@ -40,6 +40,9 @@ pub struct CountryFacts {
 /// "In <country>" forms per language: CLDR has none, so marketbrief ships its own.
 pub const IN_COUNTRY: &str = "data/reference/in-country.csv";
 
+/// Country names where publications write them otherwise than CLDR's display names.
+pub const COUNTRY_NAMES: &str = "data/reference/country-names.csv";
+
 /// Population and GDP (World Bank), as project-relative paths: facts come from both.
 pub const WORLD_BANK_FILES: [&str; 2] = [
     "data/reference/world-bank/population.csv",
@@ -113,6 +116,27 @@ impl Reference {
                         .0
                         .insert(lang, name.to_string());
                 }
+            }
+        }
+        // Names as publications write them: a reviewed table over CLDR's display names
+        // ("Congo - Kinshasa", "R.A.S. chinoise de Hong Kong"), then English's "&" and "St."
+        // written out ("Saint Lucia", "Turks and Caicos Islands").
+        if let Some((origin, text)) = assets.read_text(COUNTRY_NAMES)? {
+            for (code, names) in parse_by_code(&origin, &text)? {
+                for (lang, name) in names.0 {
+                    if !name.trim().is_empty() {
+                        country_names
+                            .entry(code.clone())
+                            .or_default()
+                            .0
+                            .insert(lang, name);
+                    }
+                }
+            }
+        }
+        for names in country_names.values_mut() {
+            if let Some(en) = names.0.get_mut(&Lang::En) {
+                *en = en.replace(" & ", " and ").replace("St. ", "Saint ");
             }
         }
         let in_country = match assets.read_text(IN_COUNTRY)? {
@@ -266,6 +290,106 @@ fn parse_by_code(origin: &str, text: &str) -> Result<BTreeMap<String, Localized>
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn country_names_and_in_forms_are_those_of_publications() {
+        let reference = Reference::load(&Assets::embedded()).unwrap();
+        let expected = [
+            (
+                "CD",
+                [
+                    "République démocratique du Congo",
+                    "Democratische Republiek Congo",
+                    "Democratic Republic of the Congo",
+                ],
+            ),
+            (
+                "CG",
+                [
+                    "République du Congo",
+                    "Republiek Congo",
+                    "Republic of the Congo",
+                ],
+            ),
+            ("HK", ["Hong Kong", "Hongkong", "Hong Kong"]),
+            ("MO", ["Macao", "Macau", "Macao"]),
+            (
+                "BA",
+                [
+                    "Bosnie-Herzégovine",
+                    "Bosnië en Herzegovina",
+                    "Bosnia and Herzegovina",
+                ],
+            ),
+            (
+                "VC",
+                [
+                    "Saint-Vincent-et-les-Grenadines",
+                    "Saint Vincent en de Grenadines",
+                    "Saint Vincent and the Grenadines",
+                ],
+            ),
+            (
+                "KN",
+                [
+                    "Saint-Christophe-et-Niévès",
+                    "Saint Kitts en Nevis",
+                    "Saint Kitts and Nevis",
+                ],
+            ),
+            (
+                "TT",
+                [
+                    "Trinité-et-Tobago",
+                    "Trinidad en Tobago",
+                    "Trinidad and Tobago",
+                ],
+            ),
+            (
+                "AG",
+                [
+                    "Antigua-et-Barbuda",
+                    "Antigua en Barbuda",
+                    "Antigua and Barbuda",
+                ],
+            ),
+            (
+                "ST",
+                [
+                    "Sao Tomé-et-Principe",
+                    "Sao Tomé en Principe",
+                    "São Tomé and Príncipe",
+                ],
+            ),
+            ("PS", ["Palestine", "Palestina", "Palestine"]),
+        ];
+        for (code, names) in expected {
+            for (lang, name) in Lang::ALL.into_iter().zip(names) {
+                assert_eq!(
+                    reference.country_name(code, lang).unwrap(),
+                    name,
+                    "{code} {lang}"
+                );
+                let form = reference.in_country(code, None, lang).unwrap();
+                assert!(
+                    form.ends_with(name),
+                    "{code} {lang}: “{form}” does not name {name}"
+                );
+            }
+        }
+        // No display-name conventions left in any name a brief can print.
+        for (code, names) in &reference.country_names {
+            for (lang, name) in &names.0 {
+                if reference.in_country.contains_key(code) {
+                    for bad in [" & ", " - ", "St. ", "R.A.S.", "SAR "] {
+                        assert!(!name.contains(bad), "{code} {lang}: {name}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn world_bank_values_are_positive_numbers() {
         let ok = "name,code,year,value\nCanada,CAN,2024,41288599\nCanada,CAN,2023,\n";

@@ -61,6 +61,7 @@ pub(super) struct EditionText {
 /// The country's name in the brief's language, from CLDR.
 pub(super) fn country_name(w: &Writer, reference: &Reference, code: &str) -> Result<String> {
     w.deps.read(crate::reference::territories_file(w.lang));
+    w.deps.read(crate::reference::COUNTRY_NAMES);
     Ok(reference.country_name(code, w.lang)?.to_string())
 }
 
