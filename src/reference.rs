@@ -401,8 +401,6 @@ mod tests {
         }
     }
 
-    use super::*;
-
     fn reference() -> Reference {
         Reference::load(&Assets::embedded()).unwrap()
     }
