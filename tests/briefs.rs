@@ -143,7 +143,7 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
     assert_contains(&mx_fr, "1,5 milliard d’euros", "mx fr singular milliard");
     assert_contains(&mx_nl, "1,5 miljard euro", "mx nl");
     assert_contains(&mx_en, "EUR 644 million", "mx en services");
-    assert_contains(&mx_fr, "3e trimestre 2025", "fr edition");
+    assert_contains(&mx_fr, "3ᵉ trimestre 2025", "fr edition");
     assert_contains(&mx_nl, "3e kwartaal 2025", "nl edition");
     assert_contains(&mx_en, "Q3 2025", "en edition");
     assert_contains(&mx_fr, "† illustratif", "fr illustrative mark");

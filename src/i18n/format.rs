@@ -142,7 +142,7 @@ impl LocaleFormatter {
         Ok(self.catalogue.fill("format.percent", &[("n", &n)])?)
     }
 
-    /// An ordinal rank ("5e", "5e", "5th"; "1er", "1st").
+    /// An ordinal rank ("5ᵉ", "5e", "5th"; "1ᵉʳ", "1st").
     pub fn rank(&self, rank: u32) -> Result<String> {
         let category = category_name(self.ordinal.category_for(rank));
         let n = self.number(f64::from(rank), 0);
@@ -151,18 +151,20 @@ impl LocaleFormatter {
             .fill(&format!("format.rank.{category}"), &[("n", &n)])?)
     }
 
-    /// A calendar date ("20 octobre 2025", "20 oktober 2025", "20 October 2025").
+    /// A calendar date ("20 octobre 2025", "1ᵉʳ février 2019", "20 oktober 2025",
+    /// "20 October 2025").
     pub fn date(&self, date: &crate::vocab::Date) -> Result<String> {
         let month = self
             .catalogue
             .get(&format!("format.months[{}]", date.month - 1))?;
+        let day = if date.day == 1 {
+            self.catalogue.get("format.day_first")?.to_string()
+        } else {
+            date.day.to_string()
+        };
         Ok(self.catalogue.fill(
             "format.date",
-            &[
-                ("d", &date.day.to_string()),
-                ("month", month),
-                ("y", &date.year.to_string()),
-            ],
+            &[("d", &day), ("month", month), ("y", &date.year.to_string())],
         )?)
     }
 
@@ -385,8 +387,9 @@ mod tests {
         assert_eq!(en.rank(11).unwrap(), "11th");
         assert_eq!(en.rank(22).unwrap(), "22nd");
         let fr = formatter(Lang::Fr);
-        assert_eq!(fr.rank(1).unwrap(), "1er");
-        assert_eq!(fr.rank(5).unwrap(), "5e");
+        // French sets the ordinal's letters as superscripts.
+        assert_eq!(fr.rank(1).unwrap(), "1ᵉʳ");
+        assert_eq!(fr.rank(5).unwrap(), "5ᵉ");
         assert_eq!(formatter(Lang::Nl).rank(5).unwrap(), "5e");
     }
 
@@ -434,10 +437,23 @@ mod tests {
             formatter(Lang::En).date(&date).unwrap(),
             format!("20{NBSP}October 2025")
         );
+        let first = crate::vocab::Date {
+            year: 2019,
+            month: 2,
+            day: 1,
+        };
+        assert_eq!(
+            formatter(Lang::Fr).date(&first).unwrap(),
+            format!("1ᵉʳ{NBSP}février 2019")
+        );
+        assert_eq!(
+            formatter(Lang::En).date(&first).unwrap(),
+            format!("1{NBSP}February 2019")
+        );
         let edition: crate::vocab::Edition = "2025-Q3".parse().unwrap();
         assert_eq!(
             formatter(Lang::Fr).edition(&edition).unwrap(),
-            "3e trimestre 2025"
+            "3ᵉ trimestre 2025"
         );
         assert_eq!(
             formatter(Lang::Nl).edition(&edition).unwrap(),
@@ -447,7 +463,7 @@ mod tests {
         let first: crate::vocab::Edition = "2026-Q1".parse().unwrap();
         assert_eq!(
             formatter(Lang::Fr).edition(&first).unwrap(),
-            "1er trimestre 2026"
+            "1ᵉʳ trimestre 2026"
         );
     }
 }

@@ -150,7 +150,7 @@ fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
     let cases = [
         (
             "zoe.lambert@societe.example",
-            "Fiche marché Canada – 3e trimestre 2025",
+            "Fiche marché Canada – 3ᵉ trimestre 2025",
             "Bonjour Zoë Lambert,",
             vec![("ca-fr", "Fiche-marche-Canada-2025-Q3.pdf")],
         ),
