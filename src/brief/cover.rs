@@ -26,8 +26,10 @@ pub(super) struct CoverContext {
     pub illustrative: bool,
     /// Every trade figure printed is illustrative: the notice says so plainly.
     pub all_illustrative: bool,
-    /// Population and GDP (World Bank), then their source; empty when unknown.
+    /// Population and GDP (World Bank); empty when unknown.
     pub facts: Vec<String>,
+    /// "Source: World Bank", kept on the line of the last fact.
+    pub facts_source: String,
     pub map_path: Option<String>,
     pub map_alt: String,
     pub has_flag: bool,
@@ -155,6 +157,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
                 .origins()
                 .all(|o| o.statuses.iter().all(|s| *s == Status::Illustrative)),
         facts: facts(w, reference, &code)?,
+        facts_source: w.phrase("brief.facts_source")?,
         map_path: files
             .contains_key(&w.path("map.svg"))
             .then(|| w.path("map.svg")),
@@ -166,7 +169,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
     })
 }
 
-/// "Population: … (2024)", "GDP: … (2023)", "Source: World Bank", when known.
+/// "Population: … (2024)", "GDP: … (2023)", when known.
 fn facts(w: &Writer, reference: &Reference, code: &str) -> Result<Vec<String>> {
     w.deps.read_all(crate::reference::WORLD_BANK_FILES);
     let Some(facts) = reference.facts.get(code) else {
@@ -207,9 +210,6 @@ fn facts(w: &Writer, reference: &Reference, code: &str) -> Result<Vec<String>> {
             rows: vec![format!("{file} ({code})")],
         });
         parts.push(text);
-    }
-    if !parts.is_empty() {
-        parts.push(w.phrase("brief.facts_source")?);
     }
     Ok(parts)
 }
