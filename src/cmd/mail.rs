@@ -243,11 +243,16 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         };
         ledger.append(&record(Status::Sending, None))?;
         let (status, reply, outcome) = match mailer.send(&from, to, &bytes) {
-            Delivery::Sent(reply) => (Status::Sent, reply, SENT),
-            Delivery::Failed(reply) => (Status::Failed, reply, FAILED),
+            Delivery::Sent(reply) => (Some(Status::Sent), reply, SENT),
+            Delivery::Failed(reply) => (Some(Status::Failed), reply, FAILED),
+            // The `sending` record stays without an outcome: the message is uncertain,
+            // sent again only with --resend-uncertain.
+            Delivery::Uncertain(reply) => (None, reply, UNCERTAIN),
         };
-        ledger.append(&record(status, Some(reply.clone())))?;
-        if outcome == FAILED {
+        if let Some(status) = status {
+            ledger.append(&record(status, Some(reply.clone())))?;
+        }
+        if outcome != SENT {
             progress.suspend(|| writeln!(err, "error: {}: {reply}", entry.email))?;
         }
         entry.status = outcome;

@@ -22,8 +22,12 @@ const RETRIES: u32 = 3;
 pub enum Delivery {
     /// Accepted; the server's answer.
     Sent(String),
-    /// Refused for good (5xx), or still failing after the retries.
+    /// Refused for good (5xx), or still failing after the retries: not delivered.
     Failed(String),
+    /// The server was reached and the message handed over, but no answer came (the
+    /// connection dropped or timed out): it may have arrived, so it is never sent again
+    /// without `--resend-uncertain`.
+    Uncertain(String),
 }
 
 /// An SMTP connection setting and the pace of sending.
@@ -105,23 +109,61 @@ impl Mailer {
                 }
             }
             self.last = Some(Instant::now());
-            match self.transport.send_raw(&envelope, bytes) {
-                Ok(response) => {
-                    let text: Vec<&str> = response.message().collect();
-                    return Delivery::Sent(format!("{} {}", response.code(), text.join(" ")));
-                }
-                Err(e) => {
-                    let reply = describe(&e);
-                    if e.is_permanent() || attempt >= RETRIES {
-                        return Delivery::Failed(reply);
-                    }
-                    attempt += 1;
-                    std::thread::sleep(wait);
-                    wait *= 2;
-                }
+            let (reply, retry) = match self.attempt(&envelope, bytes) {
+                Attempt::Accepted(reply) => return Delivery::Sent(reply),
+                Attempt::NoAnswer(reply) => return Delivery::Uncertain(reply),
+                Attempt::Refused { reply, permanent } => (reply, !permanent),
+                Attempt::Unreachable(reply) => (reply, true),
+            };
+            if !retry || attempt >= RETRIES {
+                return Delivery::Failed(reply);
             }
+            attempt += 1;
+            std::thread::sleep(wait);
+            wait *= 2;
         }
     }
+
+    /// One try. A server that cannot be reached has received nothing, and a refusal is an
+    /// answer: both are safe to retry. Once connected, an error without an answer (a
+    /// dropped connection, a timeout) may come after the whole message went through.
+    fn attempt(&self, envelope: &Envelope, bytes: &[u8]) -> Attempt {
+        match self.transport.test_connection() {
+            Ok(true) => {}
+            Ok(false) => return Attempt::Unreachable("the server did not greet".into()),
+            Err(e) => {
+                return Attempt::Unreachable(format!("cannot reach the server: {}", describe(&e)));
+            }
+        }
+        match self.transport.send_raw(envelope, bytes) {
+            Ok(response) => {
+                let text: Vec<&str> = response.message().collect();
+                Attempt::Accepted(format!("{} {}", response.code(), text.join(" ")))
+            }
+            Err(e) if e.status().is_some() => Attempt::Refused {
+                reply: describe(&e),
+                permanent: e.is_permanent(),
+            },
+            Err(e) => Attempt::NoAnswer(format!(
+                "no answer from the server after the message was handed over ({})",
+                describe(&e)
+            )),
+        }
+    }
+}
+
+/// What one try at sending gave.
+enum Attempt {
+    Accepted(String),
+    /// The server answered no: 5xx for good, 4xx for now.
+    Refused {
+        reply: String,
+        permanent: bool,
+    },
+    /// Connecting failed: nothing was sent.
+    Unreachable(String),
+    /// Connected, then no answer: the message may have arrived.
+    NoAnswer(String),
 }
 
 /// An SMTP error as one line, without any credential.

@@ -54,6 +54,55 @@ fn a_refusal_is_recorded_and_a_deferral_retried() {
 }
 
 #[test]
+fn a_message_handed_over_without_an_answer_is_never_sent_again_unasked() {
+    let server = Server::start();
+    server
+        .state
+        .lock()
+        .unwrap()
+        .drop_after_data
+        .insert("silent@firm.example".into());
+    let recipients = format!(
+        "{HEADER}silent@firm.example,Silent,Firm,en,ca,,,yes\nfine@firm.example,Fine,Firm,en,ca,,,yes\n"
+    );
+    let dir = project(server.port, &recipients);
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(!ok, "{out}{err}");
+    assert!(
+        out.contains("sent 1,") && out.contains("1 uncertain"),
+        "{out}"
+    );
+    assert!(
+        err.contains("silent@firm.example") && err.contains("no answer"),
+        "{err}"
+    );
+    let silent = |server: &Server| {
+        server
+            .received()
+            .iter()
+            .filter(|r| r.to.contains(&"silent@firm.example".to_string()))
+            .count()
+    };
+    // Handed over once, and not again: it may well have arrived.
+    assert_eq!(silent(&server), 1);
+    let records = ledger(dir.path());
+    assert!(
+        !records
+            .iter()
+            .any(|r| r["recipient"] == "silent@firm.example" && r["status"] != "sending"),
+        "{records:?}"
+    );
+    let (_, out, _) = mail(dir.path(), &["--send"]);
+    assert!(out.contains("sent 0,"), "{out}");
+    assert_eq!(silent(&server), 1, "a second run sent it again");
+    // Only when told.
+    server.state.lock().unwrap().drop_after_data.clear();
+    let (ok, out, err) = mail(dir.path(), &["--send", "--resend-uncertain"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(silent(&server), 2);
+}
+
+#[test]
 fn a_message_cut_off_mid_send_is_uncertain_until_told() {
     let server = Server::start();
     let recipients = format!("{HEADER}maybe@firm.example,Maybe,Firm,en,ca,,,yes\n");

@@ -21,6 +21,10 @@ pub struct ServerState {
     pub reject: BTreeSet<String>,
     /// Refused once for now (451), accepted after.
     pub defer_once: BTreeSet<String>,
+    /// Received in full, then the connection is dropped before the server answers.
+    pub drop_after_data: BTreeSet<String>,
+    /// Set when the message just received must get no answer.
+    hang_up: bool,
 }
 
 #[derive(Clone)]
@@ -58,7 +62,12 @@ impl mailin::Handler for Handler {
             to: std::mem::take(&mut self.to),
             data: std::mem::take(&mut self.data),
         };
-        self.state.lock().unwrap().received.push(received);
+        let mut state = self.state.lock().unwrap();
+        state.hang_up = received
+            .to
+            .iter()
+            .any(|to| state.drop_after_data.contains(to));
+        state.received.push(received);
         mailin::response::OK
     }
 }
@@ -83,7 +92,8 @@ impl Server {
                     to: Vec::new(),
                     data: Vec::new(),
                 };
-                std::thread::spawn(move || serve(stream, handler));
+                let state = Arc::clone(&shared);
+                std::thread::spawn(move || serve(stream, handler, state));
             }
         });
         Server { port, state }
@@ -94,7 +104,7 @@ impl Server {
     }
 }
 
-fn serve(stream: std::net::TcpStream, handler: Handler) {
+fn serve(stream: std::net::TcpStream, handler: Handler, state: Arc<Mutex<ServerState>>) {
     let ip: IpAddr = stream.peer_addr().map(|a| a.ip()).unwrap();
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
@@ -110,6 +120,9 @@ fn serve(stream: std::net::TcpStream, handler: Handler) {
             Ok(_) => {}
         }
         let response = session.process(&line);
+        if std::mem::take(&mut state.lock().unwrap().hang_up) {
+            return;
+        }
         match response.action {
             mailin::Action::Reply => {
                 if response.write_to(&mut writer).is_err() {
