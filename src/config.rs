@@ -119,6 +119,12 @@ impl Config {
                 return Err(InputError::new(origin, why).field(format!("missions.{name}")));
             }
         }
+        if let Some(mail) = &config.mail
+            && let Some((field, why)) = mail.problems().into_iter().next()
+        {
+            let (line, column) = crate::source::locate(text, &field);
+            return Err(InputError::new(origin, why).at(line, column).field(field));
+        }
         Ok(config)
     }
 

@@ -56,6 +56,22 @@ pub fn remove_stale_temporaries(dir: &Path) {
 
 /// Checks that a name from the data or the command line can be used in a file name as it
 /// is: letters, digits, `-` and `_`, so that it cannot reach outside its folder.
+/// Opens a lock file for `File::lock`, never truncating it and refusing a symbolic link:
+/// the lock must not empty or touch a file it points to.
+pub fn open_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other(format!(
+            "{} is a symbolic link, not a lock file: remove it",
+            path.display()
+        )));
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
 pub fn plain_name(name: &str) -> Result<String, String> {
     let plain = !name.is_empty()
         && name.len() <= 64
@@ -123,5 +139,20 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644, "readable like an ordinary file");
         }
+    }
+
+    #[test]
+    fn a_lock_never_empties_a_file_and_refuses_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let precious = dir.path().join("precious.txt");
+        std::fs::write(&precious, "precious").unwrap();
+        let lock = dir.path().join(".lock");
+        std::os::unix::fs::symlink(&precious, &lock).unwrap();
+        assert!(open_lock(&lock).is_err());
+        assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious");
+        let plain = dir.path().join(".other.lock");
+        std::fs::write(&plain, "x").unwrap();
+        open_lock(&plain).unwrap().lock().unwrap();
+        assert_eq!(std::fs::read_to_string(&plain).unwrap(), "x");
     }
 }

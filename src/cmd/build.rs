@@ -143,8 +143,8 @@ fn build(
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
     // Beside the edition folder, which holds only briefs and their record.
     let lock_path = settings.out_root.join(format!(".{edition}.lock"));
-    let lock = std::fs::File::create(&lock_path)
-        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    let lock = crate::output::open_lock(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
     lock.lock()
         .with_context(|| format!("cannot lock {}", out_dir.display()))?;
     crate::output::remove_stale_temporaries(&out_dir);

@@ -123,8 +123,8 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     std::fs::create_dir_all(&mail_dir)
         .with_context(|| format!("cannot create {}", mail_dir.display()))?;
     let lock_path = mail_dir.join(".lock");
-    let lock = std::fs::File::create(&lock_path)
-        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    let lock = crate::output::open_lock(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
     if lock.try_lock().is_err() {
         bail!(
             "another `marketbrief mail` is running on {} (it holds {}): wait for it to finish",

@@ -436,10 +436,14 @@ impl<'a> Composer<'a> {
             HeaderName::new_from_ascii_str("List-Unsubscribe"),
             format!("<{}>", self.config.unsubscribe),
         ));
-        headers.insert_raw(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click".to_string(),
-        ));
+        // One-click unsubscribing (RFC 8058) is a POST to a web address: with a mailto:
+        // address only, the header would promise what the address cannot do.
+        if self.config.unsubscribe.starts_with("https://") {
+            headers.insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_string(),
+            ));
+        }
         Ok(Prepared {
             to,
             message_id,

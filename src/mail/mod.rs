@@ -81,6 +81,92 @@ pub enum Security {
     None,
 }
 
+impl MailConfig {
+    /// What in the settings would give a message with broken or forged headers, a run
+    /// that never ends, or nothing sendable: `(field path, message)`.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, why: String| problems.push((format!("mail.{field}"), why));
+        if self.from.name.chars().any(char::is_control) || self.from.name.trim().is_empty() {
+            problem(
+                "from.name",
+                "expected the sender's name on one line, found an empty name or a line break"
+                    .into(),
+            );
+        }
+        if self.from.email.parse::<lettre::Address>().is_err() {
+            problem(
+                "from.email",
+                format!("expected an e-mail address, found `{}`", self.from.email),
+            );
+        }
+        if self.per_minute == 0 || self.per_minute > 60_000 {
+            problem(
+                "per_minute",
+                format!(
+                    "expected 1 to 60000 messages a minute, found {}",
+                    self.per_minute
+                ),
+            );
+        }
+        if !(self.max_message_mb.is_finite()
+            && self.max_message_mb > 0.0
+            && self.max_message_mb <= 100.0)
+        {
+            problem(
+                "max_message_mb",
+                format!(
+                    "expected a size above 0 and at most 100 MB, found {}",
+                    self.max_message_mb
+                ),
+            );
+        }
+        if let Some(why) = unsubscribe_problem(&self.unsubscribe) {
+            problem("unsubscribe", why);
+        }
+        let host = self.smtp.host.trim();
+        if host.is_empty()
+            || host
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+        {
+            problem(
+                "smtp.host",
+                format!("expected a host name, found `{}`", self.smtp.host),
+            );
+        }
+        problems
+    }
+}
+
+/// Why an unsubscribe address cannot go into `List-Unsubscribe`: it must be one
+/// `mailto:` address or one `https:` link, nothing a header or a page could be made of.
+fn unsubscribe_problem(value: &str) -> Option<String> {
+    let bad = || {
+        Some(format!(
+            "expected one `mailto:` address or one `https://` link, found `{value}`"
+        ))
+    };
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>,\"'".contains(c))
+    {
+        return bad();
+    }
+    if let Some(address) = value.strip_prefix("mailto:") {
+        let address = address.split('?').next().unwrap_or_default();
+        return address
+            .parse::<lettre::Address>()
+            .is_err()
+            .then(bad)
+            .flatten();
+    }
+    match value.strip_prefix("https://") {
+        Some(rest) if !rest.is_empty() => None,
+        _ => bad(),
+    }
+}
+
 impl SmtpConfig {
     pub fn port(&self) -> u16 {
         self.port.unwrap_or(match self.security {
@@ -93,10 +179,12 @@ impl SmtpConfig {
 
 /// The file name of a recipient's message: the address, lower-cased, with anything but
 /// letters, digits and `@._+-` replaced by `_`, so that no address can name a file outside
-/// the mail folder (`../`, `/`, a leading dot) or one that differs only in case.
+/// the mail folder (`../`, `/`, a leading dot) or one that differs only in case. When
+/// anything was replaced, a hash of the address follows, so that two addresses
+/// (`jörg@…`, `jürg@…`) never share a file.
 pub fn file_stem(email: &str) -> String {
-    let mut stem: String = email
-        .to_lowercase()
+    let lower = email.to_lowercase();
+    let mut stem: String = lower
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '+' | '-') {
@@ -109,6 +197,12 @@ pub fn file_stem(email: &str) -> String {
         .collect();
     if stem.starts_with('.') || stem.starts_with('-') || stem.is_empty() {
         stem.insert(0, '_');
+    }
+    if stem != lower {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(lower.as_bytes());
+        stem.push('-');
+        stem.extend(hash.iter().take(4).map(|b| format!("{b:02x}")));
     }
     stem
 }
@@ -159,7 +253,11 @@ mod tests {
             assert!(!stem.contains('/') && !stem.starts_with('.'), "{stem}");
             assert!(!stem.is_empty());
         }
-        assert_eq!(file_stem("\"a b\"@x.example"), "_a_b_@x.example");
+        assert!(file_stem("\"a b\"@x.example").starts_with("_a_b_@x.example-"));
+        // Addresses that differ only in what is replaced keep files of their own.
+        assert_ne!(file_stem("jörg@x.example"), file_stem("jürg@x.example"));
+        assert_ne!(file_stem("us/er@x.example"), file_stem("us_er@x.example"));
+        assert_eq!(file_stem("Jörg@X.example"), file_stem("jörg@x.example"));
     }
 
     #[test]

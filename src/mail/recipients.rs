@@ -107,6 +107,31 @@ pub fn read(root: &Path, path: &Path) -> Recipients {
 }
 
 /// Parses a CSV recipients file. Never panics, whatever the bytes.
+/// The longest name or company a message header takes.
+const MAX_TEXT_CHARS: usize = 200;
+
+/// Why an address that parses would still not go through every SMTP server: a quoted
+/// local part or an address literal (`"a b"@x`, `a@[127.0.0.1]`), letters beyond ASCII
+/// (servers without SMTPUTF8 refuse them), or more than RFC 5321's 254 characters.
+fn unsendable(email: &str) -> Option<String> {
+    if email.contains(['"', '[', ']', ' ']) {
+        Some(format!(
+            "expected a plain address (name@domain.example), found `{email}`"
+        ))
+    } else if !email.is_ascii() {
+        Some(format!(
+            "`{email}` has letters beyond ASCII, which many mail servers refuse: write the domain in its ASCII form (xn--…) and check the mailbox name with the company"
+        ))
+    } else if email.len() > 254 {
+        Some(format!(
+            "expected an address of at most 254 characters, found {}",
+            email.len()
+        ))
+    } else {
+        None
+    }
+}
+
 pub fn parse_csv(origin: &Path, bytes: &[u8]) -> Recipients {
     let mut out = Recipients {
         origin: origin.to_path_buf(),
@@ -203,6 +228,32 @@ pub(super) fn finish(out: &mut Recipients, header: Option<Vec<String>>) {
         return;
     };
     let present: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    // A column given twice would let the second silently override the first (a second
+    // `consent` column, a second `email`).
+    for (i, name) in present.iter().enumerate() {
+        if !name.is_empty() && present[..i].contains(name) {
+            out.errors.push(
+                InputError::new(
+                    &origin,
+                    format!("the column `{name}` appears twice: keep one"),
+                )
+                .at(Some(1), None)
+                .field(name.clone()),
+            );
+        } else if !name.is_empty() && !COLUMNS.iter().any(|(c, _)| c == name) {
+            out.warnings.push(
+                InputError::new(
+                    &origin,
+                    format!(
+                        "the column `{name}` is not read (the columns are {})",
+                        COLUMNS.map(|c| c.0).join(", ")
+                    ),
+                )
+                .at(Some(1), None)
+                .field(name.clone()),
+            );
+        }
+    }
     for (name, required) in COLUMNS {
         if required && !present.iter().any(|p| p == name) {
             out.errors.push(
@@ -230,7 +281,7 @@ pub(super) fn finish(out: &mut Recipients, header: Option<Vec<String>>) {
         if r.email.is_empty() {
             continue;
         }
-        let key = super::file_stem(&r.email);
+        let key = r.email.to_lowercase();
         if let Some(first) = seen.get(&key) {
             duplicates.push(r.error(
                 &origin,
@@ -288,6 +339,23 @@ pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cel
         columns,
     };
     let mut errors = Vec::new();
+    // A cell beyond the header belongs to no column: a comma too many shifted the row.
+    if let Some(extra) = cells
+        .get(header.len()..)
+        .and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
+    {
+        errors.push(
+            InputError::new(
+                &origin,
+                format!(
+                    "the row has {} cells but the header {} columns: a comma too many shifts every value after it",
+                    cells.len(),
+                    header.len()
+                ),
+            )
+            .at(Some(line), Some(extra.column)),
+        );
+    }
     let email = recipient.email.clone();
     if email.is_empty() {
         errors.push(recipient.error(
@@ -301,6 +369,8 @@ pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cel
             "email",
             format!("expected an e-mail address, found `{email}` ({e})"),
         ));
+    } else if let Some(why) = unsendable(&email) {
+        errors.push(recipient.error(&origin, "email", why));
     }
     if recipient.name.is_empty() {
         errors.push(recipient.error(
@@ -311,6 +381,16 @@ pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cel
     }
     // A line break in a name would end up in a header: one line of text only.
     for (column, text) in [("name", &recipient.name), ("company", &recipient.company)] {
+        if text.chars().count() > MAX_TEXT_CHARS {
+            errors.push(recipient.error(
+                &origin,
+                column,
+                format!(
+                    "expected at most {MAX_TEXT_CHARS} characters, found {}",
+                    text.chars().count()
+                ),
+            ));
+        }
         if text.chars().any(char::is_control) {
             errors.push(recipient.error(
                 &origin,
