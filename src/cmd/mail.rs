@@ -54,6 +54,7 @@ struct Entry {
     to: Option<lettre::Address>,
     message_id: String,
     hash: String,
+    briefs: String,
 }
 
 const READY: &str = "ready";
@@ -152,6 +153,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             to: None,
             message_id: String::new(),
             hash: String::new(),
+            briefs: String::new(),
         };
         if recipient.consent {
             let prepared = composer.compose(recipient, countries).with_context(|| {
@@ -178,6 +180,8 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             } else {
                 match ledger.known(&prepared.message_id) {
                     Some(Known::Sent) => ALREADY_SENT,
+                    // The same briefs reached this mailbox in a message worded otherwise.
+                    _ if ledger.delivered(&recipient.email, &prepared.briefs) => ALREADY_SENT,
                     Some(Known::Uncertain) => UNCERTAIN,
                     Some(Known::Failed) | None => READY,
                 }
@@ -186,6 +190,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             entry.to = Some(prepared.to);
             entry.message_id = prepared.message_id;
             entry.hash = prepared.hash;
+            entry.briefs = prepared.briefs;
         }
         entries.push(entry);
     }
@@ -240,6 +245,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             message_id: entry.message_id.clone(),
             hash: entry.hash.clone(),
             reply,
+            briefs: Some(entry.briefs.clone()),
         };
         ledger.append(&record(Status::Sending, None))?;
         let (status, reply, outcome) = match mailer.send(&from, to, &bytes) {

@@ -30,6 +30,9 @@ pub struct Record {
     /// The server's answer ("250 2.0.0 OK"), or the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+    /// A hash of the briefs attached (see `Prepared::briefs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub briefs: Option<String>,
 }
 
 /// What the ledger knows about a message, by Message-ID.
@@ -47,6 +50,8 @@ pub struct Ledger {
     path: PathBuf,
     file: Option<std::fs::File>,
     known: BTreeMap<String, Known>,
+    /// The mailboxes (lower case) sent each set of briefs.
+    delivered: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Ledger {
@@ -56,6 +61,7 @@ impl Ledger {
     pub fn open(dir: &Path) -> Result<Ledger> {
         let path = dir.join(LEDGER_FILE);
         let mut known = BTreeMap::new();
+        let mut delivered = std::collections::BTreeSet::new();
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 for line in text.lines() {
@@ -67,6 +73,11 @@ impl Ledger {
                         Status::Sent => Known::Sent,
                         Status::Failed => Known::Failed,
                     };
+                    if record.status == Status::Sent
+                        && let Some(briefs) = &record.briefs
+                    {
+                        delivered.insert((record.recipient.to_lowercase(), briefs.clone()));
+                    }
                     // Once sent, always sent (a later resend of an uncertain one included).
                     if known.get(&record.message_id) != Some(&Known::Sent) {
                         known.insert(record.message_id, state);
@@ -80,11 +91,19 @@ impl Ledger {
             path,
             file: None,
             known,
+            delivered,
         })
     }
 
     pub fn known(&self, message_id: &str) -> Option<Known> {
         self.known.get(message_id).copied()
+    }
+
+    /// Whether `recipient`'s mailbox was sent these very briefs already (in a message worded
+    /// otherwise, or addressed in other letter case): not a new message.
+    pub fn delivered(&self, recipient: &str, briefs: &str) -> bool {
+        self.delivered
+            .contains(&(recipient.to_lowercase(), briefs.to_string()))
     }
 
     /// Appends a record and waits until it is on disk.
@@ -114,6 +133,12 @@ impl Ledger {
             Status::Sent => Known::Sent,
             Status::Failed => Known::Failed,
         };
+        if record.status == Status::Sent
+            && let Some(briefs) = &record.briefs
+        {
+            self.delivered
+                .insert((record.recipient.to_lowercase(), briefs.clone()));
+        }
         self.known.insert(record.message_id.clone(), state);
         Ok(())
     }
@@ -143,6 +168,7 @@ mod tests {
             message_id: id.into(),
             hash: "h".into(),
             reply: None,
+            briefs: None,
         }
     }
 

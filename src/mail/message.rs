@@ -38,6 +38,9 @@ pub struct Prepared {
     pub message_id: String,
     /// Of everything the recipient reads: a changed message is a new message.
     pub hash: String,
+    /// Of the briefs attached alone: the same briefs to the same mailbox are one delivery,
+    /// however the message around them is worded.
+    pub briefs: String,
     pub bytes: Vec<u8>,
     pub attachments: Vec<String>,
 }
@@ -401,6 +404,12 @@ impl<'a> Composer<'a> {
             hasher.update(sha.as_bytes());
         }
         let hash = crate::incremental::hex(&hasher.finalize());
+        let mut briefs = Sha256::new();
+        for (name, _, sha) in &attachments {
+            briefs.update(name.as_bytes());
+            briefs.update(sha.as_bytes());
+        }
+        let briefs = crate::incremental::hex(&briefs.finalize());
         let recipient_hash =
             crate::incremental::hex(&Sha256::digest(to.to_string().to_lowercase().as_bytes()));
         let message_id = format!(
@@ -449,6 +458,7 @@ impl<'a> Composer<'a> {
             message_id,
             hash,
             bytes: message.formatted(),
+            briefs,
             attachments: attachments.into_iter().map(|(name, _, _)| name).collect(),
         })
     }

@@ -183,3 +183,23 @@ fn the_password_is_never_printed() {
     );
     assert!(!all.contains("s3cret-Passw0rd"), "{all}");
 }
+
+#[test]
+fn the_same_briefs_reach_a_mailbox_once_however_the_row_is_edited() {
+    let server = Server::start();
+    let recipients = format!("{HEADER}jan@firm.example,Jan,Firm,en,ca,,,yes\n");
+    let dir = project(server.port, &recipients);
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok && out.contains("sent 1,"), "{out}{err}");
+    // The name corrected and the address written in capitals: the greeting changes, the
+    // mailbox and the briefs do not.
+    std::fs::write(
+        dir.path().join("data/recipients.csv"),
+        format!("{HEADER}Jan@Firm.example,Jan Janssens,Firm,en,ca,,,yes\n"),
+    )
+    .unwrap();
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 0, skipped 1 already sent"), "{out}");
+    assert_eq!(server.received().len(), 1);
+}
