@@ -318,6 +318,11 @@ fn select<'r>(list: &'r [Recipient], args: &MailArgs) -> Result<Vec<(&'r Recipie
     }
     let wanted_countries: BTreeSet<String> =
         args.countries.iter().map(|c| c.to_lowercase()).collect();
+    for country in &wanted_countries {
+        if !list.iter().any(|r| r.countries.contains(country)) {
+            bail!("--country {country}: no recipient follows this country in the recipients file");
+        }
+    }
     Ok(list
         .iter()
         .filter(|r| wanted_to.is_empty() || wanted_to.contains(&file_stem(&r.email)))
