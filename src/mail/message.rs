@@ -9,11 +9,11 @@ use super::template::{
     AdviserContext, CountryContext, FigureContext, InterestContext, MailContext, PublisherContext,
     RecipientContext, environment, render, render_text,
 };
-use crate::config::Edition;
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
 use crate::project::Project;
 use crate::record::{BriefFigures, Part, PrintedFigure};
+use crate::vocab::Edition;
 use anyhow::{Context, Result, anyhow, bail};
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};

@@ -2,6 +2,8 @@
 
 use crate::error::InputError;
 use crate::i18n::Lang;
+pub mod mail;
+
 pub use crate::vocab::Edition;
 use crate::vocab::Localized;
 use serde::{Deserialize, Deserializer};
@@ -37,7 +39,7 @@ pub struct Config {
     pub advisers: std::collections::BTreeMap<String, crate::profile::Contact>,
     /// How `marketbrief mail` sends: sender, SMTP server, rate and size limits.
     #[serde(default)]
-    pub mail: Option<crate::mail::MailConfig>,
+    pub mail: Option<mail::MailConfig>,
 }
 
 /// A trade mission: its countries (lower-case codes), and optionally its name and dates.

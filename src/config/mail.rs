@@ -1,0 +1,158 @@
+//! `mail:` in `marketbrief.yaml`: who sends, through which SMTP server, at what pace, and
+//! where recipients unsubscribe. Checked at load, so that `check` reports it too.
+
+use serde::Deserialize;
+
+/// `mail:` in `marketbrief.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// The publisher, as the messages' sender.
+    pub from: Sender,
+    pub smtp: SmtpConfig,
+    /// At most this many messages a minute.
+    #[serde(default = "default_per_minute")]
+    pub per_minute: u32,
+    /// The largest message, in megabytes after encoding.
+    #[serde(default = "default_max_message_mb")]
+    pub max_message_mb: f64,
+    /// Where a recipient unsubscribes (`mailto:` or `https:`), for `List-Unsubscribe`.
+    pub unsubscribe: String,
+}
+
+fn default_per_minute() -> u32 {
+    30
+}
+
+fn default_max_message_mb() -> f64 {
+    10.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: Security,
+    /// No user, no authentication. The password comes from `MARKETBRIEF_SMTP_PASSWORD`.
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (required), port 587 by default.
+    #[default]
+    Starttls,
+    /// TLS from the start, port 465 by default.
+    Tls,
+    /// No encryption: only to a server on this machine (a local relay, a test server).
+    None,
+}
+
+impl MailConfig {
+    /// What in the settings would give a message with broken or forged headers, a run
+    /// that never ends, or nothing sendable: `(field path, message)`.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, why: String| problems.push((format!("mail.{field}"), why));
+        if self.from.name.chars().any(char::is_control) || self.from.name.trim().is_empty() {
+            problem(
+                "from.name",
+                "expected the sender's name on one line, found an empty name or a line break"
+                    .into(),
+            );
+        }
+        if self.from.email.parse::<lettre::Address>().is_err() {
+            problem(
+                "from.email",
+                format!("expected an e-mail address, found `{}`", self.from.email),
+            );
+        }
+        if self.per_minute == 0 || self.per_minute > 60_000 {
+            problem(
+                "per_minute",
+                format!(
+                    "expected 1 to 60000 messages a minute, found {}",
+                    self.per_minute
+                ),
+            );
+        }
+        if !(self.max_message_mb.is_finite()
+            && self.max_message_mb > 0.0
+            && self.max_message_mb <= 100.0)
+        {
+            problem(
+                "max_message_mb",
+                format!(
+                    "expected a size above 0 and at most 100 MB, found {}",
+                    self.max_message_mb
+                ),
+            );
+        }
+        if let Some(why) = unsubscribe_problem(&self.unsubscribe) {
+            problem("unsubscribe", why);
+        }
+        let host = self.smtp.host.trim();
+        if host.is_empty()
+            || host
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+        {
+            problem(
+                "smtp.host",
+                format!("expected a host name, found `{}`", self.smtp.host),
+            );
+        }
+        problems
+    }
+}
+
+/// Why an unsubscribe address cannot go into `List-Unsubscribe`: it must be one
+/// `mailto:` address or one `https:` link, nothing a header or a page could be made of.
+fn unsubscribe_problem(value: &str) -> Option<String> {
+    let bad = || {
+        Some(format!(
+            "expected one `mailto:` address or one `https://` link, found `{value}`"
+        ))
+    };
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>,\"'".contains(c))
+    {
+        return bad();
+    }
+    if let Some(address) = value.strip_prefix("mailto:") {
+        let address = address.split('?').next().unwrap_or_default();
+        return address
+            .parse::<lettre::Address>()
+            .is_err()
+            .then(bad)
+            .flatten();
+    }
+    match value.strip_prefix("https://") {
+        Some(rest) if !rest.is_empty() => None,
+        _ => bad(),
+    }
+}
+
+impl SmtpConfig {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            Security::Starttls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        })
+    }
+}
