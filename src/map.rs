@@ -158,6 +158,7 @@ impl World {
             let fill = if *id == numeric { colour } else { "#d5dbe2" };
             let mut d = String::new();
             for ring in polys.iter().flatten() {
+                let ring = beside(&unwrapped(ring), cx);
                 let points: Vec<(f64, f64)> = ring.iter().map(|p| project(*p)).collect();
                 // Skip rings entirely outside the frame.
                 if points.iter().all(|(x, _)| *x < -50.0)
@@ -182,6 +183,40 @@ impl World {
     }
 }
 
+/// A ring whose longitudes run on without the jump of 360° where it crosses the
+/// antimeridian (Chukotka, Fiji): drawn as it is, that jump would be a band across the map.
+fn unwrapped(ring: &Ring) -> Ring {
+    let mut out = Ring::with_capacity(ring.len());
+    let mut offset = 0.0;
+    let mut previous: Option<f64> = None;
+    for &(lon, lat) in ring {
+        if let Some(prev) = previous {
+            let step = lon - prev;
+            if step > 180.0 {
+                offset -= 360.0;
+            } else if step < -180.0 {
+                offset += 360.0;
+            }
+        }
+        previous = Some(lon);
+        out.push((lon + offset, lat));
+    }
+    out
+}
+
+/// The ring moved by whole turns of the globe to lie nearest the frame's centre longitude,
+/// so that land across the antimeridian shows where it is (Chukotka beside Alaska).
+fn beside(ring: &Ring, centre: f64) -> Ring {
+    if ring.is_empty() {
+        return Ring::new();
+    }
+    let mean = ring.iter().map(|p| p.0).sum::<f64>() / ring.len() as f64;
+    let turns = ((centre - mean) / 360.0).round();
+    ring.iter()
+        .map(|&(lon, lat)| (lon + turns * 360.0, lat))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +234,51 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r##"fill="#1d4f91""##), "Canada is highlighted");
         assert!(world.locator_svg(999, "#000000").is_none());
+    }
+
+    /// The longest segment of any path of a map, in map units (the frame is 240 wide).
+    fn longest_segment(svg: &str) -> f64 {
+        let mut longest: f64 = 0.0;
+        for d in svg.split(r#" d=""#).skip(1) {
+            let d = d.split('"').next().unwrap();
+            for ring in d.split('Z') {
+                let points: Vec<(f64, f64)> = ring
+                    .split(['M', 'L'])
+                    .filter(|p| !p.is_empty())
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect();
+                for pair in points.windows(2) {
+                    let (dx, dy) = (pair[1].0 - pair[0].0, pair[1].1 - pair[0].1);
+                    longest = longest.max((dx * dx + dy * dy).sqrt());
+                }
+            }
+        }
+        longest
+    }
+
+    #[test]
+    fn no_outline_crosses_the_map_at_the_antimeridian() {
+        let json = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/reference/world-atlas/countries-110m.json"
+        ))
+        .unwrap();
+        let world = World::parse(&json).unwrap();
+        // Canada (Russia's Chukotka used to cross it), the United States (Alaska, the
+        // Aleutians), Fiji, New Zealand, Japan, Mexico: no segment spans the frame.
+        for numeric in [124, 840, 242, 554, 392, 484, 643] {
+            let svg = world.locator_svg(numeric, "#1d4f91").unwrap();
+            let longest = longest_segment(&svg);
+            assert!(longest < 240.0, "{numeric}: a segment {longest:.0} long");
+        }
+        // Every country the atlas has draws, with its own fill.
+        for (numeric, _) in &world.countries {
+            let svg = world.locator_svg(*numeric, "#123456").unwrap();
+            assert!(svg.contains(r##"fill="#123456""##), "{numeric} not drawn");
+            assert!(longest_segment(&svg) < 240.0 * 2.0, "{numeric}");
+        }
     }
 }
