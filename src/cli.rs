@@ -16,6 +16,31 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Run below a project's top folder (in `data/profiles`, say) without `--project`, a
+    /// command works on the nearest folder up that holds `marketbrief.yaml`, as cargo finds
+    /// its `Cargo.toml`. A `--project` naming another folder always wins.
+    pub fn find_project(mut self) -> Self {
+        let project = match &mut self.command {
+            Command::Build(a) => &mut a.project,
+            Command::Check(a) => &mut a.project,
+            Command::Watch(a) => &mut a.project,
+            Command::New(a) => &mut a.project,
+            Command::Import(ImportSource::Comext(a)) => &mut a.project,
+            Command::Import(ImportSource::Csv(a)) => &mut a.project,
+            Command::Diff(a) => &mut a.project,
+            Command::Bundle(a) => &mut a.project,
+            Command::Mail(a) => &mut a.project,
+        };
+        if project.as_path() == std::path::Path::new(".")
+            && let Some(root) = crate::project::find_root(project)
+        {
+            *project = root;
+        }
+        self
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build briefs: every profile in every configured language by default.

@@ -22,6 +22,25 @@ pub const PROFILE_FILES: &str = "data/profiles/*.yaml";
 /// input of every brief.
 pub const DATASET_FILES: &str = "data/datasets/*.csv";
 
+/// The project `start` is in: `start` itself or the nearest folder above it that holds
+/// `marketbrief.yaml`, as a path relative to `start` (`..`, `../..`) so that messages stay
+/// short; `None` outside any project.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let mut relative = PathBuf::from(start);
+    for dir in absolute.ancestors() {
+        if dir.join(CONFIG_FILE).is_file() {
+            return Some(relative);
+        }
+        relative = if relative == Path::new(".") {
+            PathBuf::from("..")
+        } else {
+            relative.join("..")
+        };
+    }
+    None
+}
+
 /// A profile file and what came of parsing it: one bad profile does not stop the others.
 #[derive(Debug)]
 pub struct ProfileEntry {
@@ -69,8 +88,13 @@ impl Project {
     /// fingerprints of what was read, even when the load fails).
     pub fn load_with(root: &Path, assets: Assets) -> Result<Project> {
         if !root.join(CONFIG_FILE).is_file() {
+            if root == Path::new(".") {
+                bail!(
+                    "neither this folder nor any folder above it holds {CONFIG_FILE}: run marketbrief inside a project or pass --project DIR"
+                );
+            }
             bail!(
-                "{} has no {CONFIG_FILE}: run marketbrief from a project folder or pass --project DIR",
+                "{} has no {CONFIG_FILE}: run marketbrief inside a project or pass --project DIR",
                 root.display()
             );
         }
