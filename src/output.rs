@@ -56,6 +56,27 @@ pub fn remove_stale_temporaries(dir: &Path) {
 
 /// Checks that a name from the data or the command line can be used in a file name as it
 /// is: letters, digits, `-` and `_`, so that it cannot reach outside its folder.
+/// A terminal stream that a reader may close (`marketbrief mail | head -1`): what cannot be
+/// printed any more is dropped, and the work goes on to its end instead of stopping
+/// halfway, its record incomplete.
+pub struct IgnoreClosed<W>(pub W);
+
+impl<W: std::io::Write> std::io::Write for IgnoreClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}
+
 /// Opens a lock file for `File::lock`, never truncating it and refusing a symbolic link:
 /// the lock must not empty or touch a file it points to.
 pub fn open_lock(path: &Path) -> std::io::Result<std::fs::File> {

@@ -34,7 +34,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::New(args) => new::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
-        Command::Mail(args) => mail::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        // A mailing stopped halfway by a closed pipe would leave messages unprepared or a
+        // send cut short: it runs to its end whoever reads.
+        Command::Mail(args) => mail::run(
+            &args,
+            &mut crate::output::IgnoreClosed(std::io::stdout()),
+            &mut crate::output::IgnoreClosed(std::io::stderr()),
+        ),
         Command::Watch(args) => watch::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Check(args) => {
             use std::io::IsTerminal;

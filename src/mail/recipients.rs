@@ -183,16 +183,7 @@ pub fn parse_csv(origin: &Path, bytes: &[u8]) -> Recipients {
                 column: starts.get(i).copied().unwrap_or(1),
             })
             .collect();
-        if cells.iter().all(|c| c.text.trim().is_empty()) {
-            continue;
-        }
-        match &header {
-            None => header = Some(cells.iter().map(|c| c.text.clone()).collect()),
-            Some(names) => {
-                let names = names.clone();
-                read_row(&mut out, &names, line, cells);
-            }
-        }
+        take_row(&mut out, &mut header, line, cells);
         if out.errors.len() > 1000 {
             break;
         }
@@ -293,6 +284,22 @@ pub(super) fn finish(out: &mut Recipients, header: Option<Vec<String>>) {
         }
     }
     out.errors.extend(duplicates);
+}
+
+/// Takes one row of cells: blank rows are skipped, the first other one is the header.
+pub(super) fn take_row(
+    out: &mut Recipients,
+    header: &mut Option<Vec<String>>,
+    line: usize,
+    cells: Vec<Cell>,
+) {
+    if cells.iter().all(|c| c.text.trim().is_empty()) {
+        return;
+    }
+    match header {
+        None => *header = Some(cells.iter().map(|c| c.text.clone()).collect()),
+        Some(names) => read_row(out, names, line, cells),
+    }
 }
 
 pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cells: Vec<Cell>) {

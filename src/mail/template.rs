@@ -77,11 +77,7 @@ pub(super) fn environment(assets: &Assets) -> Environment<'static> {
     let mut env = Environment::new();
     let assets = assets.clone();
     env.set_loader(move |name| {
-        let inside = !name.is_empty()
-            && !name.starts_with('/')
-            && !name.contains(['\\', ':', '\0'])
-            && name.split('/').all(|part| !part.is_empty() && part != "..");
-        if !inside {
+        if !crate::template::is_inside(name) {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
                 format!("a mail template can include only files of templates/mail/, not `{name}`"),

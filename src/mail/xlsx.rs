@@ -1,7 +1,7 @@
 //! Recipients exported from a CRM as `.xlsx`, read with calamine: the first sheet, a
 //! header row, then one company a row, as in the CSV file.
 
-use super::recipients::{Cell, Recipients, finish, read_row};
+use super::recipients::{Cell, Recipients, finish, take_row};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -41,16 +41,7 @@ pub fn parse_xlsx(origin: &Path, bytes: Vec<u8>) -> Recipients {
                 column: first_col as usize + j + 1,
             })
             .collect();
-        if cells.iter().all(|c| c.text.trim().is_empty()) {
-            continue;
-        }
-        match &header {
-            None => header = Some(cells.iter().map(|c| c.text.clone()).collect()),
-            Some(names) => {
-                let names = names.clone();
-                read_row(&mut out, &names, line, cells);
-            }
-        }
+        take_row(&mut out, &mut header, line, cells);
     }
     finish(&mut out, header);
     out

@@ -32,6 +32,16 @@ pub struct Templates {
     loaded: Arc<Mutex<BTreeSet<String>>>,
 }
 
+/// Whether a template name stays inside its folder. A template may include only templates:
+/// a name that climbs out of the folder, or an absolute one, could read any file on the
+/// machine.
+pub fn is_inside(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains(['\\', ':', '\0'])
+        && name.split('/').all(|part| !part.is_empty() && part != "..")
+}
+
 impl Templates {
     pub fn new(assets: &Assets) -> Self {
         let mut env = Environment::new();
@@ -39,13 +49,7 @@ impl Templates {
         let loaded = Arc::new(Mutex::new(BTreeSet::new()));
         let loader_loaded = Arc::clone(&loaded);
         env.set_loader(move |name| {
-            // A template may include only templates: a name that climbs out of the
-            // folder, or an absolute one, could read any file on the machine.
-            let inside = !name.is_empty()
-                && !name.starts_with('/')
-                && !name.contains(['\\', ':', '\0'])
-                && name.split('/').all(|part| !part.is_empty() && part != "..");
-            if !inside {
+            if !is_inside(name) {
                 return Err(Error::new(
                     ErrorKind::InvalidOperation,
                     format!("a template can include only files of templates/, not `{name}`"),

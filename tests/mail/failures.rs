@@ -203,3 +203,28 @@ fn the_same_briefs_reach_a_mailbox_once_however_the_row_is_edited() {
     assert!(out.contains("sent 0, skipped 1 already sent"), "{out}");
     assert_eq!(server.received().len(), 1);
 }
+
+#[test]
+fn a_reader_that_stops_reading_does_not_stop_the_mailing() {
+    let server = Server::start();
+    let recipients =
+        format!("{HEADER}a@firm.example,A,Firm,en,ca,,,yes\nb@firm.example,B,Firm,fr,mx,,,yes\n");
+    let dir = project(server.port, &recipients);
+    // `marketbrief mail | head -1`: both streams closed before the first line is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["mail", "--project"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    assert!(child.wait().unwrap().success());
+    let outbox = std::fs::read_to_string(edition_dir(dir.path()).join("mail/outbox.csv")).unwrap();
+    assert_eq!(
+        outbox.lines().filter(|l| l.ends_with(",ready")).count(),
+        2,
+        "{outbox}"
+    );
+}
