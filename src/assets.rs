@@ -7,7 +7,7 @@
 //! that were actually used. Each file is read and hashed once per run: later reads get the
 //! same bytes, even if the file has changed meanwhile.
 
-use anyhow::{Context, Result};
+use crate::error::{Error, IoResultExt, Result};
 use include_dir::{Dir, include_dir};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -105,8 +105,7 @@ impl Assets {
         if let Some(root) = &self.project {
             let path = root.join(rel);
             if path.is_file() {
-                let bytes = crate::limits::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let bytes = crate::limits::read(&path).io("read", &path)?;
                 let found = project_file(&bytes);
                 self.note(rel, Fingerprint::project(&bytes), Some(Arc::new(bytes)));
                 return Ok(found);
@@ -171,7 +170,7 @@ impl Assets {
         }
         self.lookup(rel)
             .map(|noted| noted.fingerprint)
-            .with_context(|| format!("{rel} was read but not noted"))
+            .ok_or_else(|| Error::asset(rel, "was read but not noted"))
     }
 
     /// The names of the files a listing matches: the project's, then the embedded ones it
@@ -182,7 +181,7 @@ impl Assets {
             let dir = root.join(listing.dir);
             if dir.is_dir() {
                 let mut found: Vec<String> = std::fs::read_dir(&dir)
-                    .with_context(|| format!("cannot list {}", dir.display()))?
+                    .io("list", &dir)?
                     .filter_map(|e| e.ok())
                     .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
                     .filter_map(|e| e.file_name().to_str().map(str::to_string))
@@ -209,7 +208,7 @@ impl Assets {
         match self.read(rel)? {
             Some((name, bytes)) => {
                 let text = String::from_utf8(bytes.into_owned())
-                    .map_err(|_| anyhow::anyhow!("{name}: the file is not valid UTF-8"))?;
+                    .map_err(|_| crate::InputError::new(&name, "the file is not valid UTF-8"))?;
                 Ok(Some((
                     name,
                     text.trim_start_matches('\u{feff}').to_string(),
@@ -222,8 +221,11 @@ impl Assets {
     /// The phrase catalogue of a language (`templates/i18n/<lang>.yaml`).
     pub fn catalogue(&self, lang: Lang) -> Result<Catalogue> {
         let rel = catalogue_file(lang);
-        let (name, text) = self.read_text(&rel)?.with_context(|| {
-            format!("missing translation: no catalogue {rel} for language {lang}")
+        let (name, text) = self.read_text(&rel)?.ok_or_else(|| {
+            Error::asset(
+                &rel,
+                format!("missing translation: no catalogue for language {lang}"),
+            )
         })?;
         Ok(Catalogue::parse(lang, &name, &text)?)
     }
@@ -238,7 +240,7 @@ impl Assets {
             let rel = format!("fonts/{name}");
             let (_, bytes) = self
                 .read(&rel)?
-                .with_context(|| format!("cannot read font {rel}"))?;
+                .ok_or_else(|| Error::asset(&rel, "the font cannot be read"))?;
             fonts.push((name.clone(), bytes.into_owned()));
         }
         self.note_with(FONT_FILES, || Fingerprint::listing(&names));

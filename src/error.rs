@@ -217,45 +217,141 @@ mod tests {
         assert_eq!(err.line, Some(2), "{err}");
         assert!(err.message.contains("\"en\""), "{err}");
     }
+
+    #[test]
+    fn an_error_that_is_not_about_an_input_is_told_with_its_cause_as_one() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let error = Error::io("read", "data/x.csv", io);
+        assert_eq!(error.to_string(), "cannot read data/x.csv");
+        let errors = error.into_input_errors(Path::new("data/profiles/ca.yaml"));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].to_string(),
+            "data/profiles/ca.yaml: cannot read data/x.csv: denied"
+        );
+        // Input errors keep their own files and positions.
+        let located = InputError::new("a.yaml", "bad").at(Some(3), Some(4));
+        let errors = Error::from(located.clone()).into_input_errors(Path::new("b.yaml"));
+        assert_eq!(errors, [located]);
+    }
 }
 
-/// Why a brief was not made: inputs to fix, each located, or something else (fonts, the
-/// PDF standards asked for, the machine). What `check` reports and `build` prints.
+/// What the library fails with: each kind says what went wrong and where, so callers
+/// match on it instead of reading messages. The commands (`cmd`) add context with
+/// `anyhow` and print; nothing below them does.
 #[derive(Debug, thiserror::Error)]
-pub enum BriefError {
+pub enum Error {
+    /// Inputs to fix, each located by file, line, column and field: what `check` reports.
     #[error(transparent)]
     Input(#[from] InputErrors),
-    #[error(transparent)]
-    Other(anyhow::Error),
+    /// The folder given (or the one the user stands in, and those above it) holds no
+    /// project.
+    #[error("{}", no_project(root, config))]
+    NoProject {
+        root: PathBuf,
+        /// The configuration file a project has.
+        config: &'static str,
+    },
+    /// A file or folder could not be read, listed, created or written.
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        /// What was being done: `read`, `list`, `create`, `write`, `replace`…
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file marketbrief ships, or a project's copy of it, is missing or unusable:
+    /// catalogues, classifications, CLDR data, outlines, fonts, templates.
+    #[error("{name}: {message}")]
+    Asset { name: String, message: String },
+    /// Typst cannot use the document's settings (its date, the PDF standards asked for).
+    /// Typst's own errors are input errors, at their template or profile line.
+    #[error("{0}")]
+    Typeset(String),
+    /// The PDF standards asked for cannot hold what the brief needs; no input can mend it.
+    #[error("cannot write the PDF: {0}")]
+    Standards(String),
+    /// A chart could not be drawn.
+    #[error("cannot draw {what}: {message}")]
+    Chart { what: &'static str, message: String },
+    /// A figures record of an earlier build (`figures.json`) is missing or unreadable.
+    #[error("{} {message}", path.display())]
+    Record { path: PathBuf, message: String },
+    /// A message could not be prepared or sent.
+    #[error("{0}")]
+    Mail(String),
 }
 
-impl BriefError {
-    /// The problems as input errors; one that is not about an input is told as an error of
-    /// `file`.
+/// The library's result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An I/O error on `path`, while doing `action` (`read`, `write`…).
+    pub fn io(action: &'static str, path: impl AsRef<Path>, source: std::io::Error) -> Error {
+        Error::Io {
+            action,
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// An asset that is missing or unusable.
+    pub fn asset(name: impl fmt::Display, message: impl Into<String>) -> Error {
+        Error::Asset {
+            name: name.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The problems as input errors, for `check` and the build report; one that is not
+    /// about an input is told as an error of `file`, with its causes.
     pub fn into_input_errors(self, file: &Path) -> Vec<InputError> {
         match self {
-            BriefError::Input(errors) => errors.0,
-            BriefError::Other(e) => vec![InputError::new(file, format!("{e:#}"))],
+            Error::Input(errors) => errors.0,
+            other => vec![InputError::new(file, chain(&other))],
         }
     }
 }
 
-impl From<InputError> for BriefError {
+fn no_project(root: &Path, config: &str) -> String {
+    if root == Path::new(".") {
+        format!(
+            "neither this folder nor any folder above it holds {config}: run marketbrief inside a project or pass --project DIR"
+        )
+    } else {
+        format!(
+            "{} has no {config}: run marketbrief inside a project or pass --project DIR",
+            root.display()
+        )
+    }
+}
+
+/// An error and its causes on one line, as `anyhow` prints them with `{:#}`.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
+
+impl From<InputError> for Error {
     fn from(error: InputError) -> Self {
-        BriefError::Input(InputErrors(vec![error]))
+        Error::Input(InputErrors(vec![error]))
     }
 }
 
-/// The stages of a brief work with `anyhow`; an input error they carry stays an input
-/// error, with its position.
-impl From<anyhow::Error> for BriefError {
-    fn from(error: anyhow::Error) -> Self {
-        match error.downcast::<InputErrors>() {
-            Ok(errors) => BriefError::Input(errors),
-            Err(error) => match error.downcast::<InputError>() {
-                Ok(one) => one.into(),
-                Err(other) => BriefError::Other(other),
-            },
-        }
+/// Names the file an I/O error is about: `fs::read(path).io("read", path)?`.
+pub trait IoResultExt<T> {
+    fn io(self, action: &'static str, path: impl AsRef<Path>) -> Result<T>;
+}
+
+impl<T> IoResultExt<T> for std::io::Result<T> {
+    fn io(self, action: &'static str, path: impl AsRef<Path>) -> Result<T> {
+        self.map_err(|source| Error::io(action, path, source))
     }
 }

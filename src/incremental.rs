@@ -7,7 +7,7 @@ use crate::assets::Assets;
 use crate::config::Edition;
 use crate::deps::Fingerprint;
 use crate::i18n::Lang;
-use anyhow::{Context, Result};
+use crate::error::{Error, IoResultExt, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -189,13 +189,14 @@ impl State {
             briefs: self.figures.clone(),
         };
         for (name, text) in [
-            (
-                MANIFEST_FILE,
-                serde_json::to_string_pretty(&self.manifest)? + "\n",
-            ),
-            (FIGURES_FILE, serde_json::to_string_pretty(&figures)? + "\n"),
+            (MANIFEST_FILE, serde_json::to_string_pretty(&self.manifest)),
+            (FIGURES_FILE, serde_json::to_string_pretty(&figures)),
         ] {
             let path = self.dir.join(name);
+            let text = text.map_err(|e| Error::Record {
+                path: path.clone(),
+                message: format!("cannot be written: {e}"),
+            })? + "\n";
             // Leave a file alone when its content is the same.
             if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
                 crate::output::write_atomic(&path, text.as_bytes())?;
@@ -209,22 +210,22 @@ impl State {
 fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     let text = match crate::limits::read(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        other => other.with_context(|| format!("cannot read {}", path.display()))?,
+        other => other.io("read", path)?,
     };
     let record = std::str::from_utf8(&text)
-        .map_err(anyhow::Error::from)
+        .map_err(|e| e.to_string())
         .and_then(|text| {
             let text = text.trim_start_matches('\u{feff}');
             if text.trim().is_empty() {
-                anyhow::bail!("the file is empty");
+                return Err("the file is empty".to_string());
             }
-            Ok(serde_json::from_str(text)?)
+            serde_json::from_str(text).map_err(|e| e.to_string())
         })
-        .with_context(|| {
-            format!(
-                "{} cannot be read, so this build cannot keep what it records of the other briefs; move it away and build the whole edition to write it again",
-                path.display()
-            )
+        .map_err(|reason| Error::Record {
+            path: path.to_path_buf(),
+            message: format!(
+                "cannot be read, so this build cannot keep what it records of the other briefs; move it away and build the whole edition to write it again: {reason}"
+            ),
         })?;
     Ok(Some(record))
 }
@@ -232,9 +233,13 @@ fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>>
 /// Reads an edition's `figures.json`.
 pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::record::BriefFigures>> {
     let path = out_dir.join(FIGURES_FILE);
-    let text = crate::limits::read_to_string(&path)
-        .with_context(|| format!("cannot read {}: build that edition first", path.display()))?;
-    let file: FiguresFile = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a figures file", path.display()))?;
+    let text = crate::limits::read_to_string(&path).map_err(|e| Error::Record {
+        path: path.clone(),
+        message: format!("cannot be read: {e}; build that edition first"),
+    })?;
+    let file: FiguresFile = serde_json::from_str(&text).map_err(|e| Error::Record {
+        path: path.clone(),
+        message: format!("is not a figures file: {e}"),
+    })?;
     Ok(file.briefs)
 }

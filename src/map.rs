@@ -2,7 +2,6 @@
 //! 1:110m outlines (world-atlas TopoJSON): its neighbours in grey, the country in the brand
 //! colour, framed around the country's main landmass.
 
-use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -57,9 +56,9 @@ pub struct World {
 
 impl World {
     /// Decodes a world-atlas TopoJSON file.
-    pub fn parse(json: &str) -> Result<World> {
+    pub fn parse(json: &str) -> Result<World, String> {
         let topology: Topology =
-            serde_json::from_str(json).context("not a world-atlas TopoJSON file")?;
+            serde_json::from_str(json).map_err(|e| format!("not a world-atlas TopoJSON file: {e}"))?;
         let t = &topology.transform;
         // Arcs are delta-encoded, quantised positions.
         let arcs: Vec<Ring> = topology

@@ -1,7 +1,7 @@
 //! Writing results: atomically, so a failed or interrupted build never leaves a broken or
 //! partial PDF in place of a good one.
 
-use anyhow::{Context, Result};
+use crate::error::{IoResultExt, Result};
 use std::io::Write;
 use std::path::Path;
 
@@ -12,15 +12,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).io("create", dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".marketbrief-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .io("create a temporary file in", dir)?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .io("write", path)?;
     // Temporary files are private; the result should be as readable as the file it
     // replaces, or as an ordinary new file.
     #[cfg(unix)]
@@ -31,11 +31,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .unwrap_or(0o644);
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set the permissions of {}", path.display()))?;
+            .io("set the permissions of", path)?;
     }
     tmp.persist(path)
         .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .io("replace", path)?;
     Ok(())
 }
 

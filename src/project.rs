@@ -10,7 +10,7 @@ use crate::i18n::catalogue::{self, Catalogue};
 use crate::profile::Profile;
 use crate::reference::Reference;
 use crate::source::Sources;
-use anyhow::{Context, Result, bail};
+use crate::error::{Error, IoResultExt, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -88,15 +88,10 @@ impl Project {
     /// fingerprints of what was read, even when the load fails).
     pub fn load_with(root: &Path, assets: Assets) -> Result<Project> {
         if !root.join(CONFIG_FILE).is_file() {
-            if root == Path::new(".") {
-                bail!(
-                    "neither this folder nor any folder above it holds {CONFIG_FILE}: run marketbrief inside a project or pass --project DIR"
-                );
-            }
-            bail!(
-                "{} has no {CONFIG_FILE}: run marketbrief inside a project or pass --project DIR",
-                root.display()
-            );
+            return Err(Error::NoProject {
+                root: root.to_path_buf(),
+                config: CONFIG_FILE,
+            });
         }
         let mut sources = Sources::default();
         let config_text = read_input(&assets, Path::new(CONFIG_FILE), &mut sources)?;
@@ -149,7 +144,7 @@ fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
+        .io("list", dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext))
         .collect();
@@ -208,7 +203,7 @@ fn misnamed_profiles(root: &Path) -> Result<Vec<InputError>> {
         return Ok(Vec::new());
     }
     let mut misnamed: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
+        .io("list", &dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or_default();

@@ -5,7 +5,7 @@ use crate::assets::Assets;
 use crate::error::InputError;
 use crate::i18n::Lang;
 use crate::profile::Localized;
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
 /// Labels of one classification, by code.
@@ -77,7 +77,7 @@ impl Reference {
             let rel = classification_file(id);
             let (origin, text) = assets
                 .read_text(&rel)?
-                .with_context(|| format!("missing classification file {rel}"))?;
+                .ok_or_else(|| Error::asset(&rel, "missing classification file"))?;
             let labels = parse_by_code(&origin, &text)?;
             classifications.insert(
                 id.to_string(),
@@ -93,15 +93,15 @@ impl Reference {
             let rel = territories_file(lang);
             let (origin, text) = assets
                 .read_text(&rel)?
-                .with_context(|| format!("missing CLDR territory names {rel}"))?;
+                .ok_or_else(|| Error::asset(&rel, "missing CLDR territory names"))?;
             let json: serde_json::Value =
-                serde_json::from_str(&text).with_context(|| format!("{origin}: invalid JSON"))?;
+                serde_json::from_str(&text).map_err(|e| Error::asset(&origin, format!("invalid JSON: {e}")))?;
             let territories = json["main"][lang.locale()]["localeDisplayNames"]["territories"]
                 .as_object()
-                .with_context(|| {
-                    format!(
-                        "{origin}: no main.{}.localeDisplayNames.territories",
-                        lang.locale()
+                .ok_or_else(|| {
+                    Error::asset(
+                        &origin,
+                        format!("no main.{}.localeDisplayNames.territories", lang.locale()),
                     )
                 })?;
             for (code, name) in territories {
@@ -170,7 +170,7 @@ impl Reference {
         }
         let world = match assets.read_text(WORLD_ATLAS)? {
             Some((origin, text)) => {
-                Some(crate::map::World::parse(&text).with_context(|| origin.clone())?)
+                Some(crate::map::World::parse(&text).map_err(|e| Error::asset(&origin, e))?)
             }
             None => None,
         };
@@ -197,11 +197,16 @@ impl Reference {
 
     /// The label of a category code in a classification.
     /// The name of a country (upper-case code) in `lang`, from CLDR.
-    pub fn country_name(&self, code: &str, lang: Lang) -> anyhow::Result<&str> {
+    pub fn country_name(&self, code: &str, lang: Lang) -> Result<&str> {
         self.country_names
             .get(code)
             .and_then(|n| n.get(lang))
-            .ok_or_else(|| anyhow::anyhow!("no CLDR name for country {code} in {lang}"))
+            .ok_or_else(|| {
+                Error::asset(
+                    territories_file(lang),
+                    format!("no CLDR name for country {code}"),
+                )
+            })
     }
 
     pub fn label(&self, classification: &str, code: &str, lang: Lang) -> Option<&str> {

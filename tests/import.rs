@@ -938,7 +938,7 @@ fn an_observation_given_twice_in_an_extract_stops_the_import() {
     );
     assert!(
         stderr.contains(&format!(
-            "line {} gives again the value of line {}",
+            "repeated.csv:{}: this line gives again the value of line {}",
             lines.len(),
             value_line + 1
         )),

@@ -10,7 +10,7 @@ use crate::project::Project;
 use crate::record::BriefFigures;
 use crate::timings::{Stage, Timings};
 use crate::typeset::Files;
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 /// The template's context: the document's settings, then each section's fields (the

@@ -9,7 +9,7 @@ use crate::profile::Profile;
 use crate::record::{Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 use std::sync::Arc;
 

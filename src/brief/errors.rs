@@ -3,13 +3,12 @@
 
 use super::Renderer;
 use crate::config::Edition;
-use crate::error::BriefError;
+use crate::error::Error;
 use crate::error::InputError;
 use crate::i18n::Lang;
 use crate::profile::Profile;
 use crate::template::BRIEF_TEMPLATE;
 use crate::typeset::{Files, TypesetError, TypesetFailure, TypesetStage};
-use anyhow::anyhow;
 use serde::Serialize;
 use std::path::Path;
 
@@ -71,7 +70,7 @@ impl Renderer<'_> {
         files: &Files,
         edition: Edition,
         ident: &str,
-    ) -> BriefError {
+    ) -> Error {
         if typst.stage == TypesetStage::Export {
             // The source compiled: what the PDF cannot hold comes from the brief's text.
             let mut messages: Vec<&str> = typst
@@ -86,8 +85,8 @@ impl Renderer<'_> {
                 .iter()
                 .any(|m| m.contains("could not be displayed") || m.contains("glyph"));
             if !glyphs {
-                return BriefError::Other(anyhow!(
-                    "cannot write the PDF: {}; choose other PDF standards with --standard (the default, a-2b and ua-1, suits briefs)",
+                return Error::Standards(format!(
+                    "{}; choose other PDF standards with --standard (the default, a-2b and ua-1, suits briefs)",
                     messages.join("; ")
                 ));
             }

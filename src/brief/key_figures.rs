@@ -6,7 +6,7 @@ use crate::config::{Config, Edition};
 use crate::dataset::Dataset;
 use crate::figures::{Figures, KeyFigure, KeyFigureId, Measure, Reporter};
 use crate::record::{Base, BriefFigures, Part, PrintedFigure};
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]

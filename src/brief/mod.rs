@@ -20,7 +20,7 @@ mod writer;
 
 use crate::config::Edition;
 use crate::deps::Deps;
-use crate::error::{BriefError, InputErrors};
+use crate::error::{Error, InputErrors};
 use crate::figures::{self, Figures, Reporters};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
@@ -30,7 +30,7 @@ use crate::template::{BRIEF_TEMPLATE, Templates};
 use crate::timings::{Stage, Timings};
 use crate::typeset::{Files, Typeset, TypesetFailure, Typesetter};
 use crate::validate;
-use anyhow::Result;
+use crate::error::Result;
 use context::BriefContext;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -99,7 +99,7 @@ impl<'p> Renderer<'p> {
         profile: &Profile,
         lang: Lang,
         edition: Edition,
-    ) -> Result<Brief, BriefError> {
+    ) -> Result<Brief> {
         self.build_recording(path, profile, lang, edition, &Deps::default())
     }
 
@@ -112,7 +112,7 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
         deps: &Deps,
-    ) -> Result<Brief, BriefError> {
+    ) -> Result<Brief> {
         let Rendered {
             context,
             source,
@@ -136,7 +136,7 @@ impl<'p> Renderer<'p> {
                     return Err(self
                         .typst_error_in_template(&typst, path, &context, &files, edition, &ident));
                 }
-                Err(other) => return Err(BriefError::Other(other.into())),
+                Err(TypesetFailure::Settings(why)) => return Err(Error::Typeset(why)),
             };
         timings.add(Stage::Typeset, typeset.compile_time);
         timings.add(Stage::Pdf, typeset.export_time);
@@ -188,7 +188,7 @@ impl<'p> Renderer<'p> {
         lang: Lang,
         edition: Edition,
         bundled: bool,
-    ) -> Result<Rendered, BriefError> {
+    ) -> Result<Rendered> {
         self.render_recording(path, profile, lang, edition, bundled, &Deps::default())
     }
 
@@ -201,7 +201,7 @@ impl<'p> Renderer<'p> {
         edition: Edition,
         bundled: bool,
         deps: &Deps,
-    ) -> Result<Rendered, BriefError> {
+    ) -> Result<Rendered> {
         // Read by every brief; the figures consult every dataset (the first to have a
         // series wins, and ranks compare all partners), so all of them are inputs.
         deps.read_path(path);

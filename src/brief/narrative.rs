@@ -4,7 +4,7 @@
 use super::writer::Writer;
 use crate::profile::{AgreementStatus, Profile};
 use crate::reference::Reference;
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -4,7 +4,7 @@ use super::writer::Writer;
 use crate::i18n::catalogue::Catalogue;
 use crate::i18n::format::LocaleFormatter;
 use crate::profile::{Date, Profile};
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]

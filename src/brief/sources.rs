@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::dataset::{Dataset, Licence, Status};
 use crate::figures::Figures;
 use crate::profile::{Date, Localized, Profile};
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

@@ -9,7 +9,7 @@ use crate::figures::{self, Breakdown, Figures};
 use crate::record::{Base, Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
-use anyhow::{Result, anyhow};
+use crate::error::{Error, Result};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -107,7 +107,10 @@ impl Trade<'_> {
                 imports: self.w.cat.get("charts.imports")?.to_string(),
             };
             let (svg, axis) = charts::trend(self.w.fmt, &labels, &trend.exports, &trend.imports)
-                .map_err(|e| anyhow!("cannot draw the trend chart: {e}"))?;
+                .map_err(|e| Error::Chart {
+                    what: "the trend chart",
+                    message: e.to_string(),
+                })?;
             files.insert(self.w.path("charts/trend.svg"), Arc::new(svg.into_bytes()));
             for (points, name, label) in [
                 (&trend.exports, "exports", &labels.exports),
@@ -457,7 +460,10 @@ impl Trade<'_> {
             bars.push(Bar::from_item(item, label, note));
         }
         let svg = charts::bars(self.w.fmt, &bars, charts::EXPORTS)
-            .map_err(|e| anyhow!("cannot draw a chart: {e}"))?;
+            .map_err(|e| Error::Chart {
+                what: "a chart",
+                message: e.to_string(),
+            })?;
         let alt = self.w.fill(
             "charts.bars_alt",
             &[("title", title), ("items", &described.join("; "))],

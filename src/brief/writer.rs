@@ -10,7 +10,8 @@ use crate::i18n::format::LocaleFormatter;
 use crate::profile::Localized;
 use crate::record::PrintedFigure;
 use crate::reference::Reference;
-use anyhow::{Result, anyhow};
+use crate::error::Result;
+use crate::InputError;
 use std::cell::RefCell;
 
 /// Writes text for one brief in one language, and notes every number it prints.
@@ -141,15 +142,22 @@ impl<'a> Writer<'a> {
         reference
             .label(classification, code, self.lang)
             .ok_or_else(|| {
-                anyhow!(
-                    "missing translation: no {} label for {classification} `{code}`",
-                    self.lang
+                InputError::new(
+                    crate::reference::classification_file(classification),
+                    format!("missing translation: no {} label for `{code}`", self.lang),
                 )
+                .into()
             })
     }
 }
 
 /// A dataset the figures name.
 pub(super) fn dataset<'d>(datasets: &'d [Dataset], id: &str) -> Result<&'d Dataset> {
-    crate::dataset::by_id(datasets, id).ok_or_else(|| anyhow!("no dataset `{id}`"))
+    crate::dataset::by_id(datasets, id).ok_or_else(|| {
+        InputError::new(
+            crate::project::DATASETS_DIR,
+            format!("no dataset `{id}`: the brief needs {id}.csv and {id}.yaml here"),
+        )
+        .into()
+    })
 }

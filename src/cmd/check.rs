@@ -6,22 +6,11 @@ use crate::brief::Renderer;
 use crate::cli::CheckArgs;
 use crate::cmd::Outcome;
 use crate::diag;
-use crate::error::{InputError, InputErrors};
+
 use crate::project::Project;
 use crate::validate;
 use anyhow::Result;
 use std::io::Write;
-
-/// Splits an error into the input errors it carries, or one unlocated error.
-pub fn input_errors(error: &anyhow::Error, fallback_file: &std::path::Path) -> Vec<InputError> {
-    if let Some(errors) = error.downcast_ref::<InputErrors>() {
-        errors.0.clone()
-    } else if let Some(error) = error.downcast_ref::<InputError>() {
-        vec![error.clone()]
-    } else {
-        vec![InputError::new(fallback_file, format!("{error:#}"))]
-    }
-}
 
 pub fn run(
     args: &CheckArgs,
@@ -34,7 +23,7 @@ pub fn run(
     let project = match Project::load(root) {
         Ok(project) => project,
         Err(e) => {
-            let errors = input_errors(&e, config_path);
+            let errors = e.into_input_errors(config_path);
             diag::emit(&errors, root, &Default::default(), err, colour)?;
             writeln!(
                 out,

@@ -15,10 +15,10 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
     let (sums, report) = import::read_comext(
+        &args.file,
         crate::limits::LineLimit::new(std::io::BufReader::new(file)),
         &args.reporter,
-    )
-    .with_context(|| format!("{}", args.file.display()))?;
+    )?;
     let has_total = sums.keys().any(|k| k.2 == crate::dataset::TOTAL);
     let rows = import::aggregate(&sums, &args.reporter, !has_total);
 
@@ -109,8 +109,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
             args.file.display()
         )
     })?;
-    let (rows, report) = import::mapped::read(&text, &mapping)
-        .with_context(|| format!("{}", args.file.display()))?;
+    let (rows, report) = import::mapped::read(&args.file, &text, &mapping)?;
     let kept = format!("read through {}", args.mapping.display());
     report_counts(
         out,
@@ -355,7 +354,7 @@ fn read_existing(path: &std::path::Path) -> Result<Merged> {
 
 /// The dataset's CSV, as the dataset module writes it.
 fn write_rows(rows: &Merged) -> Result<String> {
-    crate::dataset::write_csv(rows.iter().map(
+    let csv = crate::dataset::write_csv(rows.iter().map(
         |((reporter, partner, flow, period, product), (value, status))| crate::dataset::CsvRow {
             reporter,
             partner,
@@ -365,7 +364,8 @@ fn write_rows(rows: &Merged) -> Result<String> {
             value_eur: *value,
             status,
         },
-    ))
+    ))?;
+    Ok(csv)
 }
 
 fn metadata(

@@ -411,7 +411,7 @@ fn write_outbox(dir: &Path, entries: &[Entry]) -> Result<()> {
         ])?;
     }
     let bytes = writer.into_inner().map_err(|e| anyhow!("{e}"))?;
-    crate::output::write_atomic(&dir.join(OUTBOX_FILE), &bytes)
+    Ok(crate::output::write_atomic(&dir.join(OUTBOX_FILE), &bytes)?)
 }
 
 /// A progress bar on a terminal; nothing in pipes and CI.

@@ -703,7 +703,7 @@ pub struct CsvRow<'a> {
 
 /// Writes rows as a dataset CSV, with its header, each cell quoted where it needs it (a
 /// partner name with a comma). The one writer of dataset files.
-pub fn write_csv<'a>(rows: impl IntoIterator<Item = CsvRow<'a>>) -> anyhow::Result<String> {
+pub fn write_csv<'a>(rows: impl IntoIterator<Item = CsvRow<'a>>) -> Result<String, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -719,8 +719,10 @@ pub fn write_csv<'a>(rows: impl IntoIterator<Item = CsvRow<'a>>) -> anyhow::Resu
             row.status,
         ])?;
     }
-    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(String::from_utf8(bytes)?)
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    // Every cell was a `str`: the bytes are UTF-8.
+    String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e).into())
 }
 
 /// The dataset with this id among `datasets`.

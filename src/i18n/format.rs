@@ -7,7 +7,7 @@
 
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::{Decimal, FloatPrecision, SignDisplay};
 use icu_locale_core::Locale;
@@ -41,16 +41,23 @@ pub struct LocaleFormatter {
 impl LocaleFormatter {
     pub fn new(catalogue: &Catalogue) -> Result<Self> {
         let lang = catalogue.lang;
+        // ICU4X's CLDR data is compiled in: these fail only for a locale it lacks.
+        let cldr = |what: &str, e: &dyn std::fmt::Display| {
+            Error::asset(
+                "ICU4X CLDR data",
+                format!("{what} for {}: {e}", lang.locale()),
+            )
+        };
         let locale: Locale = lang
             .locale()
             .parse()
-            .with_context(|| format!("invalid locale {}", lang.locale()))?;
+            .map_err(|e| cldr("invalid locale", &e))?;
         let decimal = DecimalFormatter::try_new((&locale).into(), Default::default())
-            .with_context(|| format!("no CLDR number data for {}", lang.locale()))?;
+            .map_err(|e| cldr("no number data", &e))?;
         let cardinal = PluralRules::try_new_cardinal((&locale).into())
-            .with_context(|| format!("no CLDR plural rules for {}", lang.locale()))?;
+            .map_err(|e| cldr("no plural rules", &e))?;
         let ordinal = PluralRules::try_new_ordinal((&locale).into())
-            .with_context(|| format!("no CLDR ordinal rules for {}", lang.locale()))?;
+            .map_err(|e| cldr("no ordinal rules", &e))?;
         Ok(LocaleFormatter {
             lang,
             decimal,

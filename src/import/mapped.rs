@@ -5,7 +5,7 @@
 use crate::dataset::{Flow, Period, TOTAL};
 use crate::error::InputError;
 use crate::import::{Coverage, Rows, completed_by};
-use anyhow::{Context, Result, bail};
+use crate::error::{IoResultExt, Result};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -111,15 +111,15 @@ fn reported() -> String {
 
 impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping> {
-        let text = crate::limits::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text = crate::limits::read_to_string(path).io("read", path)?;
         let mapping: Mapping = InputError::parse_yaml(path, &text)?;
         if mapping.delimiter.len() != 1 && mapping.delimiter != "\\t" {
-            bail!(
-                "{}: `delimiter` must be one character, found `{}`",
-                path.display(),
-                mapping.delimiter
-            );
+            return Err(InputError::new(
+                path,
+                format!("must be one character, found `{}`", mapping.delimiter),
+            )
+            .field("delimiter")
+            .into());
         }
         Ok(mapping)
     }
@@ -188,8 +188,17 @@ pub struct MappedReport {
     pub coverage: Coverage,
 }
 
-/// Reads a CSV extract through a mapping into tidy rows (summed per key).
-pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
+/// Reads a CSV extract (`text`, from `file`) through a mapping into tidy rows (summed per
+/// key). A problem is an input error at its line of `file`.
+pub fn read(
+    file: &Path,
+    text: &str,
+    mapping: &Mapping,
+) -> Result<(Rows, MappedReport), InputError> {
+    let error = |line: usize, message: String| {
+        InputError::new(file, message).at(Some(line), None)
+    };
+    let header_line = mapping.skip_lines + 1;
     let text = text.trim_start_matches('\u{feff}');
     let body: String = text
         .lines()
@@ -203,17 +212,24 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
         .from_reader(body.as_bytes());
     let headers = reader
         .headers()
-        .context("cannot read the header line")?
+        .map_err(|e| error(header_line, format!("cannot read the header line: {e}")))?
         .clone();
-    let index = |name: &Option<String>, field: &str| -> Result<Option<usize>> {
+    let index = |name: &Option<String>, field: &str| -> Result<Option<usize>, InputError> {
         match name {
             None => Ok(None),
-            Some(name) => headers.iter().position(|h| h == name).map(Some).with_context(|| {
-                format!(
-                    "the mapping's column `{name}` for {field} is not in the file (columns: {})",
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                )
-            }),
+            Some(name) => headers
+                .iter()
+                .position(|h| h == name)
+                .map(Some)
+                .ok_or_else(|| {
+                    error(
+                        header_line,
+                        format!(
+                            "the mapping's column `{name}` for {field} is not in the file (columns: {})",
+                            headers.iter().collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                }),
         }
     };
     let c = &mapping.columns;
@@ -227,7 +243,10 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
     ];
     for (field, col) in &cols[..3] {
         if col.is_none() && !mapping.constants.contains_key(*field) {
-            bail!("the mapping gives no column and no constant for {field}");
+            return Err(error(
+                header_line,
+                format!("the mapping gives no column and no constant for {field}"),
+            ));
         }
     }
     let mut rows = Rows::new();
@@ -236,7 +255,10 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
         |report: &mut MappedReport, why: &str| *report.skipped.entry(why.into()).or_default() += 1;
     let mut seen: BTreeMap<(String, String, Flow, Period, String), usize> = BTreeMap::new();
     for record in reader.records() {
-        let record = record.context("cannot read a row")?;
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize) + mapping.skip_lines;
+            error(line, format!("cannot read this row: {e}"))
+        })?;
         report.rows_read += 1;
         let get = |field: &str| -> Option<String> {
             let col = cols.iter().find(|(f, _)| *f == field).and_then(|(_, c)| *c);
@@ -287,10 +309,13 @@ pub fn read(text: &str, mapping: &Mapping) -> Result<(Rows, MappedReport)> {
             ),
             line,
         ) {
-            bail!(
-                "line {line} repeats the observation of line {first} ({reporter} {partner} {} {period} {code}): it would be counted twice; remove one of them",
-                flow.as_str()
-            );
+            return Err(error(
+                line,
+                format!(
+                    "this row repeats the observation of line {first} ({reporter} {partner} {} {period} {code}): it would be counted twice; remove one of them",
+                    flow.as_str()
+                ),
+            ));
         }
         // A CN8 code counts towards its HS section and its CN chapter, two levels of the
         // same total.
@@ -426,7 +451,7 @@ mod tests {
         }
         // The file's own annual row for the US: kept as given, not summed again.
         csv.push_str("US,export,2025,12\n");
-        let (rows, report) = read(&csv, &mapping()).unwrap();
+        let (rows, report) = read(Path::new("x.csv"), &csv, &mapping()).unwrap();
         let get = |partner: &str, period| {
             rows.get(&(
                 "BE".to_string(),
@@ -451,9 +476,13 @@ mod tests {
     #[test]
     fn a_repeated_observation_is_refused_with_its_lines() {
         let csv = "p,f,t,v\nCA,export,2024,100\nMX,export,2024,5\nCA,export,2024,200\n";
-        let err = read(csv, &mapping()).unwrap_err().to_string();
+        let err = read(Path::new("x.csv"), csv, &mapping())
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.contains("line 4 repeats the observation of line 2 (BE CA export 2024 TOTAL)"),
+            err.contains(
+                "x.csv:4: this row repeats the observation of line 2 (BE CA export 2024 TOTAL)"
+            ),
             "{err}"
         );
     }

@@ -14,7 +14,8 @@
 pub mod mapped;
 
 use crate::dataset::{Flow, Period, TOTAL};
-use anyhow::{Context, Result, bail};
+use crate::error::{InputError, Result};
+use std::path::Path;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
@@ -113,23 +114,34 @@ pub fn covers_quarter(months: &BTreeSet<u8>, q: u8) -> bool {
 /// Sums by (partner, flow, HS section, CN chapter or TOTAL, month) in euros.
 pub type MonthlySums = BTreeMap<(String, Flow, String, i32, u8), f64>;
 
-/// Reads a Comext SDMX-CSV stream, keeping `reporter`'s values in euros.
-pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, ImportReport)> {
+/// Reads a Comext SDMX-CSV stream from `file`, keeping `reporter`'s values in euros. A
+/// problem is an input error at its line of `file`.
+pub fn read_comext(
+    file: &Path,
+    input: impl Read,
+    reporter: &str,
+) -> Result<(MonthlySums, ImportReport), InputError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader
         .headers()
-        .context("cannot read the header line")?
+        .map_err(|e| {
+            InputError::new(file, format!("cannot read the header line: {e}")).at(Some(1), None)
+        })?
         .clone();
     let found: Vec<&str> = headers
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}'))
         .collect();
     if found != COMEXT_COLUMNS {
-        bail!(
-            "not a Eurostat Comext SDMX-CSV file: expected the columns `{}`, found `{}`",
-            COMEXT_COLUMNS.join(","),
-            crate::limits::quote(&found.join(","))
-        );
+        return Err(InputError::new(
+            file,
+            format!(
+                "not a Eurostat Comext SDMX-CSV file: expected the columns `{}`, found `{}`",
+                COMEXT_COLUMNS.join(","),
+                crate::limits::quote(&found.join(","))
+            ),
+        )
+        .at(Some(1), None));
     }
     let mut sums = MonthlySums::new();
     let mut report = ImportReport::default();
@@ -142,7 +154,10 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
-        .with_context(|| format!("cannot read line {}", report.rows_read + 2))?
+        .map_err(|e| {
+            let line = report.rows_read as usize + 2;
+            InputError::new(file, format!("cannot read this line: {e}")).at(Some(line), None)
+        })?
     {
         report.rows_read += 1;
         if record.len() != COMEXT_COLUMNS.len() {
@@ -214,13 +229,17 @@ pub fn read_comext(input: impl Read, reporter: &str) -> Result<(MonthlySums, Imp
             hasher.finish()
         };
         if let Some(first) = seen.insert(key, line) {
-            bail!(
-                "line {line} gives again the value of line {first} (partner {}, product {}, flow {}, {}): an extract gives each observation once, and summing both would double it; nothing was written",
-                crate::limits::quote(field(4)),
-                crate::limits::quote(product),
-                flow.as_str(),
-                crate::limits::quote(field(8)),
-            );
+            return Err(InputError::new(
+                file,
+                format!(
+                    "this line gives again the value of line {first} (partner {}, product {}, flow {}, {}): an extract gives each observation once, and summing both would double it; nothing was written",
+                    crate::limits::quote(field(4)),
+                    crate::limits::quote(product),
+                    flow.as_str(),
+                    crate::limits::quote(field(8)),
+                ),
+            )
+            .at(Some(line as usize), None));
         }
         report.rows_kept += 1;
         if section != TOTAL {
@@ -482,7 +501,7 @@ mod tests {
         csv.push_str(
             "ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,FR,DE,85235910,2,VALUE_IN_EUROS,2024-01,7\n",
         );
-        let (sums, report) = read_comext(csv.as_bytes(), "BE").unwrap();
+        let (sums, report) = read_comext(Path::new("x.csv"), csv.as_bytes(), "BE").unwrap();
         assert_eq!(report.rows_read, 26);
         assert_eq!(report.rows_kept, 13);
         assert_eq!(report.skipped["not a value in euros (quantities)"], 12);
@@ -534,7 +553,7 @@ mod tests {
         for m in 1..=9 {
             csv.push_str(&row("DE", 1, m));
         }
-        let (sums, report) = read_comext(csv.as_bytes(), "BE").unwrap();
+        let (sums, report) = read_comext(Path::new("x.csv"), csv.as_bytes(), "BE").unwrap();
         let rows = aggregate(&sums, "BE", true);
         let has = |partner: &str, flow, period| {
             rows.contains_key(&(
@@ -580,7 +599,7 @@ mod tests {
         for m in 1..=6 {
             csv.push_str(&format!("ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,BE,FR,TOTAL,2,VALUE_IN_EUROS,2025-{m:02},1000\n"));
         }
-        let (sums, _) = read_comext(csv.as_bytes(), "BE").unwrap();
+        let (sums, _) = read_comext(Path::new("x.csv"), csv.as_bytes(), "BE").unwrap();
         let rows = aggregate(&sums, "BE", false);
         let key = |period, product: &str| {
             (
@@ -647,7 +666,7 @@ mod tests {
 
     #[test]
     fn other_layouts_are_refused() {
-        let err = read_comext("a,b,c\n1,2,3\n".as_bytes(), "BE").unwrap_err();
+        let err = read_comext(Path::new("x.csv"), "a,b,c\n1,2,3\n".as_bytes(), "BE").unwrap_err();
         assert!(
             err.to_string()
                 .contains("not a Eurostat Comext SDMX-CSV file"),

@@ -3,7 +3,7 @@
 //! with a `sent` record is never sent again; one whose `sending` has no outcome (the run
 //! died mid-send) is uncertain: it may have reached the recipient.
 
-use anyhow::{Context, Result};
+use crate::error::{Error, IoResultExt, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -85,7 +85,7 @@ impl Ledger {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => return Err(Error::io("read", &path, e)),
         }
         Ok(Ledger {
             path,
@@ -113,10 +113,11 @@ impl Ledger {
                 .create(true)
                 .append(true)
                 .open(&self.path)
-                .with_context(|| format!("cannot open {}", self.path.display()))?;
+                .io("open", &self.path)?;
             self.file = Some(file);
         }
-        let mut line = serde_json::to_string(record)?;
+        let mut line = serde_json::to_string(record)
+            .map_err(|e| Error::Mail(format!("cannot record a message: {e}")))?;
         line.push('\n');
         if let Some(file) = &mut self.file {
             // A record cut short earlier (a crash mid-write) must not swallow this one.
@@ -126,7 +127,7 @@ impl Ledger {
             }
             file.write_all(line.as_bytes())
                 .and_then(|()| file.sync_data())
-                .with_context(|| format!("cannot write {}", self.path.display()))?;
+                .io("write", &self.path)?;
         }
         let state = match record.status {
             Status::Sending => Known::Uncertain,

@@ -14,7 +14,14 @@ use crate::i18n::format::LocaleFormatter;
 use crate::project::Project;
 use crate::record::{BriefFigures, Part, PrintedFigure};
 use crate::vocab::Edition;
-use anyhow::{Context, Result, anyhow, bail};
+use crate::error::{Error, IoResultExt, Result};
+
+/// A mail error from a format string.
+macro_rules! mail_error {
+    ($($arg:tt)*) => {
+        Error::Mail(format!($($arg)*))
+    };
+}
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use minijinja::Environment;
@@ -75,10 +82,14 @@ impl<'a> Composer<'a> {
         let from = Mailbox::new(
             Some(config.from.name.clone()),
             config.from.email.parse().map_err(|e| {
-                anyhow!(
-                    "marketbrief.yaml: mail.from.email: expected an e-mail address, found `{}` ({e})",
-                    config.from.email
+                crate::InputError::new(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "expected an e-mail address, found `{}` ({e})",
+                        config.from.email
+                    ),
                 )
+                .field("mail.from.email")
             })?,
         );
         Ok(Composer {
@@ -100,14 +111,11 @@ impl<'a> Composer<'a> {
     }
 
     fn country_name(&self, code: &str, lang: Lang) -> Result<String> {
-        let upper = code.to_ascii_uppercase();
-        self.project
+        Ok(self
+            .project
             .reference
-            .country_names
-            .get(&upper)
-            .and_then(|n| n.get(lang))
-            .map(str::to_string)
-            .ok_or_else(|| anyhow!("no CLDR name for country {upper} in {lang}"))
+            .country_name(&code.to_ascii_uppercase(), lang)?
+            .to_string())
     }
 
     /// The brief of `code` in `lang`, read and encoded on first use.
@@ -115,8 +123,7 @@ impl<'a> Composer<'a> {
         let key = (code.to_string(), lang);
         if !self.briefs.contains_key(&key) {
             let path = self.out_dir.join(format!("{code}-{lang}.pdf"));
-            let pdf = std::fs::read(&path)
-                .with_context(|| format!("cannot read the brief {}", path.display()))?;
+            let pdf = std::fs::read(&path).io("read the brief", &path)?;
             let country = self.country_name(code, lang)?;
             let words: String = country
                 .chars()
@@ -135,7 +142,7 @@ impl<'a> Composer<'a> {
             )? + ".pdf";
             let sha256 = crate::incremental::sha256(&pdf);
             let body = Body::new_with_encoding(pdf, ContentTransferEncoding::Base64)
-                .map_err(|_| anyhow!("cannot encode {}", path.display()))?;
+                .map_err(|_| mail_error!("cannot encode {}", path.display()))?;
             self.briefs.insert(
                 key.clone(),
                 Brief {
@@ -147,7 +154,7 @@ impl<'a> Composer<'a> {
         }
         self.briefs
             .get(&key)
-            .ok_or_else(|| anyhow!("the brief {code}-{lang} was not read"))
+            .ok_or_else(|| mail_error!("the brief {code}-{lang} was not read"))
     }
 
     /// The adviser who signs: the recipient's, or the contact of its first country.
@@ -158,7 +165,7 @@ impl<'a> Composer<'a> {
                 .config
                 .advisers
                 .get(key)
-                .ok_or_else(|| anyhow!("unknown adviser `{key}`"))?
+                .ok_or_else(|| mail_error!("unknown adviser `{key}`"))?
                 .clone(),
             None => {
                 let code = recipient
@@ -171,15 +178,17 @@ impl<'a> Composer<'a> {
                     .profiles
                     .iter()
                     .find(|p| p.code == code)
-                    .ok_or_else(|| anyhow!("no profile for country `{code}`"))?;
+                    .ok_or_else(|| mail_error!("no profile for country `{code}`"))?;
                 match &entry.profile {
                     Ok(profile) => profile.contact.clone(),
-                    Err(_) => bail!("{} cannot be read", entry.path.display()),
+                    Err(_) => {
+                        return Err(mail_error!("{} cannot be read", entry.path.display()));
+                    }
                 }
             }
         };
         let role = contact.role.get(lang).ok_or_else(|| {
-            anyhow!(
+            mail_error!(
                 "missing translation: the role of adviser {} has no `{lang}` text",
                 contact.name
             )
@@ -279,13 +288,13 @@ impl<'a> Composer<'a> {
     pub fn compose(&mut self, recipient: &Recipient, countries: &[String]) -> Result<Prepared> {
         let lang = recipient
             .lang
-            .ok_or_else(|| anyhow!("{}: no language", recipient.email))?;
+            .ok_or_else(|| mail_error!("{}: no language", recipient.email))?;
         let fmt = self
             .formatters
             .get(&lang)
-            .ok_or_else(|| anyhow!("{lang} is not a language of the project"))?;
+            .ok_or_else(|| mail_error!("{lang} is not a language of the project"))?;
         let to: lettre::Address = recipient.email.parse().map_err(|e| {
-            anyhow!(
+            mail_error!(
                 "expected an e-mail address, found `{}` ({e})",
                 recipient.email
             )
@@ -295,7 +304,7 @@ impl<'a> Composer<'a> {
         for code in countries {
             let name = format!("{code}-{lang}");
             let figures = self.figures.get(&name).ok_or_else(|| {
-                anyhow!(
+                mail_error!(
                     "{}: no figures of the brief {name}",
                     self.out_dir
                         .join(crate::incremental::FIGURES_FILE)
@@ -377,7 +386,7 @@ impl<'a> Composer<'a> {
         let reply_to = Mailbox::new(
             Some(context.adviser.name.clone()),
             context.adviser.email.parse().map_err(|e| {
-                anyhow!(
+                mail_error!(
                     "the adviser {}'s address `{}` is not an e-mail address ({e})",
                     context.adviser.name,
                     context.adviser.email
@@ -428,7 +437,7 @@ impl<'a> Composer<'a> {
             .boundary(format!("mix-{}", &hash[..32]))
             .multipart(alternative);
         let pdf =
-            ContentType::parse("application/pdf").map_err(|e| anyhow!("application/pdf: {e}"))?;
+            ContentType::parse("application/pdf").map_err(|e| mail_error!("application/pdf: {e}"))?;
         for (name, body, _) in &attachments {
             mixed = mixed.singlepart(Attachment::new(name.clone()).body(body.clone(), pdf.clone()));
         }
@@ -439,7 +448,7 @@ impl<'a> Composer<'a> {
             .subject(subject)
             .message_id(Some(message_id.clone()))
             .multipart(mixed)
-            .context("cannot assemble the message")?;
+            .map_err(|e| mail_error!("cannot assemble the message: {e}"))?;
         let headers = message.headers_mut();
         headers.insert_raw(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe"),

@@ -3,7 +3,7 @@
 //! with back-off for transient errors (4xx answers, lost connections).
 
 use super::{MailConfig, PASSWORD_VAR, Security};
-use anyhow::{Result, bail};
+use crate::error::{Error, Result};
 use lettre::address::Envelope;
 use lettre::transport::smtp::SmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
@@ -55,15 +55,20 @@ impl Mailer {
         let host = smtp.host.trim();
         let builder = match smtp.security {
             Security::Starttls => SmtpTransport::builder_dangerous(host)
-                .tls(Tls::Required(TlsParameters::new(host.to_string())?)),
+                .tls(Tls::Required(tls_parameters(host)?)),
             Security::Tls => SmtpTransport::builder_dangerous(host)
-                .tls(Tls::Wrapper(TlsParameters::new(host.to_string())?)),
+                .tls(Tls::Wrapper(tls_parameters(host)?)),
             Security::None => {
                 if !is_loopback(host) {
-                    bail!(
-                        "marketbrief.yaml: mail.smtp.security is `none` but the host `{host}` is not this machine: \
-                         messages and the password would cross the network unencrypted (use starttls or tls)"
-                    );
+                    return Err(crate::InputError::new(
+                        crate::config::CONFIG_FILE,
+                        format!(
+                            "is `none` but the host `{host}` is not this machine: \
+                             messages and the password would cross the network unencrypted (use starttls or tls)"
+                        ),
+                    )
+                    .field("mail.smtp.security")
+                    .into());
                 }
                 SmtpTransport::builder_dangerous(host).tls(Tls::None)
             }
@@ -73,9 +78,9 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(60)));
         if let Some(user) = smtp.user.as_deref().filter(|u| !u.is_empty()) {
             let password = std::env::var(PASSWORD_VAR).map_err(|_| {
-                anyhow::anyhow!(
+                Error::Mail(format!(
                     "mail.smtp.user is `{user}`: set its password in the environment variable {PASSWORD_VAR}"
-                )
+                ))
             })?;
             builder = builder.credentials(Credentials::new(user.to_string(), password));
         }
@@ -173,6 +178,12 @@ fn describe(e: &lettre::transport::smtp::Error) -> String {
         Some(code) if !text.contains(&code.to_string()) => format!("{code} {text}"),
         _ => text,
     }
+}
+
+/// TLS towards `host`, verified against the bundled roots.
+fn tls_parameters(host: &str) -> Result<TlsParameters> {
+    TlsParameters::new(host.to_string())
+        .map_err(|e| Error::Mail(format!("cannot set up TLS towards `{host}`: {e}")))
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 
 use crate::assets::Assets;
 use crate::i18n::Lang;
-use anyhow::{Result, anyhow, bail};
+use crate::InputError;
+use crate::error::Result;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 use serde::Serialize;
 
@@ -113,12 +114,18 @@ pub(super) fn render(
     name: &str,
     context: &MailContext<'_>,
 ) -> Result<String> {
-    let template = env
-        .get_template(name)
-        .map_err(|e| anyhow!("templates/mail/{name}: {e:#}"))?;
-    template
+    // A project may override the templates: their errors are input errors, at their line.
+    let located = |e: minijinja::Error| {
+        InputError::new(
+            format!("templates/mail/{name}"),
+            crate::error::chain(&e),
+        )
+        .at(e.line(), None)
+    };
+    let template = env.get_template(name).map_err(located)?;
+    Ok(template
         .render(minijinja::value::Serde(context))
-        .map_err(|e| anyhow!("templates/mail/{name}: {e:#}"))
+        .map_err(located)?)
 }
 
 /// The text template: a first line `Subject: …`, then the body.
@@ -131,14 +138,21 @@ pub(super) fn render_text(
     let rendered = render(env, &name, context)?;
     let (first, body) = rendered.split_once('\n').unwrap_or((&rendered, ""));
     let Some(subject) = first.strip_prefix("Subject:") else {
-        bail!(
-            "templates/mail/{name}: expected a first line `Subject: …`, found `{}`",
-            first.trim()
-        );
+        return Err(InputError::new(
+            format!("templates/mail/{name}"),
+            format!(
+                "expected a first line `Subject: …`, found `{}`",
+                first.trim()
+            ),
+        )
+        .at(Some(1), None)
+        .into());
     };
     let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
     if subject.is_empty() {
-        bail!("templates/mail/{name}: the subject is empty");
+        return Err(InputError::new(format!("templates/mail/{name}"), "the subject is empty")
+            .at(Some(1), None)
+            .into());
     }
     Ok((subject, body.trim_start_matches(['\r', '\n']).to_string()))
 }

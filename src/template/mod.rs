@@ -9,7 +9,7 @@ pub mod markdown;
 
 use crate::assets::Assets;
 use crate::error::InputError;
-use anyhow::Result;
+use crate::error::Result;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -162,7 +162,7 @@ impl Templates {
 }
 
 /// Describes a MiniJinja error by the template file and line that produced it.
-fn describe(e: Error) -> anyhow::Error {
+fn describe(e: Error) -> crate::error::Error {
     let file = format!("templates/{}", e.name().unwrap_or(BRIEF_TEMPLATE));
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
     InputError::new(file, format!("template error: {}{detail}", e.kind()))

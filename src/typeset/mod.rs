@@ -3,7 +3,7 @@
 
 pub mod world;
 
-use anyhow::{Result, anyhow};
+use crate::error::InputError;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use typst::diag::{Severity, SourceDiagnostic};
@@ -54,15 +54,16 @@ pub fn parse_standard(name: &str) -> Result<PdfStandard, String> {
 
 impl Typesetter {
     /// Loads the fonts (project fonts first, then the embedded ones) and the library.
-    pub fn new(font_files: Vec<(String, Vec<u8>)>) -> Result<Self> {
+    pub fn new(font_files: Vec<(String, Vec<u8>)>) -> Result<Self, InputError> {
         let mut fonts = Vec::new();
         let font_names = font_files.iter().map(|(name, _)| name.clone()).collect();
         for (name, data) in font_files {
             let before = fonts.len();
             fonts.extend(Font::iter(typst::foundations::Bytes::new(data)));
             if fonts.len() == before {
-                return Err(anyhow!(
-                    "fonts/{name}: not a font Typst can read (use OTF or TTF)"
+                return Err(InputError::new(
+                    format!("fonts/{name}"),
+                    "not a font Typst can read (use OTF or TTF)",
                 ));
             }
         }
