@@ -227,6 +227,10 @@ pub struct CheckArgs {
     /// data/recipients.csv, when it exists]
     #[arg(long, value_name = "FILE")]
     pub recipients: Option<PathBuf>,
+    /// Count warnings (the style of profile texts, recipients without consent…) as
+    /// problems: the check fails on any, as CI wants.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]

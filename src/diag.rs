@@ -10,6 +10,24 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Stops the build or fails the check.
+    Error,
+    /// Reported, never stops anything (unless `--deny-warnings`).
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// Writes each error as a diagnostic, with the snippet from `sources` (the texts the load
 /// kept) or else from the file, which `root` resolves.
 pub fn emit(
@@ -19,6 +37,19 @@ pub fn emit(
     out: &mut dyn Write,
     colour: bool,
 ) -> std::io::Result<()> {
+    emit_as(Severity::Error, errors, root, sources, out, colour)
+}
+
+/// Writes each problem as a diagnostic of `severity`, like [`emit`].
+pub fn emit_as(
+    severity: Severity,
+    errors: &[InputError],
+    root: &Path,
+    sources: &Sources,
+    out: &mut dyn Write,
+    colour: bool,
+) -> std::io::Result<()> {
+    let plain = |error: &InputError| format!("{}: {error}\n", severity.as_str());
     let mut files = SimpleFiles::new();
     let mut ids: BTreeMap<String, Option<usize>> = BTreeMap::new();
     let config = Config::default();
@@ -45,7 +76,11 @@ pub fn emit(
         });
         let rendered = match span {
             Some((id, range)) => {
-                let diagnostic = Diagnostic::error().with_message(&message).with_labels(vec![
+                let diagnostic = match severity {
+                    Severity::Error => Diagnostic::error(),
+                    Severity::Warning => Diagnostic::warning(),
+                };
+                let diagnostic = diagnostic.with_message(&message).with_labels(vec![
                     Label::primary(id, range).with_message(error.field.clone().unwrap_or_default()),
                 ]);
                 let mut buffer = if colour {
@@ -55,10 +90,10 @@ pub fn emit(
                 };
                 match term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic) {
                     Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
-                    Err(_) => format!("error: {error}\n"),
+                    Err(_) => plain(error),
                 }
             }
-            None => format!("error: {error}\n"),
+            None => plain(error),
         };
         out.write_all(rendered.as_bytes())?;
         if !rendered.ends_with("\n\n") {

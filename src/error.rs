@@ -281,6 +281,13 @@ pub enum Error {
     /// A message could not be prepared or sent.
     #[error("{0}")]
     Mail(String),
+    /// The command line asks for what the project does not have (a country without a
+    /// profile, an unknown PDF standard).
+    #[error("{0}")]
+    Request(String),
+    /// What cannot happen did: a bug to report (a worker thread panicked).
+    #[error("{0} (a bug in marketbrief: please report it)")]
+    Internal(String),
 }
 
 /// The library's result.

@@ -6,8 +6,8 @@
 use crate::assets::Assets;
 use crate::config::Edition;
 use crate::deps::Fingerprint;
-use crate::i18n::Lang;
 use crate::error::{Error, IoResultExt, Result};
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -14,12 +14,14 @@
 //! 7. [`output`] writes the PDF atomically.
 //!
 //! [`brief`] chains stages 2–6 for one brief, writing its context section by section;
-//! the `cmd` modules drive whole commands. [`vocab`] holds the words every module shares
+//! [`builder`] builds an edition's out-of-date briefs in parallel and records them; the
+//! `cmd` modules drive whole commands and print. [`vocab`] holds the words every module shares
 //! (languages, localized text, dates, editions) and depends on nothing: no two modules
 //! import each other. `docs/architecture.md` has the whole map.
 
 pub mod assets;
 pub mod brief;
+pub mod builder;
 pub mod charts;
 pub mod cli;
 pub mod cmd;
@@ -42,6 +44,7 @@ pub mod record;
 pub mod reference;
 pub mod settings;
 pub mod source;
+pub mod style;
 pub mod template;
 pub mod timings;
 pub mod typeset;

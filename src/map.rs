@@ -57,8 +57,8 @@ pub struct World {
 impl World {
     /// Decodes a world-atlas TopoJSON file.
     pub fn parse(json: &str) -> Result<World, String> {
-        let topology: Topology =
-            serde_json::from_str(json).map_err(|e| format!("not a world-atlas TopoJSON file: {e}"))?;
+        let topology: Topology = serde_json::from_str(json)
+            .map_err(|e| format!("not a world-atlas TopoJSON file: {e}"))?;
         let t = &topology.transform;
         // Arcs are delta-encoded, quantised positions.
         let arcs: Vec<Ring> = topology

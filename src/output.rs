@@ -33,9 +33,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .io("set the permissions of", path)?;
     }
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .io("replace", path)?;
+    tmp.persist(path).map_err(|e| e.error).io("replace", path)?;
     Ok(())
 }
 

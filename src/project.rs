@@ -5,12 +5,12 @@ use crate::assets::Assets;
 use crate::config::{CONFIG_FILE, Config};
 use crate::dataset::Dataset;
 use crate::error::InputError;
+use crate::error::{Error, IoResultExt, Result};
 use crate::i18n::Lang;
 use crate::i18n::catalogue::{self, Catalogue};
 use crate::profile::Profile;
 use crate::reference::Reference;
 use crate::source::Sources;
-use crate::error::{Error, IoResultExt, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

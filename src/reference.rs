@@ -3,9 +3,9 @@
 
 use crate::assets::Assets;
 use crate::error::InputError;
+use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::profile::Localized;
-use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
 /// Labels of one classification, by code.
@@ -94,8 +94,8 @@ impl Reference {
             let (origin, text) = assets
                 .read_text(&rel)?
                 .ok_or_else(|| Error::asset(&rel, "missing CLDR territory names"))?;
-            let json: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| Error::asset(&origin, format!("invalid JSON: {e}")))?;
+            let json: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| Error::asset(&origin, format!("invalid JSON: {e}")))?;
             let territories = json["main"][lang.locale()]["localeDisplayNames"]["territories"]
                 .as_object()
                 .ok_or_else(|| {

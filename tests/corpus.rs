@@ -6,6 +6,9 @@
 //! template) copied into the project with some text replaced, so the case follows changes
 //! to the built-in files.
 //!
+//! A case holding an empty file `deny-warnings` is checked with `--deny-warnings`: its
+//! problems are warnings (the style check), which fail only then.
+//!
 //! After a deliberate change to the messages, regenerate the snapshots with
 //! `MARKETBRIEF_BLESS=1 cargo test --test corpus` and review the diff.
 
@@ -51,12 +54,18 @@ fn apply_edit(case: &Path, project: &Path) {
 fn check_case(case: &Path) -> (Outcome, String) {
     let project = tempfile::tempdir().unwrap();
     common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
-    common::copy_tree(case, project.path(), &["expected.txt", "edit.yaml"]);
+    common::copy_tree(
+        case,
+        project.path(),
+        &["expected.txt", "edit.yaml", "deny-warnings"],
+    );
     apply_edit(case, project.path());
     let args = CheckArgs {
         project: project.path().to_path_buf(),
         langs: Vec::new(),
         recipients: None,
+        // A case of warnings (the style check) fails only when they are denied.
+        deny_warnings: case.join("deny-warnings").exists(),
     };
     let mut out = Vec::new();
     let mut err = Vec::new();
@@ -137,6 +146,7 @@ fn byte_order_marks_and_crlf_line_endings_are_accepted() {
         project: project.path().to_path_buf(),
         langs: Vec::new(),
         recipients: None,
+        deny_warnings: false,
     };
     let mut err = Vec::new();
     let outcome = check::run(&args, &mut Vec::new(), &mut err, false).unwrap();
@@ -185,4 +195,37 @@ fn a_fifty_megabyte_dataset_is_handled() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].line, Some(n + 2));
     assert_eq!(errors[0].field.as_deref(), Some("value_eur"));
+}
+
+/// Style warnings are reported but pass the check, unless `--deny-warnings` is given.
+#[test]
+fn style_warnings_never_fail_a_check_unless_denied() {
+    let case = corpus_dir().join("54-style-avoided-term");
+    let project = tempfile::tempdir().unwrap();
+    common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
+    apply_edit(&case, project.path());
+    for deny_warnings in [false, true] {
+        let args = CheckArgs {
+            project: project.path().to_path_buf(),
+            langs: Vec::new(),
+            recipients: None,
+            deny_warnings,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let outcome = check::run(&args, &mut out, &mut err, false).unwrap();
+        let (out, err) = (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        );
+        assert!(
+            err.contains("warning: summary.fr: write “par rapport à”"),
+            "{err}"
+        );
+        if deny_warnings {
+            assert_eq!(outcome, Outcome::Failure, "{out}");
+        } else {
+            assert_eq!(outcome, Outcome::Success, "{out}");
+            assert!(out.contains("no errors, 1 warning"), "{out}");
+        }
+    }
 }

@@ -4,13 +4,13 @@
 use super::writer::Writer;
 use super::{cover, key_figures, narrative, next_steps, sources, trade};
 use crate::config::Edition;
+use crate::error::Result;
 use crate::figures::Figures;
 use crate::profile::Profile;
 use crate::project::Project;
 use crate::record::BriefFigures;
 use crate::timings::{Stage, Timings};
 use crate::typeset::Files;
-use crate::error::Result;
 use serde::Serialize;
 
 /// The template's context: the document's settings, then each section's fields (the

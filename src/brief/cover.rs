@@ -4,12 +4,12 @@
 use super::writer::Writer;
 use crate::config::{Config, Edition};
 use crate::dataset::{Dataset, Status};
+use crate::error::Result;
 use crate::figures::Figures;
 use crate::profile::Profile;
 use crate::record::{Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
-use crate::error::Result;
 use serde::Serialize;
 use std::sync::Arc;
 

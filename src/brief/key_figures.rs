@@ -4,9 +4,9 @@
 use super::writer::{Writer, dataset};
 use crate::config::{Config, Edition};
 use crate::dataset::Dataset;
+use crate::error::Result;
 use crate::figures::{Figures, KeyFigure, KeyFigureId, Measure, Reporter};
 use crate::record::{Base, BriefFigures, Part, PrintedFigure};
-use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]

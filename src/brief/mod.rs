@@ -20,6 +20,7 @@ mod writer;
 
 use crate::config::Edition;
 use crate::deps::Deps;
+use crate::error::Result;
 use crate::error::{Error, InputErrors};
 use crate::figures::{self, Figures, Reporters};
 use crate::i18n::Lang;
@@ -30,7 +31,6 @@ use crate::template::{BRIEF_TEMPLATE, Templates};
 use crate::timings::{Stage, Timings};
 use crate::typeset::{Files, Typeset, TypesetFailure, Typesetter};
 use crate::validate;
-use crate::error::Result;
 use context::BriefContext;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -2,9 +2,9 @@
 //! the trade agreement, all from the profile.
 
 use super::writer::Writer;
+use crate::error::Result;
 use crate::profile::{AgreementStatus, Profile};
 use crate::reference::Reference;
-use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -1,10 +1,10 @@
 //! The next steps: the next trade mission and the adviser to contact.
 
 use super::writer::Writer;
+use crate::error::Result;
 use crate::i18n::catalogue::Catalogue;
 use crate::i18n::format::LocaleFormatter;
 use crate::profile::{Date, Profile};
-use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -4,9 +4,9 @@
 use super::writer::{Writer, dataset};
 use crate::config::Config;
 use crate::dataset::{Dataset, Licence, Status};
+use crate::error::Result;
 use crate::figures::Figures;
 use crate::profile::{Date, Localized, Profile};
-use crate::error::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

@@ -5,11 +5,11 @@ use super::writer::{Writer, dataset};
 use crate::charts::{self, Bar, TrendLabels};
 use crate::config::Config;
 use crate::dataset::Dataset;
+use crate::error::{Error, Result};
 use crate::figures::{self, Breakdown, Figures};
 use crate::record::{Base, Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
-use crate::error::{Error, Result};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -459,11 +459,10 @@ impl Trade<'_> {
             )?;
             bars.push(Bar::from_item(item, label, note));
         }
-        let svg = charts::bars(self.w.fmt, &bars, charts::EXPORTS)
-            .map_err(|e| Error::Chart {
-                what: "a chart",
-                message: e.to_string(),
-            })?;
+        let svg = charts::bars(self.w.fmt, &bars, charts::EXPORTS).map_err(|e| Error::Chart {
+            what: "a chart",
+            message: e.to_string(),
+        })?;
         let alt = self.w.fill(
             "charts.bars_alt",
             &[("title", title), ("items", &described.join("; "))],

@@ -1,8 +1,10 @@
 //! What every section of the brief writes with: the language's catalogue and formatter,
 //! the record of every number printed, and the files read.
 
+use crate::InputError;
 use crate::dataset::{Dataset, Status};
 use crate::deps::Deps;
+use crate::error::Result;
 use crate::figures::Origin;
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
@@ -10,8 +12,6 @@ use crate::i18n::format::LocaleFormatter;
 use crate::profile::Localized;
 use crate::record::PrintedFigure;
 use crate::reference::Reference;
-use crate::error::Result;
-use crate::InputError;
 use std::cell::RefCell;
 
 /// Writes text for one brief in one language, and notes every number it prints.

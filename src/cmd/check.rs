@@ -65,6 +65,22 @@ pub fn run(
     let (mail_errors, mail_warnings, recipients) =
         crate::cmd::mail::check_recipients(&project, args.recipients.as_deref());
     errors.extend(mail_errors);
+    // The style of what advisers wrote: warnings, located like errors.
+    let mut warnings = Vec::new();
+    match crate::style::load(&project.assets) {
+        Ok(rules) => {
+            for entry in project.profiles.iter().filter(|e| e.profile.is_ok()) {
+                let text = project.sources.text(&entry.path);
+                warnings.extend(crate::style::check_profile(
+                    &rules,
+                    &entry.path,
+                    text,
+                    langs,
+                ));
+            }
+        }
+        Err(e) => errors.extend(e.into_input_errors(config_path)),
+    }
     // The same problem found for several languages is reported once.
     let mut seen = Vec::new();
     errors.retain(|e| {
@@ -75,9 +91,18 @@ pub fn run(
         fresh
     });
     diag::emit(&errors, root, &project.sources, err, colour)?;
+    diag::emit_as(
+        diag::Severity::Warning,
+        &warnings,
+        root,
+        &project.sources,
+        err,
+        colour,
+    )?;
     for warning in &mail_warnings {
         writeln!(err, "warning: {warning}")?;
     }
+    let warned = warnings.len() + mail_warnings.len();
     let langs_text: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let scope = format!(
         "{} profile{} in {}",
@@ -87,13 +112,29 @@ pub fn run(
     ) + &recipients
         .map(|n| format!(" and {n} recipient{}", plural(n)))
         .unwrap_or_default();
-    if errors.is_empty() {
-        writeln!(out, "checked {scope}: no problems")?;
-        Ok(Outcome::Success)
-    } else {
+    let warned_text = format!("{warned} warning{}", plural(warned));
+    if args.deny_warnings && warned > 0 {
+        let problems = errors.len() + warned;
         writeln!(
             out,
-            "checked {scope}: found {} problem{}",
+            "checked {scope}: found {problems} problem{} ({warned_text}, denied)",
+            plural(problems)
+        )?;
+        Ok(Outcome::Failure)
+    } else if errors.is_empty() {
+        match warned {
+            0 => writeln!(out, "checked {scope}: no problems")?,
+            _ => writeln!(out, "checked {scope}: no errors, {warned_text}")?,
+        }
+        Ok(Outcome::Success)
+    } else {
+        let warned_text = match warned {
+            0 => String::new(),
+            _ => format!(", {warned_text}"),
+        };
+        writeln!(
+            out,
+            "checked {scope}: found {} problem{}{warned_text}",
             errors.len(),
             plural(errors.len())
         )?;

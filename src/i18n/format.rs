@@ -5,9 +5,9 @@
 //! through ICU4X (`fr-BE`, `nl-BE`, `en`); the words around them ("millions d'euros",
 //! "miljoen euro", "EUR … million") come from the language's catalogue.
 
+use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
-use crate::error::{Error, Result};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::{Decimal, FloatPrecision, SignDisplay};
 use icu_locale_core::Locale;

@@ -4,8 +4,8 @@
 
 use crate::dataset::{Flow, Period, TOTAL};
 use crate::error::InputError;
-use crate::import::{Coverage, Rows, completed_by};
 use crate::error::{IoResultExt, Result};
+use crate::import::{Coverage, Rows, completed_by};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -195,9 +195,7 @@ pub fn read(
     text: &str,
     mapping: &Mapping,
 ) -> Result<(Rows, MappedReport), InputError> {
-    let error = |line: usize, message: String| {
-        InputError::new(file, message).at(Some(line), None)
-    };
+    let error = |line: usize, message: String| InputError::new(file, message).at(Some(line), None);
     let header_line = mapping.skip_lines + 1;
     let text = text.trim_start_matches('\u{feff}');
     let body: String = text

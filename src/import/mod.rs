@@ -15,9 +15,9 @@ pub mod mapped;
 
 use crate::dataset::{Flow, Period, TOTAL};
 use crate::error::{InputError, Result};
-use std::path::Path;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
+use std::path::Path;
 
 /// The columns of a Comext SDMX-CSV extract, in order.
 pub const COMEXT_COLUMNS: [&str; 10] = [
@@ -152,13 +152,10 @@ pub fn read_comext(
     // would be counted twice, and the key itself would cost far more memory per row.
     let mut seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
     let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| {
-            let line = report.rows_read as usize + 2;
-            InputError::new(file, format!("cannot read this line: {e}")).at(Some(line), None)
-        })?
-    {
+    while reader.read_record(&mut record).map_err(|e| {
+        let line = report.rows_read as usize + 2;
+        InputError::new(file, format!("cannot read this line: {e}")).at(Some(line), None)
+    })? {
         report.rows_read += 1;
         if record.len() != COMEXT_COLUMNS.len() {
             skip(&mut report, "wrong number of columns");

@@ -9,12 +9,12 @@ use super::template::{
     AdviserContext, CountryContext, FigureContext, InterestContext, MailContext, PublisherContext,
     RecipientContext, environment, render, render_text,
 };
+use crate::error::{Error, IoResultExt, Result};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
 use crate::project::Project;
 use crate::record::{BriefFigures, Part, PrintedFigure};
 use crate::vocab::Edition;
-use crate::error::{Error, IoResultExt, Result};
 
 /// A mail error from a format string.
 macro_rules! mail_error {
@@ -436,8 +436,8 @@ impl<'a> Composer<'a> {
         let mut mixed = MultiPart::mixed()
             .boundary(format!("mix-{}", &hash[..32]))
             .multipart(alternative);
-        let pdf =
-            ContentType::parse("application/pdf").map_err(|e| mail_error!("application/pdf: {e}"))?;
+        let pdf = ContentType::parse("application/pdf")
+            .map_err(|e| mail_error!("application/pdf: {e}"))?;
         for (name, body, _) in &attachments {
             mixed = mixed.singlepart(Attachment::new(name.clone()).body(body.clone(), pdf.clone()));
         }

@@ -54,10 +54,12 @@ impl Mailer {
         let smtp = &config.smtp;
         let host = smtp.host.trim();
         let builder = match smtp.security {
-            Security::Starttls => SmtpTransport::builder_dangerous(host)
-                .tls(Tls::Required(tls_parameters(host)?)),
-            Security::Tls => SmtpTransport::builder_dangerous(host)
-                .tls(Tls::Wrapper(tls_parameters(host)?)),
+            Security::Starttls => {
+                SmtpTransport::builder_dangerous(host).tls(Tls::Required(tls_parameters(host)?))
+            }
+            Security::Tls => {
+                SmtpTransport::builder_dangerous(host).tls(Tls::Wrapper(tls_parameters(host)?))
+            }
             Security::None => {
                 if !is_loopback(host) {
                     return Err(crate::InputError::new(

@@ -1,10 +1,10 @@
 //! The mail templates — `templates/mail/<lang>.txt.j2` (plain text, first line
 //! `Subject: …`) and `<lang>.html.j2` (every value HTML-escaped) — and what they are given.
 
-use crate::assets::Assets;
-use crate::i18n::Lang;
 use crate::InputError;
+use crate::assets::Assets;
 use crate::error::Result;
+use crate::i18n::Lang;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 use serde::Serialize;
 
@@ -116,11 +116,8 @@ pub(super) fn render(
 ) -> Result<String> {
     // A project may override the templates: their errors are input errors, at their line.
     let located = |e: minijinja::Error| {
-        InputError::new(
-            format!("templates/mail/{name}"),
-            crate::error::chain(&e),
-        )
-        .at(e.line(), None)
+        InputError::new(format!("templates/mail/{name}"), crate::error::chain(&e))
+            .at(e.line(), None)
     };
     let template = env.get_template(name).map_err(located)?;
     Ok(template
@@ -150,9 +147,11 @@ pub(super) fn render_text(
     };
     let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
     if subject.is_empty() {
-        return Err(InputError::new(format!("templates/mail/{name}"), "the subject is empty")
-            .at(Some(1), None)
-            .into());
+        return Err(
+            InputError::new(format!("templates/mail/{name}"), "the subject is empty")
+                .at(Some(1), None)
+                .into(),
+        );
     }
     Ok((subject, body.trim_start_matches(['\r', '\n']).to_string()))
 }

@@ -1,0 +1,502 @@
+//! The style check: warnings about the texts advisers write in profiles, from per-language
+//! rules kept as data (`templates/i18n/style-<lang>.yaml`, embedded and overridable like
+//! the catalogues), in the spirit of the Vale prose linter. Never errors: a brief is not
+//! refused for its style, unless `check --deny-warnings` asks for it (CI).
+//!
+//! Each text of a profile is found by walking its YAML: a mapping whose keys are languages
+//! holds one text per language, at a field path (`sectors[1].text.fr`) that
+//! [`crate::source::locate`] turns into a line, the column being that of the match.
+
+use crate::error::InputError;
+use crate::vocab::Lang;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The rules file of a language, as a project-relative path.
+pub fn rules_file(lang: Lang) -> String {
+    format!("templates/i18n/style-{}.yaml", lang.code())
+}
+
+/// The style rules of each language that has a rules file (a project's own first).
+pub fn load(assets: &crate::assets::Assets) -> Result<Vec<(Lang, Rules)>, crate::error::Error> {
+    let mut rules = Vec::new();
+    for lang in Lang::ALL {
+        if let Some((origin, text)) = assets.read_text(&rules_file(lang))? {
+            rules.push((lang, Rules::parse(&origin, &text)?));
+        }
+    }
+    Ok(rules)
+}
+
+/// The style rules of one language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Words and phrases to avoid, each with what to write instead.
+    #[serde(default)]
+    pub avoid: Vec<Avoid>,
+    /// Straight apostrophes and quotes (`'`, `"`) are flagged: the language sets them
+    /// curly (’, « », “ ”).
+    #[serde(default)]
+    pub curly_quotes: bool,
+    /// High punctuation that French sets after a (narrow) no-break space: `:;!?`. A space
+    /// written there is made unbreakable by the brief; a missing one is flagged.
+    #[serde(default)]
+    pub space_before: String,
+    /// Sentences longer than this many words are flagged (0: no limit).
+    #[serde(default)]
+    pub sentence_words: usize,
+}
+
+/// A word or phrase to avoid.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Avoid {
+    /// The words as written, any letter case, matched as whole words.
+    pub term: String,
+    /// What to write instead.
+    pub prefer: String,
+    /// Why, when it is not plain: "an English word".
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+impl Rules {
+    pub fn parse(origin: &str, text: &str) -> Result<Rules, InputError> {
+        let rules: Rules = InputError::parse_yaml(origin, text)?;
+        for (i, avoid) in rules.avoid.iter().enumerate() {
+            if avoid.term.trim().is_empty() {
+                return Err(
+                    InputError::new(origin, "expected the words to avoid, found nothing")
+                        .field(format!("avoid[{i}].term")),
+                );
+            }
+        }
+        if let Some(c) = rules.space_before.chars().find(|c| !":;!?".contains(*c)) {
+            return Err(
+                InputError::new(origin, format!("expected some of `:;!?`, found `{c}`"))
+                    .field("space_before"),
+            );
+        }
+        Ok(rules)
+    }
+
+    /// The problems of one text: (byte offset in `text`, the text matched, the message).
+    pub fn check(&self, text: &str) -> Vec<(usize, String, String)> {
+        let mut found = Vec::new();
+        // An empty text is an error of its own, not a matter of style.
+        if text.trim().is_empty() {
+            return found;
+        }
+        let prose = prose_mask(text);
+        // Longer terms first: "technologische pool" is reported, not "pool" inside it.
+        let mut avoid_rules: Vec<&Avoid> = self.avoid.iter().collect();
+        avoid_rules.sort_by_key(|a| std::cmp::Reverse(a.term.len()));
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+        for avoid in avoid_rules {
+            for at in whole_words(text, &avoid.term) {
+                let range = at..at + avoid.term.len();
+                if !prose[at] || taken.iter().any(|t| t.start <= at && range.end <= t.end) {
+                    continue;
+                }
+                taken.push(range);
+                let matched = &text[at..at + avoid.term.len()];
+                let message = match &avoid.why {
+                    Some(why) => format!("“{matched}” is {why}: write “{}”", avoid.prefer),
+                    None => format!("write “{}” rather than “{matched}”", avoid.prefer),
+                };
+                found.push((at, matched.to_string(), message));
+            }
+        }
+        if self.curly_quotes {
+            // The first of each kind is enough to show the writer.
+            for (straight, curly) in [('\'', "’"), ('"', "« » or “ ”")] {
+                if let Some((at, _)) = text.match_indices(straight).find(|(at, _)| prose[*at]) {
+                    found.push((
+                        at,
+                        straight.to_string(),
+                        format!("a straight {straight}: this language sets {curly}"),
+                    ));
+                }
+            }
+        }
+        for (at, c) in text.char_indices() {
+            if !self.space_before.contains(c) || !prose[at] {
+                continue;
+            }
+            let before = text[..at].chars().next_back();
+            let after = text[at + c.len_utf8()..].chars().next();
+            // A time (10:30), a ratio or a link is not punctuation; `?!` counts once.
+            let ends_a_clause = after.is_none_or(|a| a.is_whitespace() || a == '»' || a == ')');
+            if before.is_some_and(|b| b.is_alphanumeric() || b == '»' || b == ')') && ends_a_clause
+            {
+                found.push((
+                    at,
+                    c.to_string(),
+                    format!(
+                        "no space before “{c}”: French sets one there (write “ {c}”; the brief makes it a no-break space)"
+                    ),
+                ));
+            }
+        }
+        if let Some(at) = text
+            .find("  ")
+            .filter(|&at| !text[at..].starts_with("  \n"))
+        {
+            found.push((at, "  ".into(), "two spaces in a row".into()));
+        }
+        if self.sentence_words > 0 {
+            for (at, words) in sentences(text) {
+                if words > self.sentence_words {
+                    let start: String = text[at..].chars().take(30).collect();
+                    found.push((
+                        at,
+                        start.clone(),
+                        format!(
+                            "a sentence of {words} words (at most {} reads well): split it",
+                            self.sentence_words
+                        ),
+                    ));
+                }
+            }
+        }
+        found.sort_by_key(|(at, _, _)| *at);
+        found
+    }
+}
+
+/// The style warnings of a profile (`text`, from `path`) for `langs`, each located.
+pub fn check_profile(
+    rules: &[(Lang, Rules)],
+    path: &Path,
+    text: &str,
+    langs: &[Lang],
+) -> Vec<InputError> {
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Vec::new();
+    };
+    let mut texts = Vec::new();
+    localized_texts(&value, String::new(), &mut texts);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut warnings = Vec::new();
+    for (field, lang, value) in texts {
+        let Some((_, rules)) = rules.iter().find(|(l, _)| *l == lang) else {
+            continue;
+        };
+        if !langs.contains(&lang) {
+            continue;
+        }
+        for (_, matched, message) in rules.check(&value) {
+            let (line, column) = position(&lines, text, &field, &matched);
+            warnings.push(
+                InputError::new(path, message)
+                    .at(line, column)
+                    .field(field.clone()),
+            );
+        }
+    }
+    warnings
+}
+
+/// Where a match of a field's text is in the file: the field's line, and the column of
+/// the match on that line or the next lines of its block (a folded text spans several).
+fn position(
+    lines: &[&str],
+    text: &str,
+    field: &str,
+    matched: &str,
+) -> (Option<usize>, Option<usize>) {
+    let (line, column) = crate::source::locate(text, field);
+    let Some(line) = line else {
+        return (None, None);
+    };
+    let first = matched.lines().next().unwrap_or(matched);
+    for (i, l) in lines.iter().enumerate().skip(line - 1).take(40) {
+        // Past the key itself on its own line (`fr: …`), the match is in the value.
+        let from = if i == line - 1 {
+            column.map_or(0, |c| {
+                l.char_indices()
+                    .nth(c.saturating_sub(1))
+                    .map_or(0, |(b, _)| b)
+            })
+        } else {
+            0
+        };
+        if let Some(b) = l.get(from..).and_then(|rest| rest.find(first)) {
+            return (Some(i + 1), Some(l[..from + b].chars().count() + 1));
+        }
+    }
+    (Some(line), column)
+}
+
+/// Every text of a profile written per language: (field path, language, text).
+fn localized_texts(value: &serde_yaml::Value, path: String, out: &mut Vec<(String, Lang, String)>) {
+    use serde_yaml::Value;
+    match value {
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                let Some(key) = key.as_str() else { continue };
+                let field = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match (key.parse::<Lang>(), value) {
+                    (Ok(lang), Value::String(text)) => out.push((field, lang, text.clone())),
+                    _ => localized_texts(value, field, out),
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                localized_texts(item, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Byte offsets of `term` in `text` as whole words, in any letter case.
+fn whole_words(text: &str, term: &str) -> Vec<usize> {
+    let lower = text.to_lowercase();
+    let term = term.to_lowercase();
+    // Lower-casing may change lengths (rare letters): then only exact-case matches count.
+    let (haystack, needle) = if lower.len() == text.len() {
+        (lower.as_str(), term.as_str())
+    } else {
+        (text, term.as_str())
+    };
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    haystack
+        .match_indices(needle)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            let before = haystack[..at].chars().next_back();
+            let after = haystack[at + needle.len()..].chars().next();
+            let starts_word = needle.starts_with(|c: char| c.is_alphanumeric());
+            let ends_word = needle.ends_with(|c: char| c.is_alphanumeric());
+            let inside_a_word = (starts_word && word(before)) || (ends_word && word(after));
+            !inside_a_word
+        })
+        .collect()
+}
+
+/// Which bytes of a Markdown text are prose: not link targets (`](…)`), bare links or code.
+fn prose_mask(text: &str) -> Vec<bool> {
+    let mut mask = vec![true; text.len() + 1];
+    let mut hide = |from: usize, to: usize| mask[from..to].iter_mut().for_each(|m| *m = false);
+    for (at, _) in text.match_indices("](") {
+        let end = text[at..].find(')').map_or(text.len(), |e| at + e + 1);
+        hide(at, end);
+    }
+    for scheme in ["https://", "http://", "mailto:", "www."] {
+        for (at, _) in text.match_indices(scheme) {
+            let end = text[at..]
+                .find(|c: char| c.is_whitespace())
+                .map_or(text.len(), |e| at + e);
+            hide(at, end);
+        }
+    }
+    let ticks: Vec<usize> = text.match_indices('`').map(|(at, _)| at).collect();
+    for pair in ticks.chunks(2) {
+        if let [from, to] = pair {
+            hide(*from, to + 1);
+        }
+    }
+    mask
+}
+
+/// Each sentence's start and its number of words. A sentence ends at `.`, `!` or `?`
+/// (closing marks such as `**` or `»` may follow) before a space and a capital, and at the
+/// end of a paragraph or list item.
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut count = |from: usize, to: usize| {
+        let sentence = &text[from..to];
+        let words = sentence
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        if words > 0 {
+            let lead = sentence.len() - sentence.trim_start().len();
+            found.push((from + lead, words));
+        }
+    };
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        // A blank line or a list item's line starts a new block.
+        if c == '\n' {
+            let rest = text[at + 1..].trim_start_matches([' ', '\t']);
+            let item = rest.starts_with("- ")
+                || rest.starts_with("* ")
+                || rest.starts_with('\n')
+                || rest
+                    .split_once(". ")
+                    .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|d| d.is_ascii_digit()));
+            if item {
+                count(start, at);
+                start = at + 1;
+            }
+        } else if matches!(c, '.' | '!' | '?') {
+            let mut j = i + 1;
+            while chars
+                .get(j)
+                .is_some_and(|&(_, m)| matches!(m, '*' | '_' | '»' | ')' | '”' | '’' | '"'))
+            {
+                j += 1;
+            }
+            let spaced = chars.get(j).is_some_and(|&(_, s)| s.is_whitespace());
+            let mut k = j;
+            while chars
+                .get(k)
+                .is_some_and(|&(_, s)| s == ' ' || s == '\u{a0}')
+            {
+                k += 1;
+            }
+            let capital = chars
+                .get(k)
+                .is_some_and(|&(_, n)| n.is_uppercase() || matches!(n, '«' | '“' | '*'));
+            // "M. Dupont", "p. 12", "t.o.v. 2023": a short word or one with inner stops
+            // before a `.` is an abbreviation, not the end of a sentence.
+            let word: String = text[..at]
+                .chars()
+                .rev()
+                .take_while(|w| !w.is_whitespace() && !matches!(w, '(' | '*' | '«'))
+                .collect();
+            let abbreviation = c == '.' && (word.chars().count() <= 2 || word.contains('.'));
+            if spaced && capital && !abbreviation {
+                let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
+                count(start, end);
+                start = end;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    count(start, text.len());
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(yaml: &str) -> Rules {
+        Rules::parse("style.yaml", yaml).unwrap()
+    }
+
+    fn messages(rules: &Rules, text: &str) -> Vec<String> {
+        rules.check(text).into_iter().map(|(_, _, m)| m).collect()
+    }
+
+    #[test]
+    fn terms_are_whole_words_in_any_case_outside_links() {
+        let r = rules(
+            "avoid:\n  - {term: vs, prefer: par rapport à}\n  - {term: business, prefer: affaires, why: an English word}\n",
+        );
+        assert_eq!(
+            messages(&r, "Hausse VS 2023 ; le Business."),
+            [
+                "write “par rapport à” rather than “VS”",
+                "“Business” is an English word: write “affaires”"
+            ]
+        );
+        assert!(
+            messages(
+                &r,
+                "Les vsx et businesses [ici](https://vs.example/business)"
+            )
+            .is_empty()
+        );
+        let nested = rules(
+            "avoid:\n  - {term: pool, prefer: centrum}\n  - {term: technologische pool, prefer: technologisch centrum}\n",
+        );
+        assert_eq!(
+            messages(&nested, "Een technologische pool en een pool."),
+            [
+                "write “technologisch centrum” rather than “technologische pool”",
+                "write “centrum” rather than “pool”"
+            ]
+        );
+    }
+
+    #[test]
+    fn french_high_punctuation_needs_its_space() {
+        let r = rules("space_before: ':;!?'\n");
+        assert_eq!(messages(&r, "Pourquoi ?").len(), 0);
+        assert_eq!(messages(&r, "Pourquoi\u{202f}? Voici : tout").len(), 0);
+        assert_eq!(messages(&r, "À 10:30, voir https://x.org").len(), 0);
+        let found = r.check("Pourquoi? Voici: tout");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, "Pourquoi".len());
+    }
+
+    #[test]
+    fn straight_quotes_once_each_and_long_sentences() {
+        let r = rules("curly_quotes: true\nsentence_words: 5\n");
+        let found = messages(
+            &r,
+            "L'accord et l'offre \"nouvelle\". Court. Une phrase bien trop longue pour un lecteur pressé.",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].contains("straight '"));
+        assert!(found[1].contains("straight \""));
+        assert!(found[2].contains("a sentence of 9 words"), "{found:?}");
+    }
+
+    #[test]
+    fn sentences_end_at_stops_list_items_and_paragraphs() {
+        let words =
+            |text: &str| -> Vec<usize> { sentences(text).into_iter().map(|(_, n)| n).collect() };
+        assert_eq!(words("Un deux. Trois quatre cinq ! Six"), [2, 3, 1]);
+        assert_eq!(
+            words("- **Titre.** Un deux trois.\n- **Autre.** Quatre"),
+            [1, 3, 1, 1]
+        );
+        assert_eq!(words("Le 3 mars, voir p. 12 et M. Dupont.\n\nFin."), [9, 1]);
+        assert_eq!(words("1. Un\n2. Deux trois"), [2, 3]);
+    }
+
+    #[test]
+    fn doubled_spaces_are_flagged() {
+        let r = rules("{}");
+        assert_eq!(messages(&r, "Un  marché"), ["two spaces in a row"]);
+    }
+
+    #[test]
+    fn warnings_point_at_the_match_in_the_file() {
+        let text = "summary:\n  fr: Un marché en hausse vs 2023.\nsectors:\n  - title: {fr: Tech, nl: Tech}\n    text:\n      nl: >\n        Eerste regel.\n        Groei vs vorig jaar.\n";
+        let r = rules("avoid:\n  - {term: vs, prefer: x}\n");
+        let warnings = check_profile(
+            &[(Lang::Fr, r.clone()), (Lang::Nl, r)],
+            Path::new("p.yaml"),
+            text,
+            &Lang::ALL,
+        );
+        let at: Vec<(Option<usize>, Option<usize>, Option<&str>)> = warnings
+            .iter()
+            .map(|w| (w.line, w.column, w.field.as_deref()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (Some(2), Some(27), Some("summary.fr")),
+                (Some(8), Some(15), Some("sectors[0].text.nl")),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_shipped_rules_parse() {
+        let assets = crate::assets::Assets::embedded();
+        for lang in Lang::ALL {
+            let (origin, text) = assets.read_text(&rules_file(lang)).unwrap().unwrap();
+            let rules = Rules::parse(&origin, &text).unwrap();
+            assert!(!rules.avoid.is_empty(), "{lang}");
+        }
+    }
+}
