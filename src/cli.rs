@@ -9,7 +9,9 @@ use std::path::PathBuf;
 #[command(
     name = "marketbrief",
     version,
-    about = "Print-ready PDF country briefs from YAML market profiles and trade datasets, in French, Dutch and English."
+    about = "Print-ready PDF country briefs from YAML market profiles and trade datasets, in French, Dutch and English.",
+    after_help = "Exit status: 0 when everything succeeded; 1 when inputs have problems or a brief failed \
+(each reported); 2 for a usage error or a file or folder that cannot be read or written."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -231,6 +233,19 @@ pub struct CheckArgs {
     /// problems: the check fails on any, as CI wants.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// `human`: diagnostics with the offending line; `json`: one JSON object per problem
+    /// on stdout (severity, file, line, column, field, message, help), for CI annotations
+    /// and editors, the summary on stderr.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
+}
+
+/// How `check` prints its problems.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagnosticFormat {
+    #[default]
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

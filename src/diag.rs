@@ -103,6 +103,21 @@ pub fn emit_as(
     Ok(())
 }
 
+/// One problem as a JSON object on one line (as `cargo --message-format json` prints):
+/// `severity`, `file`, `line`, `column`, `field`, `message`, `help` (absent values null).
+pub fn json_line(severity: Severity, error: &InputError) -> String {
+    serde_json::json!({
+        "severity": severity.as_str(),
+        "file": error.file.display().to_string(),
+        "line": error.line,
+        "column": error.column,
+        "field": error.field,
+        "message": error.message,
+        "help": error.help,
+    })
+    .to_string()
+}
+
 /// The longest source line shown under a message.
 const SNIPPET_BYTES: usize = 400;
 

@@ -16,6 +16,10 @@ pub struct InputError {
     pub field: Option<String>,
     /// What is wrong: what was expected and what was found.
     pub message: String,
+    /// What to write instead, when there is one answer (the style check's preferred
+    /// words): for editors and CI through `check --format json`.
+    /// (Boxed: every `Result` carries this type, and it stays under clippy's size bound.)
+    pub help: Option<Box<str>>,
 }
 
 impl InputError {
@@ -26,7 +30,13 @@ impl InputError {
             column: None,
             field: None,
             message: cut_quotes(&message.into()),
+            help: None,
         }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into().into_boxed_str());
+        self
     }
 
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {

@@ -1,6 +1,7 @@
 use clap::Parser;
 use marketbrief::cli::Cli;
 use marketbrief::cmd::{self, Outcome};
+use marketbrief::error::{Error, InputError, InputErrors};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -15,9 +16,22 @@ fn main() -> ExitCode {
         Err(e) => {
             // Never panic on a closed stderr either.
             let _ = writeln!(std::io::stderr(), "error: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(exit_status(&e))
         }
     }
+}
+
+/// 1 when inputs must be fixed (as for problems found), 2 for anything else: the command
+/// line, a file that cannot be read or written, the machine.
+fn exit_status(e: &anyhow::Error) -> u8 {
+    let input = e.chain().any(|cause| {
+        cause.is::<InputError>()
+            || cause.is::<InputErrors>()
+            || cause
+                .downcast_ref::<Error>()
+                .is_some_and(|e| matches!(e, Error::Input(_)))
+    });
+    if input { 1 } else { 2 }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

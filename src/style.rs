@@ -81,13 +81,21 @@ impl Rules {
         Ok(rules)
     }
 
-    /// The problems of one text: (byte offset in `text`, the text matched, the message).
-    pub fn check(&self, text: &str) -> Vec<(usize, String, String)> {
+    /// The problems of one text, in the order of the text.
+    pub fn check(&self, text: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         // An empty text is an error of its own, not a matter of style.
         if text.trim().is_empty() {
             return found;
         }
+        let mut add = |at: usize, matched: &str, message: String, help: Option<String>| {
+            found.push(Finding {
+                at,
+                matched: matched.to_string(),
+                message,
+                help,
+            })
+        };
         let prose = prose_mask(text);
         // Longer terms first: "technologische pool" is reported, not "pool" inside it.
         let mut avoid_rules: Vec<&Avoid> = self.avoid.iter().collect();
@@ -99,24 +107,21 @@ impl Rules {
                 if !prose[at] || taken.iter().any(|t| t.start <= at && range.end <= t.end) {
                     continue;
                 }
-                taken.push(range);
-                let matched = &text[at..at + avoid.term.len()];
+                taken.push(range.clone());
+                let matched = &text[range];
                 let message = match &avoid.why {
                     Some(why) => format!("“{matched}” is {why}: write “{}”", avoid.prefer),
                     None => format!("write “{}” rather than “{matched}”", avoid.prefer),
                 };
-                found.push((at, matched.to_string(), message));
+                add(at, matched, message, Some(avoid.prefer.clone()));
             }
         }
         if self.curly_quotes {
             // The first of each kind is enough to show the writer.
             for (straight, curly) in [('\'', "’"), ('"', "« » or “ ”")] {
                 if let Some((at, _)) = text.match_indices(straight).find(|(at, _)| prose[*at]) {
-                    found.push((
-                        at,
-                        straight.to_string(),
-                        format!("a straight {straight}: this language sets {curly}"),
-                    ));
+                    let message = format!("a straight {straight}: this language sets {curly}");
+                    add(at, &straight.to_string(), message, Some(curly.to_string()));
                 }
             }
         }
@@ -130,39 +135,46 @@ impl Rules {
             let ends_a_clause = after.is_none_or(|a| a.is_whitespace() || a == '»' || a == ')');
             if before.is_some_and(|b| b.is_alphanumeric() || b == '»' || b == ')') && ends_a_clause
             {
-                found.push((
-                    at,
-                    c.to_string(),
-                    format!(
-                        "no space before “{c}”: French sets one there (write “ {c}”; the brief makes it a no-break space)"
-                    ),
-                ));
+                let message = format!(
+                    "no space before “{c}”: French sets one there (write “ {c}”; the brief makes it a no-break space)"
+                );
+                add(at, &c.to_string(), message, Some(format!(" {c}")));
             }
         }
         if let Some(at) = text
             .find("  ")
             .filter(|&at| !text[at..].starts_with("  \n"))
         {
-            found.push((at, "  ".into(), "two spaces in a row".into()));
+            add(at, "  ", "two spaces in a row".into(), Some(" ".into()));
         }
         if self.sentence_words > 0 {
             for (at, words) in sentences(text) {
                 if words > self.sentence_words {
                     let start: String = text[at..].chars().take(30).collect();
-                    found.push((
-                        at,
-                        start.clone(),
-                        format!(
-                            "a sentence of {words} words (at most {} reads well): split it",
-                            self.sentence_words
-                        ),
-                    ));
+                    let message = format!(
+                        "a sentence of {words} words (at most {} reads well): split it",
+                        self.sentence_words
+                    );
+                    add(at, &start, message, None);
                 }
             }
         }
-        found.sort_by_key(|(at, _, _)| *at);
+        found.sort_by_key(|f| f.at);
         found
     }
+}
+
+/// One problem of style in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Its byte offset in the text.
+    pub at: usize,
+    /// The text matched.
+    pub matched: String,
+    /// What is wrong, with what to write instead.
+    pub message: String,
+    /// What to write instead, alone, when there is one answer.
+    pub help: Option<String>,
 }
 
 /// The style warnings of a profile (`text`, from `path`) for `langs`, each located.
@@ -186,13 +198,15 @@ pub fn check_profile(
         if !langs.contains(&lang) {
             continue;
         }
-        for (_, matched, message) in rules.check(&value) {
-            let (line, column) = position(&lines, text, &field, &matched);
-            warnings.push(
-                InputError::new(path, message)
-                    .at(line, column)
-                    .field(field.clone()),
-            );
+        for found in rules.check(&value) {
+            let (line, column) = position(&lines, text, &field, &found.matched);
+            let mut warning = InputError::new(path, found.message)
+                .at(line, column)
+                .field(field.clone());
+            if let Some(help) = found.help {
+                warning = warning.help(help);
+            }
+            warnings.push(warning);
         }
     }
     warnings
@@ -390,7 +404,7 @@ mod tests {
     }
 
     fn messages(rules: &Rules, text: &str) -> Vec<String> {
-        rules.check(text).into_iter().map(|(_, _, m)| m).collect()
+        rules.check(text).into_iter().map(|f| f.message).collect()
     }
 
     #[test]
@@ -432,7 +446,8 @@ mod tests {
         assert_eq!(messages(&r, "À 10:30, voir https://x.org").len(), 0);
         let found = r.check("Pourquoi? Voici: tout");
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0].0, "Pourquoi".len());
+        assert_eq!(found[0].at, "Pourquoi".len());
+        assert_eq!(found[0].help.as_deref(), Some(" ?"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 mod common;
 
-use marketbrief::cli::CheckArgs;
+use marketbrief::cli::{CheckArgs, DiagnosticFormat};
 use marketbrief::cmd::{Outcome, check};
 use std::path::{Path, PathBuf};
 
@@ -52,6 +52,11 @@ fn apply_edit(case: &Path, project: &Path) {
 
 /// Runs `check` on the base project with the case's files laid over it.
 fn check_case(case: &Path) -> (Outcome, String) {
+    check_case_as(case, DiagnosticFormat::Human)
+}
+
+/// Like [`check_case`], printing in `format`: stdout then stderr.
+fn check_case_as(case: &Path, format: DiagnosticFormat) -> (Outcome, String) {
     let project = tempfile::tempdir().unwrap();
     common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
     common::copy_tree(
@@ -66,6 +71,7 @@ fn check_case(case: &Path) -> (Outcome, String) {
         recipients: None,
         // A case of warnings (the style check) fails only when they are denied.
         deny_warnings: case.join("deny-warnings").exists(),
+        format,
     };
     let mut out = Vec::new();
     let mut err = Vec::new();
@@ -147,6 +153,7 @@ fn byte_order_marks_and_crlf_line_endings_are_accepted() {
         langs: Vec::new(),
         recipients: None,
         deny_warnings: false,
+        format: Default::default(),
     };
     let mut err = Vec::new();
     let outcome = check::run(&args, &mut Vec::new(), &mut err, false).unwrap();
@@ -210,6 +217,7 @@ fn style_warnings_never_fail_a_check_unless_denied() {
             langs: Vec::new(),
             recipients: None,
             deny_warnings,
+            format: Default::default(),
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let outcome = check::run(&args, &mut out, &mut err, false).unwrap();
@@ -227,5 +235,98 @@ fn style_warnings_never_fail_a_check_unless_denied() {
             assert_eq!(outcome, Outcome::Success, "{out}");
             assert!(out.contains("no errors, 1 warning"), "{out}");
         }
+    }
+}
+
+/// `check --format json` prints one JSON object per problem on stdout, with its file and,
+/// for every case, the line or field of at least one problem.
+#[test]
+fn every_case_reads_as_json_with_file_line_and_field() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let project = tempfile::tempdir().unwrap();
+        common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
+        common::copy_tree(
+            case,
+            project.path(),
+            &["expected.txt", "edit.yaml", "deny-warnings"],
+        );
+        apply_edit(case, project.path());
+        let args = CheckArgs {
+            project: project.path().to_path_buf(),
+            langs: Vec::new(),
+            recipients: None,
+            deny_warnings: case.join("deny-warnings").exists(),
+            format: DiagnosticFormat::Json,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let outcome = check::run(&args, &mut out, &mut err, false).unwrap();
+        assert_eq!(outcome, Outcome::Failure, "{}", case.display());
+        let out = String::from_utf8(out).unwrap();
+        let problems: Vec<serde_json::Value> = out
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {line}", case.display()))
+            })
+            .collect();
+        assert!(
+            !problems.is_empty(),
+            "{}: no problem printed",
+            case.display()
+        );
+        for problem in &problems {
+            for key in [
+                "severity", "file", "line", "column", "field", "message", "help",
+            ] {
+                assert!(
+                    problem.get(key).is_some(),
+                    "{}: no `{key}` in {problem}",
+                    case.display()
+                );
+            }
+            assert!(
+                problem["file"].as_str().is_some_and(|f| !f.is_empty()),
+                "{}: {problem}",
+                case.display()
+            );
+        }
+        // The same problems, at the same places, as the human output.
+        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        for problem in &problems {
+            if let (Some(file), Some(line)) = (problem["file"].as_str(), problem["line"].as_u64()) {
+                assert!(
+                    expected.contains(&format!("{file}:{line}")),
+                    "{}: {problem} is not at {file}:{line} in expected.txt",
+                    case.display()
+                );
+            }
+            if let Some(field) = problem["field"].as_str() {
+                assert!(expected.contains(field), "{}: {problem}", case.display());
+            }
+        }
+        // Human words go to stderr, never into the JSON stream: the count agrees.
+        let err = String::from_utf8(err).unwrap();
+        let summary = err.lines().last().unwrap_or_default();
+        let count = summary
+            .split("found ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let warnings = problems
+            .iter()
+            .filter(|p| p["severity"] == "warning")
+            .count();
+        let counted = if args.deny_warnings {
+            problems.len()
+        } else {
+            problems.len() - warnings
+        };
+        assert_eq!(count, Some(counted), "{}: {summary}", case.display());
     }
 }

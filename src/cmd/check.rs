@@ -4,8 +4,9 @@
 
 use crate::brief::Renderer;
 use crate::cli::CheckArgs;
+use crate::cli::DiagnosticFormat;
 use crate::cmd::Outcome;
-use crate::diag;
+use crate::diag::{self, Severity};
 
 use crate::project::Project;
 use crate::validate;
@@ -20,19 +21,33 @@ pub fn run(
 ) -> Result<Outcome> {
     let root = &args.project;
     let config_path = std::path::Path::new(crate::config::CONFIG_FILE);
+    let json = args.format == DiagnosticFormat::Json;
     let project = match Project::load(root) {
         Ok(project) => project,
-        Err(e) => {
-            let errors = e.into_input_errors(config_path);
-            diag::emit(&errors, root, &Default::default(), err, colour)?;
-            writeln!(
-                out,
+        // Inputs to fix are problems found; anything else (no project here, a file that
+        // cannot be read) is not a check's finding but an error of its own (exit status 2).
+        Err(crate::error::Error::Input(errors)) => {
+            let errors = errors.0;
+            if json {
+                for error in &errors {
+                    writeln!(out, "{}", diag::json_line(Severity::Error, error))?;
+                }
+            } else {
+                diag::emit(&errors, root, &Default::default(), err, colour)?;
+            }
+            let summary = format!(
                 "found {} problem{} (the project could not be loaded)",
                 errors.len(),
                 plural(errors.len())
-            )?;
+            );
+            if json {
+                writeln!(err, "{summary}")?;
+            } else {
+                writeln!(out, "{summary}")?;
+            }
             return Ok(Outcome::Failure);
         }
+        Err(e) => return Err(e.into()),
     };
     let settings = crate::settings::Settings::resolve(&project, root, &args.langs, None, None);
     let langs = &settings.langs;
@@ -90,18 +105,27 @@ pub fn run(
         }
         fresh
     });
-    diag::emit(&errors, root, &project.sources, err, colour)?;
-    diag::emit_as(
-        diag::Severity::Warning,
-        &warnings,
-        root,
-        &project.sources,
-        err,
-        colour,
-    )?;
-    for warning in &mail_warnings {
-        writeln!(err, "warning: {warning}")?;
+    if json {
+        let found = errors.iter().map(|e| (Severity::Error, e));
+        let warned = warnings.iter().chain(&mail_warnings);
+        for (severity, problem) in found.chain(warned.map(|w| (Severity::Warning, w))) {
+            writeln!(out, "{}", diag::json_line(severity, problem))?;
+        }
+    } else {
+        diag::emit(&errors, root, &project.sources, err, colour)?;
+        diag::emit_as(
+            Severity::Warning,
+            &warnings,
+            root,
+            &project.sources,
+            err,
+            colour,
+        )?;
+        for warning in &mail_warnings {
+            writeln!(err, "warning: {warning}")?;
+        }
     }
+
     let warned = warnings.len() + mail_warnings.len();
     let langs_text: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let scope = format!(
@@ -113,33 +137,41 @@ pub fn run(
         .map(|n| format!(" and {n} recipient{}", plural(n)))
         .unwrap_or_default();
     let warned_text = format!("{warned} warning{}", plural(warned));
-    if args.deny_warnings && warned > 0 {
+    let (summary, outcome) = if args.deny_warnings && warned > 0 {
         let problems = errors.len() + warned;
-        writeln!(
-            out,
-            "checked {scope}: found {problems} problem{} ({warned_text}, denied)",
-            plural(problems)
-        )?;
-        Ok(Outcome::Failure)
+        (
+            format!(
+                "found {problems} problem{} ({warned_text}, denied)",
+                plural(problems)
+            ),
+            Outcome::Failure,
+        )
     } else if errors.is_empty() {
         match warned {
-            0 => writeln!(out, "checked {scope}: no problems")?,
-            _ => writeln!(out, "checked {scope}: no errors, {warned_text}")?,
+            0 => ("no problems".to_string(), Outcome::Success),
+            _ => (format!("no errors, {warned_text}"), Outcome::Success),
         }
-        Ok(Outcome::Success)
     } else {
         let warned_text = match warned {
             0 => String::new(),
             _ => format!(", {warned_text}"),
         };
-        writeln!(
-            out,
-            "checked {scope}: found {} problem{}{warned_text}",
-            errors.len(),
-            plural(errors.len())
-        )?;
-        Ok(Outcome::Failure)
+        (
+            format!(
+                "found {} problem{}{warned_text}",
+                errors.len(),
+                plural(errors.len())
+            ),
+            Outcome::Failure,
+        )
+    };
+    // With JSON on stdout, the summary is for the person watching, on stderr.
+    if json {
+        writeln!(err, "checked {scope}: {summary}")?;
+    } else {
+        writeln!(out, "checked {scope}: {summary}")?;
     }
+    Ok(outcome)
 }
 
 fn plural(n: usize) -> &'static str {
