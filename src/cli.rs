@@ -28,6 +28,8 @@ impl Cli {
             Command::Check(a) => &mut a.project,
             Command::Watch(a) => &mut a.project,
             Command::New(a) => &mut a.project,
+            // A new project is made where it is asked for, never inside another one.
+            Command::Init(_) => return self,
             Command::Import(ImportSource::Comext(a)) => &mut a.project,
             Command::Import(ImportSource::Csv(a)) => &mut a.project,
             Command::Diff(a) => &mut a.project,
@@ -51,6 +53,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, then rebuild the affected briefs whenever an input file changes.
     Watch(WatchArgs),
+    /// Create a new project: configuration, an example profile and datasets (illustrative),
+    /// a .gitignore and a README; `marketbrief build` in it works at once.
+    Init(InitArgs),
     /// Start the profile of a new country, with every section present but empty.
     New(NewArgs),
     /// Import real data into the project's datasets.
@@ -96,6 +101,24 @@ pub struct MailArgs {
     /// answered (they may have arrived).
     #[arg(long, requires = "send")]
     pub resend_uncertain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new project (created if need be; nothing in it is overwritten).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The languages of the briefs, in order, e.g. fr,nl,en.
+    #[arg(
+        long = "lang",
+        value_name = "LANGS",
+        value_delimiter = ',',
+        default_value = "fr,nl,en"
+    )]
+    pub langs: Vec<Lang>,
+    /// The region the agency works for (its ISO 3166-2 code): BE-BRU, BE-VLG or BE-WAL.
+    #[arg(long, value_name = "CODE", default_value = "BE-BRU")]
+    pub region: String,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,7 @@ pub mod profile;
 pub mod project;
 pub mod record;
 pub mod reference;
+pub mod scaffold;
 pub mod settings;
 pub mod source;
 pub mod style;

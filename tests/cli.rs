@@ -41,3 +41,88 @@ fn a_command_run_below_the_project_folder_works_on_the_project() {
         "{printed}"
     );
 }
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_makes_a_project_that_builds_at_once_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(
+        dir.path(),
+        &["init", "agency", "--lang", "nl,fr", "--region", "be-vlg"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let project = dir.path().join("agency");
+    for file in [
+        "marketbrief.yaml",
+        ".gitignore",
+        "README.md",
+        "data/profiles/ca.yaml",
+        "data/datasets/example-goods.csv",
+        "data/datasets/example-goods.yaml",
+    ] {
+        assert!(project.join(file).is_file(), "{file} missing");
+    }
+    let config = std::fs::read_to_string(project.join("marketbrief.yaml")).unwrap();
+    assert!(config.contains("languages: [nl, fr]"), "{config}");
+    assert!(config.contains("code: BE-VLG"), "{config}");
+    assert!(
+        std::fs::read_to_string(project.join(".gitignore"))
+            .unwrap()
+            .contains("output/")
+    );
+
+    // `check` is clean and `build` makes the briefs, in the languages asked for.
+    let check = run_in(&project, &["check"]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let build = run_in(&project, &["build"]);
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let edition = marketbrief::scaffold::current_edition().to_string();
+    let nl = project.join(format!("output/{edition}/ca-nl.pdf"));
+    assert!(nl.is_file());
+    assert!(!project.join(format!("output/{edition}/ca-en.pdf")).exists());
+    // The example figures say what they are, in the brief itself.
+    let text = common::squash(&common::pdf_text(&nl));
+    assert!(text.contains("Illustratievegegevens"), "{text}");
+    assert!(text.contains("Vlaanderen"), "{text}");
+
+    // A second init changes nothing and says why.
+    std::fs::write(project.join("README.md"), "our own notes").unwrap();
+    let again = run_in(dir.path(), &["init", "agency"]);
+    assert_eq!(again.status.code(), Some(2));
+    let printed = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        printed.contains("init never overwrites a file"),
+        "{printed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("README.md")).unwrap(),
+        "our own notes"
+    );
+
+    // An unknown region is refused before anything is written.
+    let empty = dir.path().join("elsewhere");
+    let refused = run_in(dir.path(), &["init", "elsewhere", "--region", "FR-IDF"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown region `FR-IDF`"));
+    assert!(!empty.exists());
+}

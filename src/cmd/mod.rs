@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod check;
 pub mod diff;
 pub mod import;
+pub mod init;
 pub mod mail;
 pub mod new;
 pub mod watch;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Import(crate::cli::ImportSource::Csv(args)) => {
             import::run_mapped(&args, &mut std::io::stdout())
         }
+        Command::Init(args) => init::run(&args, &mut std::io::stdout()),
         Command::New(args) => new::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),

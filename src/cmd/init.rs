@@ -1,0 +1,34 @@
+//! `marketbrief init [DIR]`: a new project, ready to build.
+
+use crate::cli::InitArgs;
+use crate::cmd::Outcome;
+use anyhow::{Result, bail};
+use std::io::Write;
+
+pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let region = crate::scaffold::region(&args.region)?;
+    let mut langs = Vec::new();
+    for &lang in &args.langs {
+        if langs.contains(&lang) {
+            bail!("--lang names {lang} twice");
+        }
+        langs.push(lang);
+    }
+    let edition = crate::scaffold::current_edition();
+    let written = crate::scaffold::init(&args.dir, &langs, region, edition)?;
+    for file in &written {
+        writeln!(out, "created {}", args.dir.join(file).display())?;
+    }
+    let cd = if args.dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", args.dir.display())
+    };
+    writeln!(
+        out,
+        "\nA new project for the {} (edition {edition}). The example profile and datasets are \
+         illustrative: replace them with your own.\nNext: {cd}marketbrief build",
+        region.name.en
+    )?;
+    Ok(Outcome::Success)
+}

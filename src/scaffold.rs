@@ -1,0 +1,250 @@
+//! `marketbrief init`: a new project's files from the skeleton in `templates/init/` — the
+//! configuration (commented), one example profile and two example datasets marked
+//! illustrative, a `.gitignore` and a README for the team — such that `build` works at once.
+
+use crate::error::{Error, IoResultExt, Result};
+use crate::vocab::{Edition, Lang};
+use include_dir::{Dir, include_dir};
+use std::path::{Path, PathBuf};
+
+static SKELETON: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/init");
+
+/// A region an agency can work for, with its names as the briefs print them.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Region {
+    /// The ISO 3166-2 code, the datasets' reporter.
+    pub code: &'static str,
+    pub name: Names,
+    /// The short name ("Bruxelles").
+    pub short: Names,
+    /// "of the region" ("de Bruxelles").
+    pub of: Names,
+}
+
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Names {
+    pub fr: &'static str,
+    pub nl: &'static str,
+    pub en: &'static str,
+}
+
+/// The regions `init` knows: Belgium's three, whose agencies publish such briefs.
+pub const REGIONS: [Region; 3] = [
+    Region {
+        code: "BE-BRU",
+        name: Names {
+            fr: "Région de Bruxelles-Capitale",
+            nl: "Brussels Hoofdstedelijk Gewest",
+            en: "Brussels-Capital Region",
+        },
+        short: Names {
+            fr: "Bruxelles",
+            nl: "Brussel",
+            en: "Brussels",
+        },
+        of: Names {
+            fr: "de Bruxelles",
+            nl: "van Brussel",
+            en: "of Brussels",
+        },
+    },
+    Region {
+        code: "BE-VLG",
+        name: Names {
+            fr: "Région flamande",
+            nl: "Vlaams Gewest",
+            en: "Flemish Region",
+        },
+        short: Names {
+            fr: "Flandre",
+            nl: "Vlaanderen",
+            en: "Flanders",
+        },
+        of: Names {
+            fr: "de la Flandre",
+            nl: "van Vlaanderen",
+            en: "of Flanders",
+        },
+    },
+    Region {
+        code: "BE-WAL",
+        name: Names {
+            fr: "Région wallonne",
+            nl: "Waals Gewest",
+            en: "Walloon Region",
+        },
+        short: Names {
+            fr: "Wallonie",
+            nl: "Wallonië",
+            en: "Wallonia",
+        },
+        of: Names {
+            fr: "de la Wallonie",
+            nl: "van Wallonië",
+            en: "of Wallonia",
+        },
+    },
+];
+
+/// The region of a code, in any letter case.
+pub fn region(code: &str) -> Result<&'static Region> {
+    REGIONS
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+        .ok_or_else(|| {
+            let known: Vec<&str> = REGIONS.iter().map(|r| r.code).collect();
+            Error::Request(format!(
+                "unknown region `{code}`: init knows {}; for another region, start with one of them and edit `region:` in marketbrief.yaml",
+                known.join(", ")
+            ))
+        })
+}
+
+/// Writes a new project into `dir` (created if need be) and returns the files written,
+/// relative to `dir`. Nothing is written when any of them exists already.
+pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    collect(&SKELETON, &mut files);
+    let targets: Vec<(PathBuf, &include_dir::File)> = files
+        .into_iter()
+        .map(|file| (target_path(file.path()), file))
+        .collect();
+    let existing: Vec<String> = targets
+        .iter()
+        .filter(|(rel, _)| dir.join(rel).symlink_metadata().is_ok())
+        .map(|(rel, _)| rel.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        return Err(Error::Request(format!(
+            "{} already holds {}: init never overwrites a file; choose an empty folder",
+            dir.display(),
+            existing.join(", ")
+        )));
+    }
+    let names: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+    let language_names: Vec<&str> = langs
+        .iter()
+        .map(|l| match l {
+            Lang::Fr => "French",
+            Lang::Nl => "Dutch",
+            Lang::En => "English",
+        })
+        .collect();
+    let context = minijinja::context! {
+        region => minijinja::Value::from(minijinja::value::Serde(region)),
+        languages => names.join(", "),
+        language_names => join_words(&language_names),
+        edition => edition.to_string(),
+    };
+    let mut env = minijinja::Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| Error::asset("templates/init", e.to_string()))?;
+    env.set_syntax(syntax);
+    let mut written = Vec::new();
+    for (rel, file) in targets {
+        let bytes = if file.path().extension().is_some_and(|e| e == "j2") {
+            let text = file.contents_utf8().unwrap_or_default();
+            let name = file.path().display().to_string();
+            env.render_str(text, &context)
+                .map_err(|e| Error::asset(format!("templates/init/{name}"), e.to_string()))?
+                .into_bytes()
+        } else {
+            file.contents().to_vec()
+        };
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).io("create", parent)?;
+        }
+        // `create_new`: a file that appeared meanwhile is still never overwritten.
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(&bytes))
+            .io("write", &path)?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+/// The edition of today's quarter.
+pub fn current_edition() -> Edition {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (year, month) = civil_from_days(days);
+    Edition {
+        year,
+        quarter: (month - 1) / 3 + 1,
+    }
+}
+
+/// The year and month of a day counted from 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i32, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month as u8)
+}
+
+fn collect<'a>(dir: &'a Dir<'a>, files: &mut Vec<&'a include_dir::File<'a>>) {
+    files.extend(dir.files());
+    for sub in dir.dirs() {
+        collect(sub, files);
+    }
+}
+
+/// Where a skeleton file goes: without `.j2`, and `gitignore` as `.gitignore` (a dotfile
+/// would be left out of the skeleton by packaging tools).
+fn target_path(path: &Path) -> PathBuf {
+    if path == Path::new("gitignore") {
+        return PathBuf::from(".gitignore");
+    }
+    match path.to_str().and_then(|p| p.strip_suffix(".j2")) {
+        Some(stripped) => PathBuf::from(stripped),
+        None => path.to_path_buf(),
+    }
+}
+
+/// "French, Dutch and English".
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1));
+        // 2026-11-29
+        assert_eq!(civil_from_days(20_786), (2026, 11));
+        assert_eq!(civil_from_days(20_454), (2026, 1));
+    }
+
+    #[test]
+    fn skeleton_paths() {
+        assert_eq!(target_path(Path::new("gitignore")), Path::new(".gitignore"));
+        assert_eq!(
+            target_path(Path::new("data/datasets/example-goods.csv.j2")),
+            Path::new("data/datasets/example-goods.csv")
+        );
+        assert_eq!(
+            join_words(&["French", "Dutch", "English"]),
+            "French, Dutch and English"
+        );
+    }
+}
