@@ -30,6 +30,7 @@ impl Cli {
             Command::New(a) => &mut a.project,
             // A new project is made where it is asked for, never inside another one.
             Command::Init(_) => return self,
+            Command::Schema(a) => &mut a.project,
             Command::Import(ImportSource::Comext(a)) => &mut a.project,
             Command::Import(ImportSource::Csv(a)) => &mut a.project,
             Command::Diff(a) => &mut a.project,
@@ -58,6 +59,9 @@ pub enum Command {
     Init(InitArgs),
     /// Start the profile of a new country, with every section present but empty.
     New(NewArgs),
+    /// Write JSON Schemas of profiles, dataset metadata and marketbrief.yaml, for editors
+    /// to complete and check them.
+    Schema(SchemaArgs),
     /// Import real data into the project's datasets.
     #[command(subcommand)]
     Import(ImportSource),
@@ -119,6 +123,17 @@ pub struct InitArgs {
     /// The region the agency works for (its ISO 3166-2 code): BE-BRU, BE-VLG or BE-WAL.
     #[arg(long, value_name = "CODE", default_value = "BE-BRU")]
     pub region: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Where to write them [default: <project>/schemas, where the files' first lines
+    /// point]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The project folder (holding marketbrief.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,7 @@ pub mod project;
 pub mod record;
 pub mod reference;
 pub mod scaffold;
+pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod style;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// A market profile.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// ISO 3166-1 alpha-2 code of the partner country (`CA`).
@@ -20,26 +20,32 @@ pub struct Profile {
     pub summary: Localized,
     /// "Why this market": Markdown.
     pub why: Localized,
+    /// The sectors that matter for exporters, each a title and a short text.
     pub sectors: Vec<Sector>,
+    /// The cities and hubs that matter, each a name and a short text.
     pub cities: Vec<City>,
+    /// The trade agreement between the EU and the country, and where it stands.
     pub agreement: Agreement,
+    /// The next trade mission to the country, if one is planned.
     #[serde(default)]
     pub mission: Option<Mission>,
+    /// The trade adviser companies should contact.
     pub contact: Contact,
     /// Sources of the narrative's facts.
     #[serde(default)]
     pub sources: Vec<Source>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sector {
+    /// The sector's name (“Agroalimentaire”).
     pub title: Localized,
     /// Markdown.
     pub text: Localized,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct City {
     /// A proper name, the same in every language unless given per language.
@@ -48,9 +54,10 @@ pub struct City {
     pub text: Localized,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
+    /// The agreement's usual name (“CETA”, “Accord UE–Mexique”).
     pub name: Localized,
     /// Where the agreement stands: what the brief may say of it. Required (`check`).
     #[serde(default)]
@@ -59,8 +66,9 @@ pub struct Agreement {
     /// negotiated since.
     #[serde(default)]
     pub since: Option<u16>,
-    /// Replaced by `status` and `since`: read only to say so.
+    /// Replaced by `status` and `since`: read only to say so (editors flag it).
     #[serde(default)]
+    #[schemars(skip)]
     pub in_force_since: Option<u16>,
     /// Markdown.
     pub text: Localized,
@@ -68,7 +76,7 @@ pub struct Agreement {
 
 /// Where a trade agreement stands. Each is phrased per language from the catalogue
 /// (`brief.agreement.<status>`): a provisionally applied agreement is not "in force".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgreementStatus {
     InForce,
@@ -92,29 +100,36 @@ impl AgreementStatus {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mission {
+    /// The mission's title.
     pub title: Localized,
     /// First day, when the dates are set.
     #[serde(default)]
     pub start: Option<Date>,
+    /// Last day, when the dates are set.
     #[serde(default)]
     pub end: Option<Date>,
     /// When the dates are not set yet: "automne 2025" / "najaar 2025" / "autumn 2025".
     #[serde(default)]
     pub season: Option<Localized>,
+    /// Where the mission goes (its cities).
     pub place: Localized,
     /// Markdown.
     pub text: Localized,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// The person's name, as printed.
     pub name: String,
+    /// Their role (“Conseillère export Amérique du Nord”).
     pub role: Localized,
+    /// Their e-mail address.
     pub email: String,
+    /// Their phone number, in international form (+32 2 …).
     #[serde(default)]
     pub phone: Option<String>,
     /// A sample contact, not a real person: the brief says so in its language.
@@ -122,10 +137,12 @@ pub struct Contact {
     pub illustrative: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The source's title, as cited.
     pub title: Localized,
+    /// Where to read it (https://…).
     pub url: String,
     /// Publication or consultation date.
     #[serde(default)]

@@ -109,10 +109,17 @@ pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Re
         .into_iter()
         .map(|file| (target_path(file.path()), file))
         .collect();
+    // The schemas the YAML files' first lines point to, for editors.
+    let schemas: Vec<(PathBuf, String)> = crate::schema::ALL
+        .iter()
+        .map(|s| (Path::new(crate::schema::SCHEMAS_DIR).join(s.name), s.json()))
+        .collect();
     let existing: Vec<String> = targets
         .iter()
-        .filter(|(rel, _)| dir.join(rel).symlink_metadata().is_ok())
-        .map(|(rel, _)| rel.display().to_string())
+        .map(|(rel, _)| rel)
+        .chain(schemas.iter().map(|(rel, _)| rel))
+        .filter(|rel| dir.join(rel).symlink_metadata().is_ok())
+        .map(|rel| rel.display().to_string())
         .collect();
     if !existing.is_empty() {
         return Err(Error::Request(format!(
@@ -142,9 +149,9 @@ pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Re
         .build()
         .map_err(|e| Error::asset("templates/init", e.to_string()))?;
     env.set_syntax(syntax);
-    let mut written = Vec::new();
+    let mut contents = Vec::new();
     for (rel, file) in targets {
-        let bytes = if file.path().extension().is_some_and(|e| e == "j2") {
+        let mut bytes = if file.path().extension().is_some_and(|e| e == "j2") {
             let text = file.contents_utf8().unwrap_or_default();
             let name = file.path().display().to_string();
             env.render_str(text, &context)
@@ -153,6 +160,21 @@ pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Re
         } else {
             file.contents().to_vec()
         };
+        if let Some(schema) = schema_of(&rel) {
+            let mut with_line = schema.modeline(&rel).into_bytes();
+            with_line.push(b'\n');
+            with_line.extend(bytes);
+            bytes = with_line;
+        }
+        contents.push((rel, bytes));
+    }
+    contents.extend(
+        schemas
+            .into_iter()
+            .map(|(rel, json)| (rel, json.into_bytes())),
+    );
+    let mut written = Vec::new();
+    for (rel, bytes) in contents {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).io("create", parent)?;
@@ -193,6 +215,21 @@ fn civil_from_days(days: i64) -> (i32, u8) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year as i32, month as u8)
+}
+
+/// The schema of a project file, by where it is.
+pub fn schema_of(rel: &Path) -> Option<crate::schema::SchemaFile> {
+    let yaml = rel.extension().is_some_and(|e| e == "yaml");
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    if rel == Path::new(crate::config::CONFIG_FILE) {
+        Some(crate::schema::CONFIG)
+    } else if yaml && parent == Path::new(crate::project::PROFILES_DIR) {
+        Some(crate::schema::PROFILE)
+    } else if yaml && parent == Path::new(crate::project::DATASETS_DIR) {
+        Some(crate::schema::DATASET)
+    } else {
+        None
+    }
 }
 
 fn collect<'a>(dir: &'a Dir<'a>, files: &mut Vec<&'a include_dir::File<'a>>) {

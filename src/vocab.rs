@@ -7,7 +7,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A language a brief can be written in.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Fr,
@@ -232,5 +244,66 @@ impl<'de> Deserialize<'de> for Edition {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// JSON Schemas of the types above whose YAML form is a string with a format, for
+/// `marketbrief schema` (editors complete and check the files with them).
+pub mod schema {
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    fn string(description: &str, pattern: &str) -> Schema {
+        json_schema!({"type": "string", "pattern": pattern, "description": description})
+    }
+
+    impl JsonSchema for super::Localized {
+        fn schema_name() -> Cow<'static, str> {
+            "Localized".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let text = json_schema!({"type": "string"});
+            json_schema!({
+                "description": "Text written once per language: fr, nl, en.",
+                "type": "object",
+                "properties": {"fr": text, "nl": text, "en": text},
+                "additionalProperties": false
+            })
+        }
+    }
+
+    impl JsonSchema for super::Date {
+        fn schema_name() -> Cow<'static, str> {
+            "Date".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            string("A date as YYYY-MM-DD.", r"^\d{4}-\d{2}-\d{2}$")
+        }
+    }
+
+    impl JsonSchema for super::Edition {
+        fn schema_name() -> Cow<'static, str> {
+            "Edition".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            string("A quarterly edition such as 2025-Q3.", r"^\d{4}-Q[1-4]$")
+        }
+    }
+
+    /// Periods written as years (`2024`), quarters (`2024-Q3`) or months (`2024-07`).
+    pub fn periods(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "array",
+            "items": {
+                "description": "A year (2024), a quarter (2024-Q3) or a month (2024-07).",
+                "anyOf": [
+                    {"type": "integer"},
+                    {"type": "string", "pattern": r"^\d{4}(-Q[1-4]|-\d{2})?$"}
+                ]
+            }
+        })
     }
 }

@@ -8,6 +8,7 @@ pub mod import;
 pub mod init;
 pub mod mail;
 pub mod new;
+pub mod schema;
 pub mod watch;
 
 use crate::cli::{Cli, Command};
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Init(args) => init::run(&args, &mut std::io::stdout()),
         Command::New(args) => new::run(&args, &mut std::io::stdout()),
+        Command::Schema(args) => schema::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
         Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
         // A mailing stopped halfway by a closed pipe would leave messages unprepared or a

@@ -72,11 +72,26 @@ sources: []\n",
         fr = name(Lang::Fr),
         nl = name(Lang::Nl),
     );
+    // Editors with the YAML language server complete and check the profile from its
+    // schema, named on the first line.
+    let rel =
+        std::path::Path::new(PROFILES_DIR).join(format!("{}.yaml", code.to_ascii_lowercase()));
+    let text = format!("{}\n{text}", crate::schema::PROFILE.modeline(&rel));
     crate::output::write_atomic(&path, text.as_bytes())?;
     writeln!(
         out,
         "wrote {}: fill it in, then run `marketbrief check`",
         path.display()
     )?;
+    let schema = args
+        .project
+        .join(crate::schema::SCHEMAS_DIR)
+        .join(crate::schema::PROFILE.name);
+    if !schema.is_file() {
+        writeln!(
+            out,
+            "(run `marketbrief schema` once for your editor to complete and check it)"
+        )?;
+    }
     Ok(Outcome::Success)
 }

@@ -4,11 +4,12 @@
 use serde::Deserialize;
 
 /// `mail:` in `marketbrief.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailConfig {
     /// The publisher, as the messages' sender.
     pub from: Sender,
+    /// The SMTP server that sends the messages.
     pub smtp: SmtpConfig,
     /// At most this many messages a minute.
     #[serde(default = "default_per_minute")]
@@ -28,19 +29,24 @@ fn default_max_message_mb() -> f64 {
     10.0
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sender {
+    /// The name recipients see (“Brussels Trade Desk”).
     pub name: String,
+    /// The sending address.
     pub email: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
+    /// The server's host name.
     pub host: String,
+    /// Its port [default: 587 with starttls, 465 with tls, 25 with none].
     #[serde(default)]
     pub port: Option<u16>,
+    /// How the connection is protected: starttls (default), tls or none (this machine only).
     #[serde(default)]
     pub security: Security,
     /// No user, no authentication. The password comes from `MARKETBRIEF_SMTP_PASSWORD`.
@@ -49,7 +55,7 @@ pub struct SmtpConfig {
 }
 
 /// How the connection to the SMTP server is protected.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     /// Plain connection upgraded with STARTTLS (required), port 587 by default.

@@ -12,9 +12,10 @@ use std::path::Path;
 /// The project configuration file name, at the project root.
 pub const CONFIG_FILE: &str = "marketbrief.yaml";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Who publishes the briefs: printed on every page.
     pub publisher: Publisher,
     /// The region the agency works for, as it appears in the trade datasets.
     pub region: Region,
@@ -43,7 +44,7 @@ pub struct Config {
 }
 
 /// A trade mission: its countries (lower-case codes), and optionally its name and dates.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum MissionConfig {
     /// `north-america: [ca, mx, us]`
@@ -51,17 +52,21 @@ pub enum MissionConfig {
     Details(MissionDetails),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MissionDetails {
+    /// The mission's name, as the handout's title.
     pub name: Localized,
+    /// First day, when the dates are set.
     #[serde(default)]
     pub start: Option<crate::profile::Date>,
+    /// Last day, when the dates are set.
     #[serde(default)]
     pub end: Option<crate::profile::Date>,
     /// When the dates are not set yet ("automne 2025").
     #[serde(default)]
     pub season: Option<Localized>,
+    /// The countries of the mission, as lower-case codes (`[ca, mx, us]`).
     pub countries: Vec<String>,
 }
 
@@ -74,18 +79,22 @@ impl MissionConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publisher {
+    /// The agency's name.
     pub name: Localized,
+    /// Its general e-mail address.
     pub email: String,
+    /// Its phone number, in international form.
     #[serde(default)]
     pub phone: Option<String>,
+    /// Its website (https://…).
     #[serde(default)]
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// Reporter code in the datasets (`BE-BRU`, `BE`).
@@ -156,6 +165,20 @@ impl Config {
 /// An `#rrggbb` colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Colour(pub String);
+
+impl schemars::JsonSchema for Colour {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Colour".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^#[0-9a-fA-F]{6}$",
+            "description": "A colour as #rrggbb."
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for Colour {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

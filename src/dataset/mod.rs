@@ -27,7 +27,9 @@ pub const COLUMNS: [&str; 7] = [
 /// The product code of a flow's total over all categories.
 pub const TOTAL: &str = "TOTAL";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Flow {
     Export,
@@ -43,7 +45,9 @@ impl Flow {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Goods,
@@ -52,7 +56,17 @@ pub enum Kind {
 
 /// How trustworthy an observation is; anything but `illustrative` is real.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -169,16 +183,19 @@ pub const MAX_VALUE_EUR: f64 = 1e15;
 pub const COMPONENT_TOLERANCE: f64 = 0.005;
 
 /// What a dataset is and where it comes from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metadata {
+    /// The dataset's title, as the sources list it.
     pub title: Localized,
+    /// What it counts: `goods` or `services`.
     pub kind: Kind,
     /// The classification of the `product` column (`hs-section`, `ebops-2010`), or a list of
     /// them when the dataset holds several levels (`[hs-section, cn-chapter]`).
     pub classification: Classifications,
     /// Who publishes the figures.
     pub source: Localized,
+    /// Where the figures are published (https://…).
     pub url: String,
     /// A licence name ("CC BY 4.0"), or a text per language.
     pub licence: Licence,
@@ -202,10 +219,12 @@ pub struct Metadata {
 
 /// A publication that `published` or `derived` rows quote, and which of them: a brief cites
 /// it only when it prints a figure from one of those rows.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publication {
+    /// The publication's title, as cited.
     pub title: Localized,
+    /// Where to read it (https://…).
     pub url: String,
     /// Publication or consultation date.
     #[serde(default)]
@@ -215,6 +234,7 @@ pub struct Publication {
     pub partners: Vec<String>,
     /// The periods whose rows quote it (`[2024, 2023]`); all of them when absent.
     #[serde(default, deserialize_with = "periods")]
+    #[schemars(schema_with = "crate::vocab::schema::periods")]
     pub periods: Vec<Period>,
 }
 
@@ -265,6 +285,21 @@ impl Classifications {
     }
 }
 
+impl schemars::JsonSchema for Classifications {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Classifications".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let id =
+            schemars::json_schema!({"type": "string", "enum": crate::reference::CLASSIFICATIONS});
+        schemars::json_schema!({
+            "description": "A classification id, or a list of them with the main one first.",
+            "anyOf": [id, {"type": "array", "items": id, "minItems": 1}]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Classifications {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -296,7 +331,7 @@ impl fmt::Display for Classifications {
 }
 
 /// A licence: a name that reads the same in every language, or a text per language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Licence {
     Name(String),
