@@ -306,8 +306,9 @@ fn check_locates_every_problem_of_a_broken_recipients_file() {
     // Mexico's profile lacks its Dutch summary: no Dutch brief of Mexico.
     let mx = dir.path().join("data/profiles/mx.yaml");
     let text = std::fs::read_to_string(&mx).unwrap();
-    let start = text.find("  nl: >-\n    Mexico is de vierde").unwrap();
-    let end = start + text[start..].find("koopkracht.\n").unwrap() + "koopkracht.\n".len();
+    let summary = text.find("\nsummary:\n").unwrap();
+    let start = summary + text[summary..].find("  nl: >-\n").unwrap();
+    let end = start + text[start..].find("  en: >-\n").unwrap();
     std::fs::write(&mx, format!("{}{}", &text[..start], &text[end..])).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
         .args(["check", "--project"])
