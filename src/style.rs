@@ -295,10 +295,25 @@ fn whole_words(text: &str, term: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Which bytes of a Markdown text are prose: not link targets (`](…)`), bare links or code.
+/// Which bytes of a Markdown text are prose: not link targets (`](…)`), bare links, code,
+/// or a name in quotes (the ‘Smart Cities Challenge’, « Brussels Days »), which is
+/// written as its owner writes it.
 fn prose_mask(text: &str) -> Vec<bool> {
     let mut mask = vec![true; text.len() + 1];
     let mut hide = |from: usize, to: usize| mask[from..to].iter_mut().for_each(|m| *m = false);
+    for (open, close) in [('«', '»'), ('“', '”'), ('‘', '’')] {
+        for (at, _) in text.match_indices(open) {
+            let inside = at + open.len_utf8();
+            // A closing ’ is not an apostrophe inside a word (l’accord).
+            let end = text[inside..].match_indices(close).find(|(i, _)| {
+                let after = text[inside + i + close.len_utf8()..].chars().next();
+                close != '’' || !after.is_some_and(char::is_alphabetic)
+            });
+            if let Some((i, _)) = end {
+                hide(inside, inside + i);
+            }
+        }
+    }
     for (at, _) in text.match_indices("](") {
         let end = text[at..].find(')').map_or(text.len(), |e| at + e + 1);
         hide(at, end);
@@ -319,6 +334,12 @@ fn prose_mask(text: &str) -> Vec<bool> {
     }
     mask
 }
+
+/// Words that end with a stop without ending a sentence ("M. Dupont", "cf. p. 12").
+const ABBREVIATIONS: [&str; 16] = [
+    "dr", "mr", "mrs", "ms", "mme", "mlle", "st", "cf", "nr", "no", "vs", "ca", "prof", "dhr",
+    "mevr", "resp",
+];
 
 /// Each sentence's start and its number of words. A sentence ends at `.`, `!` or `?`
 /// (closing marks such as `**` or `»` may follow) before a space and a capital, and at the
@@ -375,12 +396,14 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
                 .is_some_and(|&(_, n)| n.is_uppercase() || matches!(n, '«' | '“' | '*'));
             // "M. Dupont", "p. 12", "t.o.v. 2023": a short word or one with inner stops
             // before a `.` is an abbreviation, not the end of a sentence.
-            let word: String = text[..at]
-                .chars()
-                .rev()
-                .take_while(|w| !w.is_whitespace() && !matches!(w, '(' | '*' | '«'))
-                .collect();
-            let abbreviation = c == '.' && (word.chars().count() <= 2 || word.contains('.'));
+            let start_of_word = text[..at]
+                .rfind(|w: char| w.is_whitespace() || matches!(w, '(' | '*' | '«'))
+                .map_or(0, |b| b + text[b..].chars().next().map_or(1, char::len_utf8));
+            let word = &text[start_of_word..at];
+            let abbreviation = c == '.'
+                && (word.chars().count() == 1
+                    || word.contains('.')
+                    || ABBREVIATIONS.contains(&word.to_lowercase().as_str()));
             if spaced && capital && !abbreviation {
                 let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
                 count(start, end);
@@ -473,6 +496,7 @@ mod tests {
             [1, 3, 1, 1]
         );
         assert_eq!(words("Le 3 mars, voir p. 12 et M. Dupont.\n\nFin."), [9, 1]);
+        assert_eq!(words("Het is. Nu wel. Zie dhr. Peeters, t.o.v. 2023."), [2, 2, 5]);
         assert_eq!(words("1. Un\n2. Deux trois"), [2, 3]);
     }
 
