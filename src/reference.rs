@@ -50,7 +50,7 @@ pub const WORLD_BANK_FILES: [&str; 2] = [
 ];
 
 /// Country outlines for locator maps.
-pub const WORLD_ATLAS: &str = "data/reference/world-atlas/countries-110m.json";
+pub const WORLD_ATLAS: &str = "data/reference/world-atlas/countries-50m.json";
 
 /// The labels of a classification, as a project-relative path.
 pub fn classification_file(id: &str) -> String {
@@ -218,9 +218,9 @@ impl Reference {
     }
 
     /// A locator map of a country (alpha-2 code) as SVG, if the atlas has its outline.
-    pub fn locator_map(&self, code: &str, colour: &str) -> Option<String> {
+    pub fn locator_map(&self, code: &str, style: &crate::map::MapStyle) -> Option<String> {
         let numeric = isocountry::CountryCode::for_alpha2(code).ok()?.numeric_id();
-        self.world.as_ref()?.locator_svg(numeric, colour)
+        self.world.as_ref()?.locator_svg(numeric, style)
     }
 
     /// The flag of a country as SVG bytes.

@@ -255,7 +255,7 @@ fn each_kind_of_input_rebuilds_exactly_the_briefs_that_read_it() {
     rebuilt_after(
         "the world outlines",
         &|| {
-            let atlas = override_asset(root, "data/reference/world-atlas/countries-110m.json");
+            let atlas = override_asset(root, "data/reference/world-atlas/countries-50m.json");
             append(&atlas, b"\n");
         },
         all.clone(),
@@ -371,7 +371,7 @@ fn watch_follows_the_files_the_briefs_recorded() {
             "data/datasets/*.csv",
             "data/reference/flags/CA.svg",
             "data/reference/world-bank/population.csv",
-            "data/reference/world-atlas/countries-110m.json",
+            "data/reference/world-atlas/countries-50m.json",
             "data/reference/cldr/territories.en.json",
             "templates/brief.typ.j2",
             "templates/i18n/en.yaml",

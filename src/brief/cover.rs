@@ -96,7 +96,17 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
     let edition_label = w.fmt.edition(&edition)?;
 
     w.deps.read(crate::reference::WORLD_ATLAS);
-    if let Some(map) = reference.locator_map(&code, &config.brand_colour.0) {
+    // The project's own name for Brussels when it is the Brussels region.
+    let brussels = if config.region.code == "BE-BRU" {
+        w.text(&config.region.short)
+    } else {
+        crate::map::brussels_name(w.lang).to_string()
+    };
+    let style = crate::map::MapStyle {
+        colour: &config.brand_colour.0,
+        brussels: Some(&brussels),
+    };
+    if let Some(map) = reference.locator_map(&code, &style) {
         files.insert(w.path("map.svg"), Arc::new(map.into_bytes()));
     }
     w.deps.read(crate::reference::flag_file(&code));
