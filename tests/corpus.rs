@@ -330,3 +330,25 @@ fn every_case_reads_as_json_with_file_line_and_field() {
         assert_eq!(count, Some(counted), "{}: {summary}", case.display());
     }
 }
+
+/// The sample profiles set the standard a new team copies: no style warning in them.
+#[test]
+fn the_sample_profiles_are_free_of_style_warnings() {
+    let args = CheckArgs {
+        project: common::sample_project(),
+        langs: Vec::new(),
+        recipients: None,
+        deny_warnings: false,
+        format: DiagnosticFormat::Json,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let outcome = check::run(&args, &mut out, &mut err, false).unwrap();
+    assert_eq!(outcome, Outcome::Success);
+    let profiles: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .filter(|line| line.contains("data/profiles/"))
+        .map(str::to_string)
+        .collect();
+    assert!(profiles.is_empty(), "{profiles:#?}");
+}
