@@ -58,8 +58,8 @@ pub struct Report {
     pub out_dir: PathBuf,
     /// Each brief built or tried, by name (`ca-fr`), in build order.
     pub briefs: Vec<(String, BriefOutcome)>,
-    /// Briefs whose inputs had not changed since their PDF was written.
-    pub skipped: usize,
+    /// Briefs whose inputs had not changed since their PDF was written, by name.
+    pub skipped: Vec<String>,
     /// The previous edition's record could not be read: the briefs have no "since the last
     /// edition" box.
     pub previous_unreadable: Option<Error>,
@@ -178,7 +178,7 @@ pub fn build(
     let mut state = State::load(&out_dir, edition)?;
 
     let mut jobs = Vec::new();
-    let mut skipped = 0usize;
+    let mut skipped = Vec::new();
     timings.time(Stage::Load, || {
         for entry in project
             .profiles
@@ -210,7 +210,7 @@ pub fn build(
                     && request.emit_typst.is_none()
                     && state.is_current(&file, &pdf, &key, &project.assets)
                 {
-                    skipped += 1;
+                    skipped.push(name.clone());
                     inputs.extend(
                         state
                             .entry(&file)

@@ -14,8 +14,35 @@ use std::path::PathBuf;
 (each reported); 2 for a usage error or a file or folder that cannot be read or written."
 )]
 pub struct Cli {
+    /// Print only errors and warnings (and what a command is asked to print: a diff, JSON
+    /// diagnostics, a completion script).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more where a command has more to say: `build` names each brief skipped as
+    /// unchanged and shows where the time went.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How much a command prints besides its errors and warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
 }
 
 impl Cli {
@@ -29,7 +56,7 @@ impl Cli {
             Command::Watch(a) => &mut a.project,
             Command::New(a) => &mut a.project,
             // A new project is made where it is asked for, never inside another one.
-            Command::Init(_) => return self,
+            Command::Init(_) | Command::Completions(_) | Command::Man(_) => return self,
             Command::Schema(a) => &mut a.project,
             Command::Import(ImportSource::Comext(a)) => &mut a.project,
             Command::Import(ImportSource::Csv(a)) => &mut a.project,
@@ -62,6 +89,10 @@ pub enum Command {
     /// Write JSON Schemas of profiles, dataset metadata and marketbrief.yaml, for editors
     /// to complete and check them.
     Schema(SchemaArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(CompletionsArgs),
+    /// Write the manual pages (marketbrief.1 and one per command) into a folder.
+    Man(ManArgs),
     /// Import real data into the project's datasets.
     #[command(subcommand)]
     Import(ImportSource),
@@ -123,6 +154,19 @@ pub struct InitArgs {
     /// The region the agency works for (its ISO 3166-2 code): BE-BRU, BE-VLG or BE-WAL.
     #[arg(long, value_name = "CODE", default_value = "BE-BRU")]
     pub region: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Where to write the pages.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

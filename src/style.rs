@@ -398,7 +398,9 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
             // before a `.` is an abbreviation, not the end of a sentence.
             let start_of_word = text[..at]
                 .rfind(|w: char| w.is_whitespace() || matches!(w, '(' | '*' | '«'))
-                .map_or(0, |b| b + text[b..].chars().next().map_or(1, char::len_utf8));
+                .map_or(0, |b| {
+                    b + text[b..].chars().next().map_or(1, char::len_utf8)
+                });
             let word = &text[start_of_word..at];
             let abbreviation = c == '.'
                 && (word.chars().count() == 1
@@ -496,7 +498,10 @@ mod tests {
             [1, 3, 1, 1]
         );
         assert_eq!(words("Le 3 mars, voir p. 12 et M. Dupont.\n\nFin."), [9, 1]);
-        assert_eq!(words("Het is. Nu wel. Zie dhr. Peeters, t.o.v. 2023."), [2, 2, 5]);
+        assert_eq!(
+            words("Het is. Nu wel. Zie dhr. Peeters, t.o.v. 2023."),
+            [2, 2, 5]
+        );
         assert_eq!(words("1. Un\n2. Deux trois"), [2, 3]);
     }
 

@@ -126,3 +126,71 @@ fn init_makes_a_project_that_builds_at_once_and_never_overwrites() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown region `FR-IDF`"));
     assert!(!empty.exists());
 }
+
+#[test]
+fn completions_man_pages_and_verbosity_follow_shell_conventions() {
+    let dir = tempfile::tempdir().unwrap();
+    // Completion scripts know every command.
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = run_in(dir.path(), &["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        for command in ["build", "check", "init", "schema", "mail"] {
+            assert!(script.contains(command), "{shell}: no {command}");
+        }
+    }
+    // A manual page per command, with its options.
+    let man = dir.path().join("man");
+    let output = run_in(dir.path(), &["man", "--out", man.to_str().unwrap()]);
+    assert!(output.status.success());
+    let build = std::fs::read_to_string(man.join("marketbrief-build.1")).unwrap();
+    assert!(build.contains("\\-\\-country"), "{build}");
+    assert!(man.join("marketbrief.1").is_file());
+    assert!(man.join("marketbrief-check.1").is_file());
+
+    // --quiet prints nothing but problems; --verbose names what it skipped.
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    common::copy_project(&project);
+    let quiet = run_in(
+        &project,
+        &["build", "-q", "--country", "ca", "--lang", "en"],
+    );
+    assert!(quiet.status.success());
+    assert!(
+        quiet.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stdout)
+    );
+    let verbose = run_in(
+        &project,
+        &["build", "--verbose", "--country", "ca", "--lang", "en"],
+    );
+    let printed = String::from_utf8_lossy(&verbose.stdout);
+    assert!(
+        printed.contains("skipped ca-en: its inputs have not changed"),
+        "{printed}"
+    );
+    assert!(printed.contains("typeset"), "{printed}");
+
+    // Colours: never in a pipe unless CLICOLOR_FORCE asks; NO_COLOR never.
+    let profile = project.join("data/profiles/ca.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replacen("summary:", "sumary:", 1)).unwrap();
+    let coloured = |vars: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_marketbrief"));
+        command
+            .arg("check")
+            .current_dir(&project)
+            .env_remove("NO_COLOR");
+        for (k, v) in vars {
+            command.env(k, v);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stderr).contains('\u{1b}')
+    };
+    assert!(!coloured(&[]));
+    assert!(coloured(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&[("CLICOLOR_FORCE", "0")]));
+}

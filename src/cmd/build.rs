@@ -4,7 +4,7 @@
 
 use crate::assets::Assets;
 use crate::builder::{BriefOutcome, Request};
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, Verbosity};
 use crate::cmd::Outcome;
 use crate::project::Project;
 use crate::settings::Settings;
@@ -17,7 +17,20 @@ use std::time::Instant;
 pub use crate::builder::emit_typst_project;
 
 pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
-    run_reporting_inputs(args, out, err).0
+    run_with(args, Verbosity::Normal, out, err)
+}
+
+/// Like [`run`], printing as much as `verbosity` asks: `--verbose` adds each brief skipped
+/// and the timings.
+pub fn run_with(
+    args: &BuildArgs,
+    verbosity: Verbosity,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let assets = Assets::with_project(&args.project);
+    let mut inputs = BTreeSet::new();
+    build(args, verbosity, &assets, &mut inputs, out, err)
 }
 
 /// Builds like [`run`], and returns with the outcome every file the build read or its
@@ -30,13 +43,14 @@ pub fn run_reporting_inputs(
 ) -> (Result<Outcome>, BTreeSet<String>) {
     let assets = Assets::with_project(&args.project);
     let mut inputs = BTreeSet::new();
-    let outcome = build(args, &assets, &mut inputs, out, err);
+    let outcome = build(args, Verbosity::Normal, &assets, &mut inputs, out, err);
     inputs.extend(assets.noted());
     (outcome, inputs)
 }
 
 fn build(
     args: &BuildArgs,
+    verbosity: Verbosity,
     assets: &Assets,
     inputs: &mut BTreeSet<String>,
     out: &mut dyn Write,
@@ -62,7 +76,10 @@ fn build(
         standards: crate::builder::parse_standards(&args.standards)?,
         workers: args.jobs,
     };
-    let progress = ProgressBar::default();
+    let progress = ProgressBar {
+        shown: verbosity != Verbosity::Quiet,
+        bar: Default::default(),
+    };
     let report = crate::builder::build(&project, &settings, &request, inputs, &progress)?;
     progress.finish();
     timings.merge(&report.timings);
@@ -96,13 +113,18 @@ fn build(
         }
     }
 
+    if verbosity == Verbosity::Verbose {
+        for name in &report.skipped {
+            writeln!(out, "skipped {name}: its inputs have not changed")?;
+        }
+    }
     let built = report.built();
     let seconds = started.elapsed().as_secs_f64();
-    if args.timings {
+    if args.timings || verbosity == Verbosity::Verbose {
         write!(out, "{}", timings.report(built))?;
     }
-    let skipped_text = if report.skipped > 0 {
-        format!(", skipped {} unchanged", report.skipped)
+    let skipped_text = if !report.skipped.is_empty() {
+        format!(", skipped {} unchanged", report.skipped.len())
     } else {
         String::new()
     };
@@ -137,16 +159,21 @@ fn build(
 }
 
 /// A progress bar on a terminal; nothing in pipes and CI.
-#[derive(Default)]
-struct ProgressBar(std::sync::OnceLock<indicatif::ProgressBar>);
+struct ProgressBar {
+    /// Not with `--quiet`.
+    shown: bool,
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+}
 
 impl crate::builder::Progress for ProgressBar {
     fn start(&self, briefs: usize) {
-        let _ = self.0.set(progress_bar(briefs));
+        if self.shown {
+            let _ = self.bar.set(progress_bar(briefs));
+        }
     }
 
     fn done(&self) {
-        if let Some(bar) = self.0.get() {
+        if let Some(bar) = self.bar.get() {
             bar.inc(1);
         }
     }
@@ -154,7 +181,7 @@ impl crate::builder::Progress for ProgressBar {
 
 impl ProgressBar {
     fn finish(&self) {
-        if let Some(bar) = self.0.get() {
+        if let Some(bar) = self.bar.get() {
             bar.finish_and_clear();
         }
     }

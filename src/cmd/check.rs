@@ -60,7 +60,7 @@ pub fn run(
     // the shared reasons already reported.
     let dry_run = errors.is_empty();
     let renderer = Renderer::new(&project)?;
-    let edition = project.config.edition;
+    let edition = settings.edition;
     for entry in &project.profiles {
         match &entry.profile {
             Err(profile_errors) => errors.extend(profile_errors.iter().cloned()),
