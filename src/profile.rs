@@ -29,11 +29,30 @@ pub struct Profile {
     /// The next trade mission to the country, if one is planned.
     #[serde(default)]
     pub mission: Option<Mission>,
+    /// Facts for the at-a-glance strip of page 1, beside those from the World Bank files
+    /// (population, GDP, GDP per head). Each is optional.
+    #[serde(default)]
+    pub at_a_glance: AtAGlance,
     /// The trade adviser companies should contact.
     pub contact: Contact,
     /// Sources of the narrative's facts.
     #[serde(default)]
     pub sources: Vec<Source>,
+}
+
+/// Facts a reader looks for first, written per language.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AtAGlance {
+    /// The currency, with its code (“dollar canadien (CAD)”).
+    #[serde(default)]
+    pub currency: Option<Localized>,
+    /// The official languages (“anglais, français”).
+    #[serde(default)]
+    pub languages: Option<Localized>,
+    /// The time difference with Brussels (“−6 h à −9 h”).
+    #[serde(default)]
+    pub time_difference: Option<Localized>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -181,6 +200,15 @@ impl Profile {
                 fields.push(("mission.season".into(), season));
             }
             fields.push(("mission.text".into(), &m.text));
+        }
+        for (name, fact) in [
+            ("currency", &self.at_a_glance.currency),
+            ("languages", &self.at_a_glance.languages),
+            ("time_difference", &self.at_a_glance.time_difference),
+        ] {
+            if let Some(fact) = fact {
+                fields.push((format!("at_a_glance.{name}"), fact));
+            }
         }
         fields.push(("contact.role".into(), &self.contact.role));
         for (i, s) in self.sources.iter().enumerate() {

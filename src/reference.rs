@@ -35,6 +35,10 @@ pub struct Reference {
 pub struct CountryFacts {
     pub population: Option<(i32, f64)>,
     pub gdp_usd: Option<(i32, f64)>,
+    /// GDP per head in US dollars, of the latest year both files give.
+    pub gdp_per_head_usd: Option<(i32, f64)>,
+    /// Every year's population, to divide the GDP of the same year.
+    populations: BTreeMap<i32, f64>,
 }
 
 /// "In <country>" forms per language: CLDR has none, so marketbrief ships its own.
@@ -158,6 +162,9 @@ impl Reference {
                     continue;
                 };
                 let entry = facts.entry((*alpha2).clone()).or_default();
+                if is_population {
+                    entry.populations.insert(year, value);
+                }
                 let slot = if is_population {
                     &mut entry.population
                 } else {
@@ -166,6 +173,13 @@ impl Reference {
                 if slot.is_none_or(|(y, _)| y < year) {
                     *slot = Some((year, value));
                 }
+            }
+        }
+        for entry in facts.values_mut() {
+            if let Some((year, gdp)) = entry.gdp_usd
+                && let Some(people) = entry.populations.get(&year).filter(|p| **p > 0.0)
+            {
+                entry.gdp_per_head_usd = Some((year, gdp / people));
             }
         }
         let world = match assets.read_text(WORLD_ATLAS)? {

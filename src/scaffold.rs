@@ -114,13 +114,34 @@ pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Re
         .iter()
         .map(|s| (Path::new(crate::schema::SCHEMAS_DIR).join(s.name), s.json()))
         .collect();
-    let existing: Vec<String> = targets
+    let mut existing: Vec<String> = targets
         .iter()
         .map(|(rel, _)| rel)
         .chain(schemas.iter().map(|(rel, _)| rel))
         .filter(|rel| dir.join(rel).symlink_metadata().is_ok())
         .map(|rel| rel.display().to_string())
         .collect();
+    // Every folder the files go in must be a real folder, or not exist yet: never a file
+    // or a link that would take the files elsewhere.
+    for (rel, _) in &targets {
+        for folder in rel
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+        {
+            let is_folder = dir.join(folder).symlink_metadata().map(|m| m.is_dir());
+            let name = folder.display().to_string();
+            if is_folder.is_ok_and(|d| !d) && !existing.contains(&name) {
+                existing.push(name);
+            }
+        }
+    }
+    if dir.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::Request(format!(
+            "{} is not a folder: init makes a project in a folder",
+            dir.display()
+        )));
+    }
     if !existing.is_empty() {
         return Err(Error::Request(format!(
             "{} already holds {}: init never overwrites a file; choose an empty folder",
@@ -173,19 +194,65 @@ pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Re
             .into_iter()
             .map(|(rel, json)| (rel, json.into_bytes())),
     );
+    let mut made = Made::default();
+    match write_all(dir, contents, &mut made) {
+        Ok(written) => Ok(written),
+        Err(e) => {
+            // Nothing half-made stays behind: a second `init` would refuse it.
+            made.undo();
+            Err(e)
+        }
+    }
+}
+
+/// What `init` created, to remove it all when it fails halfway.
+#[derive(Default)]
+struct Made {
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
+}
+
+impl Made {
+    fn undo(self) {
+        for file in self.files.iter().rev() {
+            let _ = std::fs::remove_file(file);
+        }
+        for folder in self.folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
+}
+
+fn write_all(
+    dir: &Path,
+    contents: Vec<(PathBuf, Vec<u8>)>,
+    made: &mut Made,
+) -> Result<Vec<PathBuf>> {
+    use std::io::Write;
     let mut written = Vec::new();
     for (rel, bytes) in contents {
         let path = dir.join(&rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).io("create", parent)?;
+        // Each missing folder is created and noted, outermost first.
+        let mut missing: Vec<PathBuf> = path
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty() && a.symlink_metadata().is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        missing.reverse();
+        for folder in missing {
+            std::fs::create_dir(&folder).io("create", &folder)?;
+            made.folders.push(folder);
         }
         // `create_new`: a file that appeared meanwhile is still never overwritten.
-        use std::io::Write;
-        std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)
-            .and_then(|mut f| f.write_all(&bytes))
+            .io("write", &path)?;
+        made.files.push(path.clone());
+        file.write_all(&bytes)
+            .and_then(|()| file.sync_all())
             .io("write", &path)?;
         written.push(rel);
     }

@@ -281,6 +281,15 @@ fn whole_words(text: &str, term: &str) -> Vec<usize> {
         (text, term.as_str())
     };
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    // A stop between letters joins a name (hub.brussels, analytics.brussels).
+    let dotted_before = |at: usize| {
+        let mut back = haystack[..at].chars().rev();
+        back.next() == Some('.') && word(back.next())
+    };
+    let dotted_after = |end: usize| {
+        let mut ahead = haystack[end..].chars();
+        ahead.next() == Some('.') && ahead.next().is_some_and(char::is_alphanumeric)
+    };
     haystack
         .match_indices(needle)
         .map(|(at, _)| at)
@@ -289,7 +298,8 @@ fn whole_words(text: &str, term: &str) -> Vec<usize> {
             let after = haystack[at + needle.len()..].chars().next();
             let starts_word = needle.starts_with(|c: char| c.is_alphanumeric());
             let ends_word = needle.ends_with(|c: char| c.is_alphanumeric());
-            let inside_a_word = (starts_word && word(before)) || (ends_word && word(after));
+            let inside_a_word = (starts_word && (word(before) || dotted_before(at)))
+                || (ends_word && (word(after) || dotted_after(at + needle.len())));
             !inside_a_word
         })
         .collect()
@@ -451,6 +461,7 @@ mod tests {
             )
             .is_empty()
         );
+        assert!(messages(&r, "Zie business.example en vs.brussels").is_empty());
         let nested = rules(
             "avoid:\n  - {term: pool, prefer: centrum}\n  - {term: technologische pool, prefer: technologisch centrum}\n",
         );

@@ -218,7 +218,7 @@ fn dutch_briefs_read_as_a_belgian_editor_writes() {
         ("mx", "Tijuana — industrie- en technologiecentrum"),
         (
             "us",
-            "Boston — wereldwijd centrum voor life sciences, rond zijn universiteiten",
+            "Boston — wereldwijd centrum voor levenswetenschappen, rond zijn universiteiten",
         ),
     ] {
         country_says(&briefs, country, phrase);

@@ -28,6 +28,9 @@ pub(super) struct CoverContext {
     pub all_illustrative: bool,
     /// Population and GDP (World Bank); empty when unknown.
     pub facts: Vec<String>,
+    /// The at-a-glance strip: World Bank facts, then the profile's (currency, languages,
+    /// time difference); empty when none is known.
+    pub glance: Vec<GlanceItem>,
     /// "Source: World Bank", kept on the line of the last fact.
     pub facts_source: String,
     pub map_path: Option<String>,
@@ -37,6 +40,15 @@ pub(super) struct CoverContext {
     pub flag_alt: String,
     /// The document's date: the last day of the edition's quarter.
     pub date: [i32; 3],
+}
+
+/// One fact of the at-a-glance strip.
+#[derive(Debug, Serialize)]
+pub(super) struct GlanceItem {
+    pub label: String,
+    pub value: String,
+    /// The year of a statistic; none for a profile's fact.
+    pub year: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -167,6 +179,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
                 .origins()
                 .all(|o| o.statuses.iter().all(|s| *s == Status::Illustrative)),
         facts: facts(w, reference, &code)?,
+        glance: glance(w, reference, profile, &code)?,
         facts_source: w.phrase("brief.facts_source")?,
         map_path: files
             .contains_key(&w.path("map.svg"))
@@ -177,6 +190,76 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
         flag_alt: w.fill("brief.flag_alt", &[("country", country)])?,
         date: [date.0, i32::from(date.1), i32::from(date.2)],
     })
+}
+
+/// The at-a-glance strip: population, GDP and GDP per head from the World Bank files (as
+/// [`facts`] notes them), then the profile's own facts.
+fn glance(
+    w: &Writer,
+    reference: &Reference,
+    profile: &crate::profile::Profile,
+    code: &str,
+) -> Result<Vec<GlanceItem>> {
+    let mut items = Vec::new();
+    if let Some(facts) = reference.facts.get(code) {
+        for (label, unit, fact) in [
+            ("brief.facts_population_label", "people", facts.population),
+            ("brief.facts_gdp_label", "usd", facts.gdp_usd),
+            (
+                "brief.facts_gdp_per_head_label",
+                "usd",
+                facts.gdp_per_head_usd,
+            ),
+        ] {
+            let Some((year, amount)) = fact else { continue };
+            // Per head, to the hundred dollars: more digits would claim a precision the
+            // division of two estimates does not have.
+            let amount = if label.ends_with("per_head_label") {
+                (amount / 100.0).round() * 100.0
+            } else {
+                amount
+            };
+            let value = w.fmt.scaled(unit, amount)?.full();
+            // Population and GDP are recorded by `facts`; the division is new here.
+            if label.ends_with("per_head_label") {
+                w.note(PrintedFigure {
+                    id: "facts/gdp_per_head".to_string(),
+                    part: Part::Facts,
+                    label: w.phrase(label)?,
+                    period: year.to_string(),
+                    value: amount,
+                    printed: value.clone(),
+                    base: None,
+                    change: None,
+                    illustrative: false,
+                    rows: crate::reference::WORLD_BANK_FILES
+                        .iter()
+                        .map(|file| format!("{file} ({code}, {year})"))
+                        .collect(),
+                });
+            }
+            items.push(GlanceItem {
+                label: w.phrase(label)?,
+                value,
+                year: Some(year.to_string()),
+            });
+        }
+    }
+    let own = &profile.at_a_glance;
+    for (label, fact) in [
+        ("brief.glance_currency", &own.currency),
+        ("brief.glance_languages", &own.languages),
+        ("brief.glance_time_difference", &own.time_difference),
+    ] {
+        if let Some(fact) = fact {
+            items.push(GlanceItem {
+                label: w.phrase(label)?,
+                value: w.text(fact),
+                year: None,
+            });
+        }
+    }
+    Ok(items)
 }
 
 /// "Population: … (2024)", "GDP: … (2023)", when known.

@@ -38,8 +38,6 @@ struct Card {
     /// year is not complete yet shows its last complete one.
     period: Option<String>,
     change: Option<String>,
-    /// "up", "down" or "flat"; for ranks "up" means a better (smaller) rank.
-    direction: &'static str,
     illustrative: bool,
     /// Set when the figure comes from a dataset that covers only some products.
     partial: Option<String>,
@@ -156,21 +154,16 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             Some(n) => w.fill("figures.rank_of", &[("n", &n.to_string())])?,
             None => String::new(),
         };
-        let (change, direction) = match k.previous {
-            Some(prev) => {
-                let prev = prev as u32;
-                let direction = match prev.cmp(&rank) {
-                    std::cmp::Ordering::Greater => "up",
-                    std::cmp::Ordering::Less => "down",
-                    std::cmp::Ordering::Equal => "flat",
-                };
-                let text = w.fill(
-                    "figures.rank_previous",
-                    &[("rank", &w.fmt.rank(prev)?), ("year", &previous_year)],
-                )?;
-                (Some(text), direction)
-            }
-            None => (None, "flat"),
+        // "14ᵉ en 2023" says where it was; an arrow beside it read as "14 places down".
+        let change = match k.previous {
+            Some(prev) => Some(w.fill(
+                "figures.rank_previous",
+                &[
+                    ("rank", &w.fmt.rank(prev as u32)?),
+                    ("year", &previous_year),
+                ],
+            )?),
+            None => None,
         };
         return Ok(Card {
             id: k.id,
@@ -181,34 +174,23 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             year: k.year,
             period: None,
             change,
-            direction,
             illustrative: k.illustrative,
             partial: w.partial_mark(datasets, &k.dataset)?,
         });
     }
     let amount = w.fmt.money(k.value)?;
-    let (change, direction) = match k.change() {
-        Some(c) => (
-            Some(w.fill(
-                "figures.change",
-                &[
-                    ("change", &w.fmt.percent_change(c)?),
-                    ("year", &previous_year),
-                ],
-            )?),
-            if c > 0.0005 {
-                "up"
-            } else if c < -0.0005 {
-                "down"
-            } else {
-                "flat"
-            },
-        ),
-        None => (
-            Some(w.fill("figures.no_previous", &[("year", &previous_year)])?),
-            "flat",
-        ),
+    // The change's sign says which way it went: no arrow repeats it.
+    let change = match k.change() {
+        Some(c) => w.fill(
+            "figures.change",
+            &[
+                ("change", &w.fmt.percent_change(c)?),
+                ("year", &previous_year),
+            ],
+        )?,
+        None => w.fill("figures.no_previous", &[("year", &previous_year)])?,
     };
+    let change = Some(change);
     Ok(Card {
         id: k.id,
         label,
@@ -218,7 +200,6 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         year: k.year,
         period: None,
         change,
-        direction,
         illustrative: k.illustrative,
         partial: w.partial_mark(datasets, &k.dataset)?,
     })

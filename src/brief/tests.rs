@@ -187,9 +187,12 @@ fn sources_cite_the_datasets_used_and_the_world_bank_when_facts_are_printed() {
 fn an_agreement_is_worded_by_its_status_in_each_language() {
     let (project, profile, _) = sample();
     for (lang, wording) in [
-        (Lang::Fr, "(application provisoire depuis 2017)"),
-        (Lang::Nl, "(voorlopig toegepast sinds 2017)"),
-        (Lang::En, "(provisionally applied since 2017)"),
+        (
+            Lang::Fr,
+            "(AECG/CETA)\u{a0}— application provisoire depuis 2017",
+        ),
+        (Lang::Nl, "\u{a0}— voorlopig toegepast sinds 2017"),
+        (Lang::En, "\u{a0}— provisionally applied since 2017"),
     ] {
         with_writer(&project, lang, |w| {
             let section = narrative::write(w, &profile, &project.reference).unwrap();

@@ -22,7 +22,13 @@ pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<Outcome> {
     let cd = if args.dir == std::path::Path::new(".") {
         String::new()
     } else {
-        format!("cd {} && ", args.dir.display())
+        let dir = args.dir.display().to_string();
+        // Quoted for the shell when it needs it.
+        if dir.contains(|c: char| !c.is_alphanumeric() && !"/._-".contains(c)) {
+            format!("cd '{}' && ", dir.replace('\'', "'\\''"))
+        } else {
+            format!("cd {dir} && ")
+        }
     };
     writeln!(
         out,

@@ -26,8 +26,12 @@ pub enum Outcome {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    use crate::output::IgnoreClosed;
     let verbosity = cli.verbosity();
-    let mut stdout = std::io::stdout();
+    // A reader that stops reading (`check | head`, `build | head -1`) must neither stop a
+    // command halfway nor turn problems found into a success: what cannot be printed any
+    // more is dropped, the work goes on to its end and its status stands.
+    let mut stdout = IgnoreClosed(std::io::stdout());
     let mut sink = std::io::sink();
     // What a command says it did (`wrote …`, summaries) goes unless `--quiet`; errors and
     // warnings (stderr) and what a command is asked for (a diff, JSON, a script) always
@@ -37,7 +41,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     } else {
         &mut stdout
     };
-    let err = &mut std::io::stderr();
+    let err = &mut IgnoreClosed(std::io::stderr());
+    let mut asked = IgnoreClosed(std::io::stdout());
     match cli.command {
         Command::Build(args) => build::run_with(&args, verbosity, info, err),
         Command::Import(crate::cli::ImportSource::Comext(args)) => import::run(&args, info),
@@ -45,17 +50,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Init(args) => init::run(&args, info),
         Command::New(args) => new::run(&args, info),
         Command::Schema(args) => schema::run(&args, info),
-        Command::Completions(args) => shell::completions(&args, &mut std::io::stdout()),
+        Command::Completions(args) => shell::completions(&args, &mut asked),
         Command::Man(args) => shell::man(&args, info),
         Command::Bundle(args) => bundle::run(&args, info, err),
-        Command::Diff(args) => diff::run(&args, &mut std::io::stdout()),
-        // A mailing stopped halfway by a closed pipe would leave messages unprepared or a
-        // send cut short: it runs to its end whoever reads.
-        Command::Mail(args) => mail::run(
-            &args,
-            &mut crate::output::IgnoreClosed(info),
-            &mut crate::output::IgnoreClosed(err),
-        ),
+        Command::Diff(args) => diff::run(&args, &mut asked),
+        Command::Mail(args) => mail::run(&args, info, err),
         Command::Watch(args) => watch::run(&args, info, err),
         Command::Check(args) => {
             use std::io::IsTerminal;
@@ -63,7 +62,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             // JSON diagnostics are what `check --format json` is asked for.
             let out: &mut dyn std::io::Write = if args.format == crate::cli::DiagnosticFormat::Json
             {
-                &mut std::io::stdout()
+                &mut asked
             } else {
                 info
             };
@@ -72,12 +71,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// Colours on a terminal, unless `NO_COLOR` is set (no-color.org); always with
-/// `CLICOLOR_FORCE` set to anything but `0` (bixense.com/clicolors).
+/// Colours on a terminal or with `CLICOLOR_FORCE` set to anything but `0`
+/// (bixense.com/clicolors), and never with `NO_COLOR` set (no-color.org), which wins.
 pub fn colour_wanted(terminal: bool) -> bool {
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    if set("CLICOLOR_FORCE") && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-        return true;
+    if set("NO_COLOR") {
+        return false;
     }
-    terminal && !set("NO_COLOR")
+    terminal
+        || (set("CLICOLOR_FORCE") && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
 }

@@ -10,7 +10,10 @@ use std::io::Write;
 /// Prints the completion script: `marketbrief completions bash > ~/.local/share/bash-completion/completions/marketbrief`.
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<Outcome> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "marketbrief", out);
+    // Into memory first: clap_complete panics on a write error (a closed pipe, a full disk).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "marketbrief", &mut script);
+    out.write_all(&script)?;
     Ok(Outcome::Success)
 }
 

@@ -85,7 +85,8 @@ impl LocaleFormatter {
     pub fn signed_number(&self, value: f64, max_fraction_digits: i16) -> String {
         let mut d = Self::decimal(value, max_fraction_digits);
         d.apply_sign_display(SignDisplay::ExceptZero);
-        self.decimal.format_to_string(&d)
+        // A true minus (U+2212), as set in print; CLDR gives the hyphen-minus.
+        self.decimal.format_to_string(&d).replace('-', "\u{2212}")
     }
 
     fn plural_key(&self, base: &str, number: &Decimal) -> String {
@@ -112,8 +113,14 @@ impl LocaleFormatter {
         } else {
             (value, "unit", 0)
         };
-        // Four digits before the decimal mark are precise enough.
-        let digits = if scaled.abs() >= 1000.0 { 0 } else { digits };
+        // Four digits before the decimal mark are more than precise enough: three
+        // significant ones (27 361 milliards → 27 400 milliards), as a reader quotes them.
+        let (scaled, digits) = if scaled.abs() >= 1000.0 {
+            let step = 10f64.powi(scaled.abs().log10().floor() as i32 - 2);
+            ((scaled / step).round() * step, 0)
+        } else {
+            (scaled, digits)
+        };
         let d = Self::decimal(scaled, digits);
         let number = self.decimal.format_to_string(&d);
         let base = format!("format.{family}.{scale}");
@@ -324,10 +331,15 @@ mod tests {
             fr.scaled("usd", 2_140_086_000_000.0).unwrap().full(),
             format!("2{NNBSP}140{NBSP}milliards de dollars US")
         );
-        // The largest amount a dataset takes: French says "de" after a million of them.
+        // Past a thousand billions, three significant digits; French says "de" after a
+        // million of them.
         assert_eq!(
-            fr.money(999_990e9).unwrap().full(),
-            format!("999{NNBSP}990{NBSP}milliards d’euros")
+            fr.money(998_490e9).unwrap().full(),
+            format!("998{NNBSP}000{NBSP}milliards d’euros")
+        );
+        assert_eq!(
+            fr.scaled("usd", 27_360_700_000_000.0).unwrap().full(),
+            format!("27{NNBSP}400{NBSP}milliards de dollars US")
         );
         assert_eq!(
             fr.money(1e15).unwrap().full(),
@@ -374,7 +386,7 @@ mod tests {
     #[test]
     fn changes_carry_a_sign() {
         let en = formatter(Lang::En);
-        assert_eq!(en.percent_change(-0.78).unwrap(), "-78%");
+        assert_eq!(en.percent_change(-0.78).unwrap(), "\u{2212}78%");
         // CLDR rounds half to even.
         assert_eq!(en.percent_change(0.125).unwrap(), "+12%");
         assert_eq!(en.percent_change(0.135).unwrap(), "+14%");

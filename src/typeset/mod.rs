@@ -27,6 +27,9 @@ const TYPST_VERSION: &str = "0.15";
 pub struct Typeset {
     pub pdf: Vec<u8>,
     pub pages: usize,
+    /// How far down each page its content reaches, from 0 (empty) to 1 (down to the
+    /// footer), read from the laid-out frames: a half-empty page shows here.
+    pub page_fill: Vec<f64>,
     pub warnings: Vec<String>,
     /// Time spent compiling (layout) and exporting the PDF.
     pub compile_time: std::time::Duration,
@@ -140,11 +143,13 @@ impl Typesetter {
         let pdf = typst_pdf::pdf(&document, &options)
             .map_err(|errors| diagnostics(&world, TypesetStage::Export, errors.as_slice()))?;
         let pages = document.pages().len();
+        let page_fill = page_fill(&document);
         // Typst memoizes across compilations; without eviction memory grows per brief.
         typst::comemo::evict(0);
         Ok(Typeset {
             pdf,
             pages,
+            page_fill,
             warnings,
             compile_time,
             export_time: started.elapsed(),
@@ -193,6 +198,54 @@ impl std::fmt::Display for TextOffPage {
 }
 
 impl std::error::Error for TextOffPage {}
+
+/// Each page's fill: where its lowest content ends, between its first content and the
+/// footer (the lowest text, set apart by a gap), as a fraction of that span.
+fn page_fill(document: &PagedDocument) -> Vec<f64> {
+    use typst::layout::{Abs, Frame, FrameItem, Transform};
+    /// The top and bottom of every item: text by its baseline, images and shapes whole.
+    fn extents(frame: &Frame, ts: Transform, found: &mut Vec<(Abs, Abs)>) {
+        for (pos, item) in frame.items() {
+            let at = pos.transform(ts);
+            match item {
+                FrameItem::Group(group) => {
+                    let inner = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(group.transform);
+                    extents(&group.frame, inner, found);
+                }
+                FrameItem::Text(text) => found.push((at.y - text.size, at.y)),
+                FrameItem::Image(_, size, _) => found.push((at.y, at.y + size.y)),
+                FrameItem::Shape(shape, _) => {
+                    let bbox = shape.bbox(false);
+                    found.push((at.y + bbox.min.y, at.y + bbox.max.y))
+                }
+                _ => {}
+            }
+        }
+    }
+    document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut found = Vec::new();
+            extents(&page.frame, Transform::identity(), &mut found);
+            // The footer is the lowest text; content ends above it.
+            let footer = found.iter().map(|e| e.1).fold(Abs::zero(), Abs::max);
+            let gap = Abs::mm(5.0);
+            let content: Vec<(Abs, Abs)> =
+                found.into_iter().filter(|e| e.1 < footer - gap).collect();
+            let top = content.iter().map(|e| e.0).fold(footer, Abs::min);
+            let bottom = content.iter().map(|e| e.1).fold(top, Abs::max);
+            let span = (footer - gap - top).to_pt();
+            if span <= 0.0 {
+                0.0
+            } else {
+                ((bottom - top).to_pt() / span).clamp(0.0, 1.0)
+            }
+        })
+        .collect()
+}
 
 /// The first text of the document placed below the bottom edge of its page, with its page.
 fn text_off_page(document: &PagedDocument) -> Option<(usize, String)> {
