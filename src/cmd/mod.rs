@@ -32,6 +32,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Import(crate::cli::ImportSource::Csv(args)) => {
             import::run_mapped(&args, &mut std::io::stdout())
         }
+        Command::Import(crate::cli::ImportSource::Xlsx(args)) => {
+            import::run_sheet(&args, &mut std::io::stdout())
+        }
         Command::Init(args) => init::run(&args, &mut std::io::stdout()),
         Command::New(args) => new::run(&args, &mut std::io::stdout()),
         Command::Bundle(args) => bundle::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
