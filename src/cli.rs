@@ -60,6 +60,7 @@ impl Cli {
             Command::Schema(a) => &mut a.project,
             Command::Import(ImportSource::Comext(a)) => &mut a.project,
             Command::Import(ImportSource::Csv(a)) => &mut a.project,
+            Command::Import(ImportSource::Xlsx(a)) => &mut a.mapped.project,
             Command::Diff(a) => &mut a.project,
             Command::Bundle(a) => &mut a.project,
             Command::Mail(a) => &mut a.project,
@@ -196,6 +197,18 @@ pub enum ImportSource {
     Comext(ImportArgs),
     /// Any CSV extract (National Bank of Belgium, IBSA…) read through a mapping file.
     Csv(MappedImportArgs),
+    /// A workbook (.xlsx, .xls, .ods) read through the same mapping as a CSV extract:
+    /// numbers and dates as the cells hold them.
+    Xlsx(SheetImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SheetImportArgs {
+    #[command(flatten)]
+    pub mapped: MappedImportArgs,
+    /// The sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]

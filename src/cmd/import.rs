@@ -1,7 +1,8 @@
-//! `marketbrief import comext FILE` and `marketbrief import csv FILE --mapping MAPPING`:
-//! merge real extracts into the project's datasets (see [`crate::import`]).
+//! `marketbrief import comext FILE`, `marketbrief import csv FILE --mapping MAPPING` and
+//! `marketbrief import xlsx FILE --mapping MAPPING`: merge real extracts into the project's
+//! datasets (see [`crate::import`]).
 
-use crate::cli::{ImportArgs, MappedImportArgs};
+use crate::cli::{ImportArgs, MappedImportArgs, SheetImportArgs};
 use crate::cmd::Outcome;
 use crate::dataset::{Flow, Period};
 use crate::import;
@@ -109,7 +110,30 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
             args.file.display()
         )
     })?;
-    let (rows, report) = import::mapped::read(&args.file, &text, &mapping)?;
+    let read = import::mapped::read(&args.file, &text, &mapping)?;
+    merge_mapped(args, &mapping, read, "csv", out)
+}
+
+/// `marketbrief import xlsx FILE --mapping MAPPING [--sheet NAME]`: a workbook's sheet read
+/// through the same mapping.
+pub fn run_sheet(args: &SheetImportArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let mapped = &args.mapped;
+    let mapping = import::mapped::Mapping::load(&mapped.mapping)?;
+    let bytes = crate::limits::read(&mapped.file)
+        .with_context(|| format!("cannot read {}", mapped.file.display()))?;
+    let read = import::sheet::read(&mapped.file, bytes, args.sheet.as_deref(), &mapping)?;
+    merge_mapped(mapped, &mapping, read, "xlsx", out)
+}
+
+/// Reports what a mapped import read and merges its rows with the mapping's metadata;
+/// `command` is the import's name in the metadata's first line.
+fn merge_mapped(
+    args: &MappedImportArgs,
+    mapping: &import::mapped::Mapping,
+    (rows, report): (import::Rows, import::mapped::MappedReport),
+    command: &str,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let kept = format!("read through {}", args.mapping.display());
     report_counts(
         out,
@@ -131,7 +155,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
         );
     }
     let meta_text = format!(
-        "# Written by `marketbrief import csv` from the metadata in {}.\n{}",
+        "# Written by `marketbrief import {command}` from the metadata in {}.\n{}",
         args.mapping.display(),
         serde_yaml::to_string(&metadata)?
     );

@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Build(args) => build::run_with(&args, verbosity, info, err),
         Command::Import(crate::cli::ImportSource::Comext(args)) => import::run(&args, info),
         Command::Import(crate::cli::ImportSource::Csv(args)) => import::run_mapped(&args, info),
+        Command::Import(crate::cli::ImportSource::Xlsx(args)) => import::run_sheet(&args, info),
         Command::Init(args) => init::run(&args, info),
         Command::New(args) => new::run(&args, info),
         Command::Schema(args) => schema::run(&args, info),

@@ -1,6 +1,7 @@
 //! Importing any CSV extract — National Bank of Belgium, IBSA, a generic spreadsheet export —
 //! through a mapping file that says how to read it: separator, decimal and thousands marks,
 //! which column holds what, the file's flow codes and period format, the unit of its values.
+//! A workbook's sheet goes through the same reader ([`read_rows`]), from [`crate::import::sheet`].
 
 use crate::dataset::{Flow, Period, TOTAL};
 use crate::error::InputError;
@@ -14,16 +15,17 @@ use std::path::Path;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
-    /// The column separator: `,` (default), `;` or `\t`.
+    /// The column separator: `,` (default), `;` or `\t` (CSV files only).
     #[serde(default = "comma")]
     pub delimiter: String,
-    /// The decimal mark of values: `.` (default) or `,`.
+    /// The decimal mark of values written as text: `.` (default) or `,`. A spreadsheet's
+    /// number cells are numbers already.
     #[serde(default = "dot")]
     pub decimal: String,
     /// Thousands separators to ignore in values (`.`, ` `, `'`…).
     #[serde(default)]
     pub thousands: Option<String>,
-    /// Lines to skip before the header line (titles some exports put first).
+    /// Lines (a sheet's rows) to skip before the header line (titles some exports put first).
     #[serde(default)]
     pub skip_lines: usize,
     /// Which column (by header name) holds each field.
@@ -132,8 +134,8 @@ impl Mapping {
         }
     }
 
-    /// A value as the file writes it ("1.234,5") in euros.
-    pub fn value(&self, text: &str) -> Option<f64> {
+    /// A number as the file writes it in text ("1.234,5"), before its unit.
+    fn number(&self, text: &str) -> Option<f64> {
         let mut t: String = text
             .trim()
             .chars()
@@ -145,13 +147,61 @@ impl Mapping {
         if self.decimal == "," {
             t = t.replace(',', ".");
         }
-        let v: f64 = t.parse().ok()?;
-        (v.is_finite() && v >= 0.0).then_some(v * self.unit)
+        t.parse().ok().filter(|v: &f64| v.is_finite())
+    }
+
+    /// What a value cell says, in euros. A number cell is taken as it is; the decimal and
+    /// thousands marks apply to text only.
+    fn amount(&self, value: &Value) -> Amount {
+        let number = match value {
+            Value::Number(n) => *n,
+            Value::Text(t) => match self.number(t) {
+                Some(n) => n,
+                // Statistical offices mark the figures they do not give with no digit at
+                // all (n.d., :, -, x, c); a cell with digits that does not read is a
+                // figure misread, never to be dropped quietly.
+                None if !t.chars().any(|c| c.is_ascii_digit()) => return Amount::NotAvailable,
+                None => {
+                    let thousands = match &self.thousands {
+                        Some(t) => format!(" and thousands separator `{t}`"),
+                        None => String::new(),
+                    };
+                    return Amount::Unreadable(format!(
+                        "`{}` is not an amount with the mapping's decimal mark `{}`{thousands}",
+                        t.trim(),
+                        self.decimal
+                    ));
+                }
+            },
+            Value::Date { .. } => {
+                return Amount::Unreadable(format!(
+                    "a date ({}) where an amount is expected",
+                    value.text()
+                ));
+            }
+            Value::Error(e) => return Amount::Unreadable(format!("the spreadsheet error `{e}`")),
+        };
+        if !number.is_finite() || number < 0.0 {
+            return Amount::Unreadable(format!(
+                "`{}` is not a trade value (an amount of euros, zero or more)",
+                value.text()
+            ));
+        }
+        Amount::Euros(number * self.unit)
     }
 }
 
+/// What a value cell says.
+enum Amount {
+    Euros(f64),
+    /// A mark for a figure not given: the row is skipped and counted.
+    NotAvailable,
+    /// Why the cell does not read as an amount.
+    Unreadable(String),
+}
+
 /// Reads a period in the usual spellings: `2024`, `2024-Q3`, `2024Q3`, `2024T3` (trimestre),
-/// `2024K3` (kwartaal), `2024-11`, `2024M11`, `11/2024`.
+/// `2024K3` (kwartaal), `2024-11`, `2024M11`, `11/2024`, `2024-11-01` (a month's first day).
 pub fn period(text: &str) -> Option<Period> {
     let t = text.trim();
     // Every spelling below is ASCII; slicing other text by bytes could split a character.
@@ -160,6 +210,11 @@ pub fn period(text: &str) -> Option<Period> {
     }
     if let Ok(p) = t.parse::<Period>() {
         return Some(p);
+    }
+    // A date on the first of a month is that month (a spreadsheet's date cell, or its
+    // export as text): the one day that names a month and nothing else.
+    if t.len() == 10 && &t[4..5] == "-" && &t[7..] == "-01" {
+        return t[..7].parse().ok();
     }
     if let Some((m, y)) = t.split_once('/') {
         return format!("{y}-{:0>2}", m).parse().ok();
@@ -188,6 +243,118 @@ pub struct MappedReport {
     pub coverage: Coverage,
 }
 
+/// What a cell of an extract holds. Every CSV cell is text; a spreadsheet's cells are typed,
+/// and a number or a date is taken as it is, with no locale to guess.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    /// A date cell (the time of day, if any, left out).
+    Date {
+        year: i32,
+        month: u8,
+        day: u8,
+    },
+    /// A spreadsheet error such as `#REF!`.
+    Error(String),
+}
+
+impl Value {
+    /// Blank cells are missing cells, in a CSV line as in a sheet.
+    fn is_blank(&self) -> bool {
+        matches!(self, Value::Text(t) if t.trim().is_empty())
+    }
+
+    /// The cell as text, for codes and names: a whole number without a decimal point (a
+    /// year `2024`, a code `30049000`), a date as `YYYY-MM-DD`.
+    fn text(&self) -> String {
+        match self {
+            Value::Text(t) => t.trim().to_string(),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Value::Number(n) => n.to_string(),
+            Value::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+            Value::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A cell and its 1-based column.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub value: Value,
+    pub column: usize,
+}
+
+/// A row of an extract: its 1-based line (CSV) or row number (sheet), and its cells in
+/// column order.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// Where rows come from, to place errors: a CSV file (lines) or a sheet of a workbook
+/// (rows and cells, named as the spreadsheet names them).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub file: &'a Path,
+    pub sheet: Option<&'a str>,
+}
+
+impl Origin<'_> {
+    /// "line 4" in a CSV file, "row 4" in a sheet.
+    fn row_name(&self, line: usize) -> String {
+        match self.sheet {
+            None => format!("line {line}"),
+            Some(_) => format!("row {line}"),
+        }
+    }
+
+    /// An error about a whole row (or the header).
+    pub fn row_error(&self, line: usize, message: impl Into<String>) -> InputError {
+        let message = message.into();
+        let message = match self.sheet {
+            None => message,
+            Some(sheet) => format!("sheet {sheet}, row {line}: {message}"),
+        };
+        InputError::new(self.file, message).at(Some(line), None)
+    }
+
+    /// An error about one cell, under the column `header`.
+    pub fn cell_error(
+        &self,
+        line: usize,
+        column: usize,
+        header: &str,
+        message: impl Into<String>,
+    ) -> InputError {
+        let message = message.into();
+        let message = match self.sheet {
+            None => message,
+            Some(sheet) => format!(
+                "sheet {sheet}, cell {}{line}: {message}",
+                column_name(column)
+            ),
+        };
+        InputError::new(self.file, message)
+            .at(Some(line), Some(column))
+            .field(header)
+    }
+}
+
+/// A spreadsheet's name of a 1-based column: 1 → A, 26 → Z, 27 → AA.
+pub fn column_name(column: usize) -> String {
+    let mut n = column;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        name.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
 /// Reads a CSV extract (`text`, from `file`) through a mapping into tidy rows (summed per
 /// key). A problem is an input error at its line of `file`.
 pub fn read(
@@ -195,9 +362,9 @@ pub fn read(
     text: &str,
     mapping: &Mapping,
 ) -> Result<(Rows, MappedReport), InputError> {
-    let error = |line: usize, message: String| InputError::new(file, message).at(Some(line), None);
-    let header_line = mapping.skip_lines + 1;
+    let origin = Origin { file, sheet: None };
     let text = text.trim_start_matches('\u{feff}');
+    // Title lines are cut as text: a stray quote in a title must not upset the CSV parser.
     let body: String = text
         .lines()
         .skip(mapping.skip_lines)
@@ -205,13 +372,53 @@ pub fn read(
         .join("\n");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(mapping.delimiter_byte())
+        .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| error(header_line, format!("cannot read the header line: {e}")))?
-        .clone();
+    let rows = reader.records().map(|record| {
+        let line =
+            |e: Option<&csv::Position>| e.map_or(0, |p| p.line() as usize) + mapping.skip_lines;
+        let record = record.map_err(|e| {
+            origin.row_error(line(e.position()), format!("cannot read this row: {e}"))
+        })?;
+        Ok(Row {
+            line: line(record.position()),
+            cells: record
+                .iter()
+                .enumerate()
+                .map(|(i, text)| Cell {
+                    value: Value::Text(text.to_string()),
+                    column: i + 1,
+                })
+                .collect(),
+        })
+    });
+    read_rows(origin, rows, mapping)
+}
+
+/// Reads the rows of an extract (a CSV file's or a sheet's, titles included) through a
+/// mapping into tidy rows (summed per key): the one place every rule of a mapped import
+/// lives, whatever the file's format. A problem is an input error at its row or cell.
+pub fn read_rows(
+    origin: Origin<'_>,
+    rows: impl IntoIterator<Item = Result<Row, InputError>>,
+    mapping: &Mapping,
+) -> Result<(Rows, MappedReport), InputError> {
+    // Rows wholly blank are no rows at all (spreadsheets and their exports are full of
+    // them); the first rows are titles when the mapping says so.
+    let mut rows = rows.into_iter().filter(|row| match row {
+        Ok(row) => row.line > mapping.skip_lines && !row.cells.iter().all(|c| c.value.is_blank()),
+        Err(_) => true,
+    });
+    let header_row = rows.next().transpose()?.ok_or_else(|| {
+        origin.row_error(
+            mapping.skip_lines + 1,
+            "the file has no header row (nor any other)",
+        )
+    })?;
+    let header_line = header_row.line;
+    let headers: Vec<String> = header_row.cells.iter().map(|c| c.value.text()).collect();
     let index = |name: &Option<String>, field: &str| -> Result<Option<usize>, InputError> {
         match name {
             None => Ok(None),
@@ -220,11 +427,11 @@ pub fn read(
                 .position(|h| h == name)
                 .map(Some)
                 .ok_or_else(|| {
-                    error(
+                    origin.row_error(
                         header_line,
                         format!(
                             "the mapping's column `{name}` for {field} is not in the file (columns: {})",
-                            headers.iter().collect::<Vec<_>>().join(", ")
+                            headers.join(", ")
                         ),
                     )
                 }),
@@ -241,31 +448,42 @@ pub fn read(
     ];
     for (field, col) in &cols[..3] {
         if col.is_none() && !mapping.constants.contains_key(*field) {
-            return Err(error(
+            return Err(origin.row_error(
                 header_line,
                 format!("the mapping gives no column and no constant for {field}"),
             ));
         }
     }
-    let mut rows = Rows::new();
+    let mut out = Rows::new();
     let mut report = MappedReport::default();
     let skip =
         |report: &mut MappedReport, why: &str| *report.skipped.entry(why.into()).or_default() += 1;
     let mut seen: BTreeMap<(String, String, Flow, Period, String), usize> = BTreeMap::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize) + mapping.skip_lines;
-            error(line, format!("cannot read this row: {e}"))
-        })?;
+    for row in rows {
+        let row = row?;
         report.rows_read += 1;
-        let get = |field: &str| -> Option<String> {
+        let line = row.line;
+        // A field's cell with its column and header, or the mapping's constant for it;
+        // `None` when the row has no such cell or it is blank.
+        let get = |field: &str| -> Option<(Value, Option<(usize, &str)>)> {
             let col = cols.iter().find(|(f, _)| *f == field).and_then(|(_, c)| *c);
             match col {
-                Some(i) => record.get(i).map(str::to_string),
-                None => mapping.constants.get(field).cloned(),
+                Some(i) => row
+                    .cells
+                    .get(i)
+                    .filter(|cell| !cell.value.is_blank())
+                    .map(|cell| (cell.value.clone(), Some((cell.column, headers[i].as_str())))),
+                None => mapping
+                    .constants
+                    .get(field)
+                    .map(|v| (Value::Text(v.clone()), None)),
             }
         };
-        let (Some(reporter), Some(partner), Some(flow_code), Some(period_text), Some(value_text)) = (
+        let cell_error = |at: Option<(usize, &str)>, message: String| match at {
+            Some((column, header)) => origin.cell_error(line, column, header, message),
+            None => origin.row_error(line, message),
+        };
+        let (Some(reporter), Some(partner), Some(flow_cell), Some(period_cell), Some(value_cell)) = (
             get("reporter"),
             get("partner"),
             get("flow"),
@@ -275,6 +493,17 @@ pub fn read(
             skip(&mut report, "missing cells");
             continue;
         };
+        // A spreadsheet error in a cell the import uses is a figure nobody can read.
+        for (value, at) in [&reporter, &partner, &flow_cell, &period_cell, &value_cell] {
+            if let Value::Error(e) = value {
+                return Err(cell_error(
+                    *at,
+                    format!("the cell holds the spreadsheet error `{e}`: fix the workbook"),
+                ));
+            }
+        }
+        let (reporter, partner, flow_code) =
+            (reporter.0.text(), partner.0.text(), flow_cell.0.text());
         let flow = match mapping.flows.get(&flow_code) {
             Some(flow) => *flow,
             None => match flow_code.to_ascii_lowercase().as_str() {
@@ -286,17 +515,38 @@ pub fn read(
                 }
             },
         };
+        let period_text = period_cell.0.text();
         let Some(period) = period(&period_text) else {
-            skip(&mut report, &format!("unreadable period `{period_text}`"));
-            continue;
+            return Err(cell_error(
+                period_cell.1,
+                format!(
+                    "`{period_text}` is not a period (2024, 2024-Q3, 2024T3, 2024-11, 2024M11, 11/2024, or a date on the first of a month)"
+                ),
+            ));
         };
-        let Some(value) = mapping.value(&value_text) else {
-            skip(&mut report, "no value");
-            continue;
+        let value = match mapping.amount(&value_cell.0) {
+            Amount::Euros(value) => value,
+            Amount::NotAvailable => {
+                skip(&mut report, "no value");
+                continue;
+            }
+            Amount::Unreadable(why) => return Err(cell_error(value_cell.1, why)),
         };
-        let code = get("product").unwrap_or_else(|| TOTAL.to_string());
+        let product_cell = get("product");
+        let code = match &product_cell {
+            None => TOTAL.to_string(),
+            // A number cannot keep a CN8 code's leading zero (01012100): the code has
+            // eight digits, so they are put back.
+            Some((Value::Number(n), _))
+                if matches!(mapping.products, Products::Cn8)
+                    && n.fract() == 0.0
+                    && (0.0..1e8).contains(n) =>
+            {
+                format!("{:08}", *n as u64)
+            }
+            Some((value, _)) => value.text(),
+        };
         // The same observation twice would be summed into a doubled figure.
-        let line = record.position().map_or(0, |p| p.line() as usize) + mapping.skip_lines;
         if let Some(first) = seen.insert(
             (
                 reporter.clone(),
@@ -307,10 +557,11 @@ pub fn read(
             ),
             line,
         ) {
-            return Err(error(
+            return Err(origin.row_error(
                 line,
                 format!(
-                    "this row repeats the observation of line {first} ({reporter} {partner} {} {period} {code}): it would be counted twice; remove one of them",
+                    "this row repeats the observation of {} ({reporter} {partner} {} {period} {code}): it would be counted twice; remove one of them",
+                    origin.row_name(first),
                     flow.as_str()
                 ),
             ));
@@ -340,13 +591,12 @@ pub fn read(
         };
         report.rows_kept += 1;
         for product in products {
-            *rows
-                .entry((reporter.clone(), partner.clone(), flow, period, product))
+            *out.entry((reporter.clone(), partner.clone(), flow, period, product))
                 .or_default() += value;
         }
     }
-    report.coverage = coverage(&rows);
-    Ok((complete_periods(rows), report))
+    report.coverage = coverage(&out);
+    Ok((complete_periods(out), report))
 }
 
 /// The months each reporter, partner and flow of the rows cover: a month row covers its
@@ -486,6 +736,67 @@ mod tests {
     }
 
     #[test]
+    fn number_cells_are_taken_as_they_are_and_text_by_the_mapping() {
+        let mut mapping = mapping();
+        mapping.decimal = ",".into();
+        mapping.thousands = Some(".".into());
+        mapping.unit = 1000.0;
+        let euros = |v: Value| match mapping.amount(&v) {
+            Amount::Euros(e) => Ok(e),
+            Amount::NotAvailable => Err("n/a".to_string()),
+            Amount::Unreadable(why) => Err(why),
+        };
+        // The decimal comma is the text's, never a number's.
+        assert_eq!(euros(Value::Number(1.5)), Ok(1500.0));
+        assert_eq!(euros(Value::Text("1.234,5".into())), Ok(1_234_500.0));
+        assert_eq!(euros(Value::Text("n.d.".into())), Err("n/a".into()));
+        assert_eq!(euros(Value::Text(":".into())), Err("n/a".into()));
+        let typo = euros(Value::Text("1.2O4,5".into())).unwrap_err();
+        assert!(typo.contains("`1.2O4,5` is not an amount"), "{typo}");
+        assert!(euros(Value::Number(-1.0)).is_err());
+        assert!(
+            euros(Value::Date {
+                year: 2024,
+                month: 1,
+                day: 1
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_sheet_cell_is_named_as_the_spreadsheet_names_it() {
+        let origin = Origin {
+            file: Path::new("nbb.xlsx"),
+            sheet: Some("Exports"),
+        };
+        let error = origin.cell_error(7, 3, "Value", "bad");
+        assert_eq!(
+            error.to_string(),
+            "nbb.xlsx:7:3: field `Value`: sheet Exports, cell C7: bad"
+        );
+        assert_eq!(column_name(26), "Z");
+        assert_eq!(column_name(27), "AA");
+        assert_eq!(column_name(703), "AAA");
+    }
+
+    #[test]
+    fn a_blank_cell_is_missing_and_a_bad_period_is_located() {
+        // A wholly blank row is no row; a row with a blank cell it needs is skipped.
+        let csv = "p,f,t,v\nCA,export,2024,\n,,,\nMX,export,,5\nUS,export,2024,7\n";
+        let (_, report) = read(Path::new("x.csv"), csv, &mapping()).unwrap();
+        assert_eq!(report.rows_read, 3, "{report:?}");
+        assert_eq!(report.skipped.get("missing cells"), Some(&2), "{report:?}");
+        let csv = "p,f,t,v\nCA,export,2024-13,5\n";
+        let err = read(Path::new("x.csv"), csv, &mapping()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("x.csv:2:3: field `t`: `2024-13` is not a period"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn periods_in_every_usual_spelling() {
         assert_eq!(period("2024T3"), Some(Period::Quarter(2024, 3)));
         assert_eq!(period("2024K3"), Some(Period::Quarter(2024, 3)));
@@ -494,6 +805,8 @@ mod tests {
         assert_eq!(period("2024M03"), Some(Period::Month(2024, 3)));
         assert_eq!(period("03/2024"), Some(Period::Month(2024, 3)));
         assert_eq!(period("2024"), Some(Period::Year(2024)));
+        assert_eq!(period("2024-03-01"), Some(Period::Month(2024, 3)));
+        assert_eq!(period("2024-03-15"), None);
         assert_eq!(period("2024T5"), None);
         for odd in ["2024é", "2024€", "20é4-1", "éé/2024", "2024M€"] {
             assert_eq!(period(odd), None, "{odd}");
