@@ -87,8 +87,8 @@ pub enum Command {
     Init(InitArgs),
     /// Start the profile of a new country, with every section present but empty.
     New(NewArgs),
-    /// Write JSON Schemas of profiles, dataset metadata and marketbrief.yaml, for editors
-    /// to complete and check them.
+    /// Write JSON Schemas of profiles, dataset metadata, marketbrief.yaml and import
+    /// mappings, for editors to complete and check them.
     Schema(SchemaArgs),
     /// Print the shell completion script (bash, zsh, fish, powershell or elvish).
     Completions(CompletionsArgs),

@@ -29,7 +29,7 @@ impl InputError {
             line: None,
             column: None,
             field: None,
-            message: cut_quotes(&message.into()),
+            message: cut_long_runs(&cut_quotes(&message.into())),
             help: None,
         }
     }
@@ -154,6 +154,33 @@ impl InputError {
     }
 }
 
+/// Cuts any run of characters without a space longer than a path or a URL can sensibly be
+/// (a value quoted by serde or by another message, unquoted), so that no message echoes a
+/// huge value whole, whatever quotes it.
+fn cut_long_runs(message: &str) -> String {
+    const LONGEST: usize = 300;
+    if message.split_whitespace().all(|w| w.len() <= LONGEST) {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(LONGEST * 2);
+    let mut run = 0usize;
+    for c in message.chars() {
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            if run == crate::limits::QUOTE_CHARS + 1 {
+                out.push('…');
+            }
+            if run > crate::limits::QUOTE_CHARS {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Cuts every backquoted value in a message to what [`crate::limits::quote`] keeps, so a
 /// gigabyte-long cell or header is never echoed whole.
 fn cut_quotes(message: &str) -> String {
@@ -226,6 +253,27 @@ mod tests {
         // serde_yaml places it at the mapping that holds the key twice.
         assert_eq!(err.line, Some(2), "{err}");
         assert!(err.message.contains("\"en\""), "{err}");
+    }
+
+    #[test]
+    fn no_message_echoes_a_huge_value_whatever_quotes_it() {
+        let huge = "Z".repeat(300_000);
+        let error = InputError::new(
+            "p.yaml",
+            format!("invalid type: string \"{huge}\", expected u16"),
+        );
+        assert!(error.message.len() < 200, "{}", error.message.len());
+        assert!(
+            error.message.ends_with("… expected u16"),
+            "{}",
+            error.message
+        );
+        // Ordinary messages, paths and URLs stay whole.
+        let url = format!("https://example.org/{}", "a/".repeat(100));
+        assert_eq!(
+            InputError::new("p.yaml", format!("see {url}")).message,
+            format!("see {url}")
+        );
     }
 
     #[test]

@@ -146,7 +146,9 @@ fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .io("list", dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext))
+        // Not only files: a broken link or an unreadable entry named `.yaml` is reported when
+        // read, never skipped in silence.
+        .filter(|p| !p.is_dir() && p.extension().and_then(|e| e.to_str()) == Some(ext))
         .collect();
     files.sort();
     Ok(files)

@@ -62,8 +62,14 @@ pub const CONFIG: SchemaFile = SchemaFile {
     generate: generate::<crate::config::Config>,
 };
 
+pub const MAPPING: SchemaFile = SchemaFile {
+    name: "mapping.schema.json",
+    describes: "import mappings, --mapping FILE.yaml",
+    generate: generate::<crate::import::mapped::Mapping>,
+};
+
 /// Every schema, as `marketbrief schema` writes them.
-pub const ALL: [SchemaFile; 3] = [PROFILE, DATASET, CONFIG];
+pub const ALL: [SchemaFile; 4] = [PROFILE, DATASET, CONFIG, MAPPING];
 
 /// Writes every schema into `dir` (created if need be), replacing older versions; returns
 /// the files written.

@@ -133,8 +133,10 @@ impl Rules {
             let after = text[at + c.len_utf8()..].chars().next();
             // A time (10:30), a ratio or a link is not punctuation; `?!` counts once.
             let ends_a_clause = after.is_none_or(|a| a.is_whitespace() || a == '»' || a == ')');
-            if before.is_some_and(|b| b.is_alphanumeric() || b == '»' || b == ')') && ends_a_clause
-            {
+            let after_a_word = before.is_some_and(|b| {
+                b.is_alphanumeric() || matches!(b, '»' | ')' | '*' | '_' | '’' | '"')
+            });
+            if after_a_word && ends_a_clause {
                 let message = format!(
                     "no space before “{c}”: French sets one there (write “ {c}”; the brief makes it a no-break space)"
                 );
@@ -199,7 +201,14 @@ pub fn check_profile(
             continue;
         }
         for found in rules.check(&value) {
-            let (line, column) = position(&lines, text, &field, &found.matched);
+            // The same words twice in a text are two places in the file.
+            let first = found.matched.lines().next().unwrap_or_default();
+            let nth = if first.is_empty() {
+                0
+            } else {
+                value[..found.at].matches(first).count()
+            };
+            let (line, column) = position(&lines, text, &field, &found.matched, nth);
             let mut warning = InputError::new(path, found.message)
                 .at(line, column)
                 .field(field.clone());
@@ -212,35 +221,65 @@ pub fn check_profile(
     warnings
 }
 
-/// Where a match of a field's text is in the file: the field's line, and the column of
-/// the match on that line or the next lines of its block (a folded text spans several).
+/// Where a match of a field's text is in the file: the `nth` occurrence (from 0) of
+/// its first line after the field's key — on the key's line (`fr: …`, or inside a flow
+/// mapping `{fr: …, nl: …}`) or on the lines of its block (a folded text spans several).
 fn position(
     lines: &[&str],
     text: &str,
     field: &str,
     matched: &str,
+    nth: usize,
 ) -> (Option<usize>, Option<usize>) {
-    let (line, column) = crate::source::locate(text, field);
-    let Some(line) = line else {
+    let byte_of = |line: &str, column: Option<usize>| {
+        column.map_or(0, |c| {
+            line.char_indices()
+                .nth(c.saturating_sub(1))
+                .map_or(line.len(), |(b, _)| b)
+        })
+    };
+    // Where the value starts: past `lang:` on the line that holds it.
+    let (parent, lang) = field.rsplit_once('.').unwrap_or(("", field));
+    let key = format!("{lang}:");
+    let in_flow = match crate::source::locate(text, parent) {
+        (Some(line), column) => {
+            let l = lines[line - 1];
+            let from = byte_of(l, column);
+            l[from..]
+                .find('{')
+                .and_then(|brace| l[from + brace..].find(&key).map(|k| from + brace + k))
+                .map(|k| (line, k + key.len()))
+        }
+        _ => None,
+    };
+    let start = in_flow.or_else(|| match crate::source::locate(text, field) {
+        (Some(line), column) => {
+            let l = lines[line - 1];
+            let from = byte_of(l, column);
+            let value = l[from..].find(&key).map_or(from, |k| from + k + key.len());
+            Some((line, value))
+        }
+        _ => None,
+    });
+    let Some((line, value_start)) = start else {
         return (None, None);
     };
     let first = matched.lines().next().unwrap_or(matched);
-    for (i, l) in lines.iter().enumerate().skip(line - 1).take(40) {
-        // Past the key itself on its own line (`fr: …`), the match is in the value.
-        let from = if i == line - 1 {
-            column.map_or(0, |c| {
-                l.char_indices()
-                    .nth(c.saturating_sub(1))
-                    .map_or(0, |(b, _)| b)
-            })
-        } else {
-            0
-        };
-        if let Some(b) = l.get(from..).and_then(|rest| rest.find(first)) {
-            return (Some(i + 1), Some(l[..from + b].chars().count() + 1));
+    let mut seen = 0;
+    for (i, l) in lines.iter().enumerate().skip(line - 1).take(60) {
+        let mut from = if i == line - 1 { value_start } else { 0 };
+        while let Some(b) = l.get(from..).and_then(|rest| rest.find(first)) {
+            if seen == nth {
+                return (Some(i + 1), Some(l[..from + b].chars().count() + 1));
+            }
+            seen += 1;
+            from += b + first.len().max(1);
         }
     }
-    (Some(line), column)
+    (
+        Some(line),
+        Some(lines[line - 1][..value_start].chars().count() + 1),
+    )
 }
 
 /// Every text of a profile written per language: (field path, language, text).
@@ -327,6 +366,16 @@ fn prose_mask(text: &str) -> Vec<bool> {
     for (at, _) in text.match_indices("](") {
         let end = text[at..].find(')').map_or(text.len(), |e| at + e + 1);
         hide(at, end);
+    }
+    // E-mail addresses: the token around each `@`.
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '<' | '['))
+            .map_or(0, |b| b + 1);
+        let end = text[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | ']'))
+            .map_or(text.len(), |e| at + e);
+        hide(start, end);
     }
     for scheme in ["https://", "http://", "mailto:", "www."] {
         for (at, _) in text.match_indices(scheme) {
@@ -520,6 +569,35 @@ mod tests {
     fn doubled_spaces_are_flagged() {
         let r = rules("{}");
         assert_eq!(messages(&r, "Un  marché"), ["two spaces in a row"]);
+    }
+
+    #[test]
+    fn addresses_are_not_prose_and_bold_before_a_colon_needs_its_space() {
+        let r = rules("avoid:\n  - {term: meeting, prefer: réunion}\nspace_before: ':'\n");
+        assert!(messages(&r, "Écrire à meeting@example.org pour tout").is_empty());
+        assert_eq!(messages(&r, "**Un marché ouvert**: le pays").len(), 1);
+    }
+
+    #[test]
+    fn each_match_is_placed_where_it_is_written() {
+        let text = "summary:\n  fr: \"Note: le business, encore du business.\"\nsectors:\n  - title: {fr: Le meeting, nl: De meeting}\n    text:\n      fr: >-\n        Une ligne.\n        Un business ici.\n";
+        let r = rules(
+            "avoid:\n  - {term: business, prefer: affaires}\n  - {term: meeting, prefer: réunion}\nspace_before: ':'\n",
+        );
+        let warnings = check_profile(&[(Lang::Fr, r)], Path::new("p.yaml"), text, &Lang::ALL);
+        let at: Vec<(Option<usize>, Option<usize>)> =
+            warnings.iter().map(|w| (w.line, w.column)).collect();
+        assert_eq!(
+            at,
+            [
+                (Some(2), Some(12)),
+                (Some(2), Some(17)),
+                (Some(2), Some(37)),
+                (Some(4), Some(20)),
+                (Some(8), Some(12)),
+            ],
+            "{warnings:#?}"
+        );
     }
 
     #[test]

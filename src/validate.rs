@@ -34,6 +34,22 @@ pub fn missions(project: &Project) -> Vec<InputError> {
     let config_path = Path::new(crate::config::CONFIG_FILE);
     let config_text = project.sources.text(config_path);
     for (name, mission) in &project.config.missions {
+        // A handout would print "9 October to 5 October".
+        if let crate::config::MissionConfig::Details(details) = mission
+            && let (Some(start), Some(end)) = (details.start, details.end)
+            && end < start
+        {
+            let field = format!("missions.{name}.end");
+            let (line, col) = locate(config_text, &field);
+            errors.push(
+                InputError::new(
+                    config_path,
+                    format!("the mission ends ({end}) before it starts ({start})"),
+                )
+                .at(line, col)
+                .field(field),
+            );
+        }
         for (i, code) in mission.countries().iter().enumerate() {
             if !project
                 .profiles

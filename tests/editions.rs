@@ -232,7 +232,7 @@ fn diff_marks_a_revised_earlier_year_and_a_change_in_a_chart_only() {
     let config = project.path().join("marketbrief.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, text + "since_last_edition: true\n").unwrap();
-    // 2023, the base of the printed "-78% on 2023", is revised; 2020's imports, printed
+    // 2023, the base of the printed "−78% on 2023", is revised; 2020's imports, printed
     // only as a point of the trend chart, too.
     let lines = diff_after(
         project.path(),
@@ -250,7 +250,7 @@ fn diff_marks_a_revised_earlier_year_and_a_change_in_a_chart_only() {
     assert_eq!(
         lines,
         [
-            "CA,revision,Goods exports of Brussels: 2023 revised,EUR\u{A0}147.3\u{A0}million,EUR\u{A0}157.3\u{A0}million,change now -79% on 2023 (was -78% on 2023)",
+            "CA,revision,Goods exports of Brussels: 2023 revised,EUR\u{A0}147.3\u{A0}million,EUR\u{A0}157.3\u{A0}million,change now \u{2212}79% on 2023 (was \u{2212}78% on 2023)",
             "CA,revision,\"trend chart: Exports, 2023 revised\",EUR\u{A0}147.3\u{A0}million,EUR\u{A0}157.3\u{A0}million,+6.8%",
             "CA,revision,\"trend chart: Imports, 2020 revised\",EUR\u{A0}15.9\u{A0}million,EUR\u{A0}16.9\u{A0}million,+6.3%",
         ]

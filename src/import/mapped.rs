@@ -11,8 +11,8 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// A mapping file (`--mapping FILE.yaml`).
-#[derive(Debug, Clone, Deserialize)]
+/// A mapping file (`--mapping FILE.yaml`): how to read an extract's columns into a dataset.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
     /// The column separator: `,` (default), `;` or `\t` (CSV files only).
@@ -47,21 +47,31 @@ pub struct Mapping {
     #[serde(default = "reported")]
     pub status: String,
     /// The dataset's metadata, written beside it (title, kind, source, licence…).
+    #[schemars(schema_with = "metadata_schema")]
     pub metadata: serde_yaml::Value,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The header of the column that holds each field; a field without a column takes its
+/// value from `constants`.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Columns {
+    /// The reporter's code (`BE-BRU`, `BE`).
     #[serde(default)]
     pub reporter: Option<String>,
+    /// The partner country's code.
     #[serde(default)]
     pub partner: Option<String>,
+    /// The flow, read through `flows`.
     #[serde(default)]
     pub flow: Option<String>,
+    /// The period: a year, a quarter (2024-Q3) or a month (2024-07, or a date cell on the
+    /// first of a month).
     pub period: String,
+    /// The product code, read through `products`.
     #[serde(default)]
     pub product: Option<String>,
+    /// The value, in the file's `unit`.
     pub value: String,
 }
 
@@ -80,6 +90,35 @@ pub enum Products {
 enum ProductsSpec {
     Name(String),
     Table { table: BTreeMap<String, String> },
+}
+
+impl schemars::JsonSchema for Products {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Products".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The file's product codes: hs-section (as is), cn8 (rolled up to HS sections and CN chapters), or a table from the file's codes to ours.",
+            "anyOf": [
+                {"type": "string", "enum": ["hs-section", "cn8"]},
+                {
+                    "type": "object",
+                    "properties": {"table": {"type": "object", "additionalProperties": {"type": "string"}}},
+                    "required": ["table"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+/// The metadata of the dataset an import writes: the fields of a dataset metadata file.
+fn metadata_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "The dataset's metadata, written beside it: title, kind, classification, source, url, licence, concept (see dataset.schema.json).",
+        "type": "object"
+    })
 }
 
 impl TryFrom<ProductsSpec> for Products {
