@@ -27,6 +27,15 @@ pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
     errors
 }
 
+/// What `check` finds in one dataset beyond its own file: codes against the project's
+/// classifications and countries, translations of its metadata. An import runs it on what
+/// it is about to write.
+pub fn dataset(project: &Project, dataset: &Dataset, langs: &[Lang]) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    dataset_codes(project, dataset, langs, &mut errors);
+    errors
+}
+
 /// Problems with the missions: a handout needs a brief for each of its countries. Checked by
 /// `check` and `bundle`, not by `build`, whose briefs do not depend on them.
 pub fn missions(project: &Project) -> Vec<InputError> {

@@ -738,8 +738,8 @@ fn diff_reports_a_change_in_the_chapter_table() {
     assert_eq!(
         lines,
         [
-            "DE,revision,\"Goods exports of Belgium, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,-2.3%",
-            "DE,revision,\"chapter table: Plastics and articles thereof, 2024 revised\",EUR\u{A0}28\u{A0}million,EUR\u{A0}27\u{A0}million,-3.6%",
+            "DE,revision,\"Goods exports of Belgium, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,\u{2212}2.3%",
+            "DE,revision,\"chapter table: Plastics and articles thereof, 2024 revised\",EUR\u{A0}28\u{A0}million,EUR\u{A0}27\u{A0}million,\u{2212}3.6%",
             "DE,revision,\"chapter table: Plastics and articles thereof (Share of covered products), 2024 revised\",64%,63%,",
             "DE,revision,\"chapter table: Paper and paperboard; articles of paper pulp, of paper or of paperboard (Share of covered products), 2024 revised\",34%,35%,",
         ],
@@ -972,4 +972,47 @@ fn an_existing_dataset_with_a_bad_row_is_read_as_check_reads_it_and_kept() {
         "{stderr}"
     );
     assert_eq!(std::fs::read_to_string(&dataset).unwrap(), text);
+}
+
+/// An import refuses what `check` would refuse in this project — a product code the
+/// dataset's classification does not know — and leaves the dataset as it was.
+#[test]
+fn an_import_never_writes_what_check_refuses() {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_project(project.path());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mapping = fixtures.join("generic.yaml");
+    let good = fixtures.join("generic.csv");
+    common::marketbrief(
+        project.path(),
+        &[
+            "import",
+            "csv",
+            good.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--dataset",
+            "gen",
+        ],
+    );
+    let written = project.path().join("data/datasets/gen.csv");
+    let before = std::fs::read(&written).unwrap();
+    let bad = project.path().join("bad.csv");
+    let text = std::fs::read_to_string(&good).unwrap();
+    std::fs::write(&bad, text.replacen(",VI,", ",XXX,", 1)).unwrap();
+    let stderr = common::marketbrief_fails(
+        project.path(),
+        &[
+            "import",
+            "csv",
+            bad.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--dataset",
+            "gen",
+        ],
+    );
+    assert!(stderr.contains("XXX"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(std::fs::read(&written).unwrap(), before);
 }

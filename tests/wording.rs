@@ -257,7 +257,7 @@ fn english_briefs_read_as_written_not_translated() {
     for (country, phrase) in [
         (
             "ca",
-            "an open market that the CETA trade agreement makes easier still to enter",
+            "an open market that the CETA trade agreement has made easier still to enter",
         ),
         ("ca", "Shifting demand."),
         ("ca", "Digital technology and smart cities"),

@@ -290,9 +290,21 @@ fn merge(
     // What is about to be written must load as a dataset does for `check` and `build`:
     // an import never leaves a project that no longer checks.
     let id = dataset;
-    if let Err(errors) =
-        crate::dataset::Dataset::parse(id, &meta_path, meta_text, &csv_path, &csv_text)
-    {
+    let parsed = crate::dataset::Dataset::parse(id, &meta_path, meta_text, &csv_path, &csv_text);
+    // …and pass what `check` asks of a dataset in this project (known product codes,
+    // partners), when the rest of the project loads.
+    let parsed = parsed.and_then(|dataset| {
+        let Ok(loaded) = crate::project::Project::load(project) else {
+            return Ok(dataset);
+        };
+        let errors = crate::validate::dataset(&loaded, &dataset, &loaded.config.languages);
+        if errors.is_empty() {
+            Ok(dataset)
+        } else {
+            Err(errors)
+        }
+    });
+    if let Err(errors) = parsed {
         let shown: Vec<String> = errors.iter().take(10).map(|e| format!("  {e}")).collect();
         bail!(
             "the import would write a dataset that does not load, so nothing was written ({} problem{}):\n{}",
