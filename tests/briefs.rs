@@ -87,6 +87,22 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
     assert_contains(&nl, "2,6 miljard euro", "nl billions");
     assert_contains(&en, "EUR 2.6 billion", "en billions");
     assert_contains(&fr, "697 millions d’euros", "fr services");
+    // Brussels' 2024 imports from Canada are published; only 2023, the base of the change,
+    // is illustrative: the mark goes on the change, never on the published value.
+    let imports = fr
+        .split("Importations de biens de Bruxelles")
+        .nth(1)
+        .and_then(|rest| rest.split("Rang parmi").next())
+        .unwrap_or_default();
+    assert!(
+        imports.contains("24 millions d’euros")
+            && (imports.contains("2023 †") || imports.contains("2023\u{a0}†")),
+        "fr imports card: {imports}"
+    );
+    assert!(
+        !imports.contains("illustratif"),
+        "fr imports card: {imports}"
+    );
     // The 78 % fall, with the locale's percent spacing and sign.
     assert!(
         fr.contains("−78 %") && !fr.contains("↓ −78"),

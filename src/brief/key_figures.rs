@@ -190,6 +190,16 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         )?,
         None => w.fill("figures.no_previous", &[("year", &previous_year)])?,
     };
+    // The mark goes on what is illustrative: the value, or only the change when the value
+    // is published and the year it is compared with is not (a published 24 million marked
+    // "illustrative" would contradict the chart's solid point).
+    let value_illustrative = k.origin.illustrative();
+    let base_illustrative = k.previous_origin.as_ref().is_some_and(|o| o.illustrative());
+    let change = if base_illustrative && !value_illustrative {
+        format!("{change}\u{a0}†")
+    } else {
+        change
+    };
     let change = Some(change);
     Ok(Card {
         id: k.id,
@@ -200,7 +210,7 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         year: k.year,
         period: None,
         change,
-        illustrative: k.illustrative,
+        illustrative: value_illustrative,
         partial: w.partial_mark(datasets, &k.dataset)?,
     })
 }
