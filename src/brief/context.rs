@@ -97,7 +97,7 @@ pub(super) fn write(
             },
             &mut files,
         )?;
-        let world_bank = !cover.facts.is_empty();
+        let world_bank = cover.world_bank;
         Ok(BriefContext {
             lang: w.lang.code(),
             bundled: inputs.bundled,

@@ -26,8 +26,8 @@ pub(super) struct CoverContext {
     pub illustrative: bool,
     /// Every trade figure printed is illustrative: the notice says so plainly.
     pub all_illustrative: bool,
-    /// Population and GDP (World Bank); empty when unknown.
-    pub facts: Vec<String>,
+    /// Whether the strip shows World Bank figures (then it names the source).
+    pub world_bank: bool,
     /// The at-a-glance strip: World Bank facts, then the profile's (currency, languages,
     /// time difference); empty when none is known.
     pub glance: Vec<GlanceItem>,
@@ -178,7 +178,10 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
             && figures
                 .origins()
                 .all(|o| o.statuses.iter().all(|s| *s == Status::Illustrative)),
-        facts: facts(w, reference, &code)?,
+        world_bank: reference
+            .facts
+            .get(&code)
+            .is_some_and(|f| f.population.is_some() || f.gdp_usd.is_some()),
         glance: glance(w, reference, profile, &code)?,
         facts_source: w.phrase("brief.facts_source")?,
         map_path: files
@@ -201,43 +204,56 @@ fn glance(
     code: &str,
 ) -> Result<Vec<GlanceItem>> {
     let mut items = Vec::new();
+    w.deps.read_all(crate::reference::WORLD_BANK_FILES);
     if let Some(facts) = reference.facts.get(code) {
-        for (label, unit, fact) in [
-            ("brief.facts_population_label", "people", facts.population),
-            ("brief.facts_gdp_label", "usd", facts.gdp_usd),
+        let [population, gdp] = crate::reference::WORLD_BANK_FILES;
+        for (id, label, unit, fact, files) in [
             (
+                "facts/population",
+                "brief.facts_population_label",
+                "people",
+                facts.population,
+                &[population][..],
+            ),
+            (
+                "facts/gdp",
+                "brief.facts_gdp_label",
+                "usd",
+                facts.gdp_usd,
+                &[gdp][..],
+            ),
+            (
+                "facts/gdp_per_head",
                 "brief.facts_gdp_per_head_label",
                 "usd",
                 facts.gdp_per_head_usd,
+                &[population, gdp][..],
             ),
         ] {
             let Some((year, amount)) = fact else { continue };
             // Per head, to the hundred dollars: more digits would claim a precision the
             // division of two estimates does not have.
-            let amount = if label.ends_with("per_head_label") {
+            let amount = if id == "facts/gdp_per_head" {
                 (amount / 100.0).round() * 100.0
             } else {
                 amount
             };
             let value = w.fmt.scaled(unit, amount)?.full();
-            // Population and GDP are recorded by `facts`; the division is new here.
-            if label.ends_with("per_head_label") {
-                w.note(PrintedFigure {
-                    id: "facts/gdp_per_head".to_string(),
-                    part: Part::Facts,
-                    label: w.phrase(label)?,
-                    period: year.to_string(),
-                    value: amount,
-                    printed: value.clone(),
-                    base: None,
-                    change: None,
-                    illustrative: false,
-                    rows: crate::reference::WORLD_BANK_FILES
-                        .iter()
-                        .map(|file| format!("{file} ({code}, {year})"))
-                        .collect(),
-                });
-            }
+            w.note(PrintedFigure {
+                id: id.to_string(),
+                part: Part::Facts,
+                label: w.phrase(label)?,
+                period: year.to_string(),
+                value: amount,
+                printed: value.clone(),
+                base: None,
+                change: None,
+                illustrative: false,
+                rows: files
+                    .iter()
+                    .map(|file| format!("{file} ({code}, {year})"))
+                    .collect(),
+            });
             items.push(GlanceItem {
                 label: w.phrase(label)?,
                 value,
@@ -260,49 +276,4 @@ fn glance(
         }
     }
     Ok(items)
-}
-
-/// "Population: … (2024)", "GDP: … (2023)", when known.
-fn facts(w: &Writer, reference: &Reference, code: &str) -> Result<Vec<String>> {
-    w.deps.read_all(crate::reference::WORLD_BANK_FILES);
-    let Some(facts) = reference.facts.get(code) else {
-        return Ok(Vec::new());
-    };
-    let mut parts = Vec::new();
-    for (id, key, label, unit, fact, file) in [
-        (
-            "facts/population",
-            "brief.facts_population",
-            "brief.facts_population_label",
-            "people",
-            facts.population,
-            "data/reference/world-bank/population.csv",
-        ),
-        (
-            "facts/gdp",
-            "brief.facts_gdp",
-            "brief.facts_gdp_label",
-            "usd",
-            facts.gdp_usd,
-            "data/reference/world-bank/gdp_current_usd.csv",
-        ),
-    ] {
-        let Some((year, amount)) = fact else { continue };
-        let value = w.fmt.scaled(unit, amount)?.full();
-        let text = w.fill(key, &[("value", &value), ("year", &year.to_string())])?;
-        w.note(PrintedFigure {
-            id: id.to_string(),
-            part: Part::Facts,
-            label: w.phrase(label)?,
-            period: year.to_string(),
-            value: amount,
-            printed: value,
-            base: None,
-            change: None,
-            illustrative: false,
-            rows: vec![format!("{file} ({code})")],
-        });
-        parts.push(text);
-    }
-    Ok(parts)
 }
