@@ -264,24 +264,11 @@ pub fn current_edition() -> Edition {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    let (year, month) = civil_from_days(days);
+    let (year, month, _) = crate::vocab::civil_from_days(days);
     Edition {
         year,
         quarter: (month - 1) / 3 + 1,
     }
-}
-
-/// The year and month of a day counted from 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i32, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year as i32, month as u8)
 }
 
 /// The schema of a project file, by where it is.
@@ -333,10 +320,11 @@ mod tests {
 
     #[test]
     fn days_become_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1));
-        // 2026-11-29
-        assert_eq!(civil_from_days(20_786), (2026, 11));
-        assert_eq!(civil_from_days(20_454), (2026, 1));
+        use crate::vocab::civil_from_days;
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_786), (2026, 11, 29));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 
     #[test]

@@ -50,13 +50,15 @@ fn apply_edit(case: &Path, project: &Path) {
     std::fs::write(target, content).unwrap();
 }
 
-/// Runs `check` on the base project with the case's files laid over it.
+/// Runs `check` on the base project with the case's files laid over it: stderr then
+/// stdout, the project's path written `[PROJECT]`.
 fn check_case(case: &Path) -> (Outcome, String) {
-    check_case_as(case, DiagnosticFormat::Human)
+    let (outcome, out, err) = run_case(case, DiagnosticFormat::Human);
+    (outcome, format!("{err}{out}"))
 }
 
-/// Like [`check_case`], printing in `format`: stdout then stderr.
-fn check_case_as(case: &Path, format: DiagnosticFormat) -> (Outcome, String) {
+/// Runs `check` on a case printing in `format`: the outcome, stdout and stderr.
+fn run_case(case: &Path, format: DiagnosticFormat) -> (Outcome, String, String) {
     let project = tempfile::tempdir().unwrap();
     common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
     common::copy_tree(
@@ -76,15 +78,24 @@ fn check_case_as(case: &Path, format: DiagnosticFormat) -> (Outcome, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let outcome = check::run(&args, &mut out, &mut err, false).expect("check runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8(err).unwrap(),
-        String::from_utf8(out).unwrap()
-    );
-    (
-        outcome,
-        text.replace(&project.path().display().to_string(), "[PROJECT]"),
-    )
+    let path = project.path().display().to_string();
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes)
+            .unwrap()
+            .replace(&path, "[PROJECT]")
+    };
+    (outcome, text(out), text(err))
+}
+
+/// Every case folder, in order.
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    cases.sort();
+    cases
 }
 
 #[test]
@@ -96,12 +107,7 @@ fn base_project_is_clean() {
 #[test]
 fn every_broken_input_gives_its_diagnostic() {
     let bless = std::env::var_os("MARKETBRIEF_BLESS").is_some();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
-        .collect();
-    cases.sort();
+    let cases = cases();
     assert!(cases.len() >= 25, "the corpus has {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
@@ -242,32 +248,10 @@ fn style_warnings_never_fail_a_check_unless_denied() {
 /// for every case, the line or field of at least one problem.
 #[test]
 fn every_case_reads_as_json_with_file_line_and_field() {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
-        .collect();
-    cases.sort();
-    for case in &cases {
-        let project = tempfile::tempdir().unwrap();
-        common::copy_tree(&corpus_dir().join("_base"), project.path(), &[]);
-        common::copy_tree(
-            case,
-            project.path(),
-            &["expected.txt", "edit.yaml", "deny-warnings"],
-        );
-        apply_edit(case, project.path());
-        let args = CheckArgs {
-            project: project.path().to_path_buf(),
-            langs: Vec::new(),
-            recipients: None,
-            deny_warnings: case.join("deny-warnings").exists(),
-            format: DiagnosticFormat::Json,
-        };
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let outcome = check::run(&args, &mut out, &mut err, false).unwrap();
+    for case in &cases() {
+        let (outcome, out, err) = run_case(case, DiagnosticFormat::Json);
         assert_eq!(outcome, Outcome::Failure, "{}", case.display());
-        let out = String::from_utf8(out).unwrap();
+        let deny_warnings = case.join("deny-warnings").exists();
         let problems: Vec<serde_json::Value> = out
             .lines()
             .map(|line| {
@@ -311,7 +295,6 @@ fn every_case_reads_as_json_with_file_line_and_field() {
             }
         }
         // Human words go to stderr, never into the JSON stream: the count agrees.
-        let err = String::from_utf8(err).unwrap();
         let summary = err.lines().last().unwrap_or_default();
         let count = summary
             .split("found ")
@@ -322,7 +305,7 @@ fn every_case_reads_as_json_with_file_line_and_field() {
             .iter()
             .filter(|p| p["severity"] == "warning")
             .count();
-        let counted = if args.deny_warnings {
+        let counted = if deny_warnings {
             problems.len()
         } else {
             problems.len() - warnings
