@@ -23,6 +23,8 @@ pub(super) struct SourceContext {
     details: String,
     /// The source's address; none for data that are only illustrative here.
     url: Option<String>,
+    /// The address as printed: without `https://` (which a line would break after).
+    shown: Option<String>,
     /// What is illustrative in what this brief shows from it.
     note: Option<String>,
 }
@@ -31,6 +33,8 @@ pub(super) struct SourceContext {
 pub(super) struct LinkContext {
     title: String,
     url: String,
+    /// The address as printed: without `https://`.
+    shown: String,
     date: Option<String>,
 }
 
@@ -69,6 +73,7 @@ pub(super) fn write(
             title: w.phrase("sources.world_bank_title")?,
             details: w.phrase("sources.world_bank_details")?,
             url: Some("https://data.worldbank.org/".into()),
+            shown: Some(shown("https://data.worldbank.org/")),
             note: None,
         });
     }
@@ -92,6 +97,7 @@ fn source(w: &Writer, d: &Dataset, used: &BTreeSet<Status>) -> Result<SourceCont
             title: w.text(&d.meta.title),
             details: String::new(),
             url: None,
+            shown: None,
             note: Some(w.phrase("sources.illustrative_only")?),
         });
     }
@@ -124,6 +130,7 @@ fn source(w: &Writer, d: &Dataset, used: &BTreeSet<Status>) -> Result<SourceCont
         title: w.text(&d.meta.title),
         details,
         url: Some(d.meta.url.clone()),
+        shown: Some(shown(&d.meta.url)),
         note: if used.contains(&Status::Illustrative) {
             Some(w.phrase("sources.illustrative")?)
         } else {
@@ -136,6 +143,34 @@ fn link(w: &Writer, title: &Localized, url: &str, date: Option<&Date>) -> Result
     Ok(LinkContext {
         title: w.text(title),
         url: url.to_string(),
+        shown: shown(url),
         date: date.map(|d| w.fmt.date(d)).transpose()?,
     })
+}
+
+/// An address as print shows it: the scheme and a lone trailing slash add nothing a reader
+/// types, and a line broke after `https://`.
+fn shown(url: &str) -> String {
+    let bare = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    match bare.strip_suffix('/') {
+        Some(host) if !host.contains('/') => host.to_string(),
+        _ => bare.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_are_printed_without_their_scheme() {
+        assert_eq!(super::shown("https://hub.brussels/"), "hub.brussels");
+        assert_eq!(super::shown("http://stat.nbb.be/"), "stat.nbb.be");
+        assert_eq!(
+            super::shown("https://ec.europa.eu/eurostat/comext/"),
+            "ec.europa.eu/eurostat/comext/"
+        );
+        assert_eq!(super::shown("mailto:a@b.org"), "mailto:a@b.org");
+    }
 }
