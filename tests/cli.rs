@@ -194,3 +194,19 @@ fn completions_man_pages_and_verbosity_follow_shell_conventions() {
     assert!(coloured(&[("CLICOLOR_FORCE", "1")]));
     assert!(!coloured(&[("CLICOLOR_FORCE", "0")]));
 }
+
+#[test]
+fn a_project_without_profiles_is_not_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    for entry in std::fs::read_dir(dir.path().join("data/profiles")).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let output = run_in(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let printed = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        printed.contains("no profiles: nothing to build"),
+        "{printed}"
+    );
+}

@@ -53,6 +53,13 @@ pub fn run(
     let langs = &settings.langs;
 
     let mut errors = project.problems.clone();
+    // `build` refuses a project without profiles: `check` must not call it clean.
+    if project.profiles.is_empty() {
+        errors.push(crate::error::InputError::new(
+            crate::project::PROFILES_DIR,
+            "no profiles: nothing to build (start one with `marketbrief new CODE`)",
+        ));
+    }
     errors.extend(validate::project(&project, langs));
     errors.extend(validate::missions(&project));
     // With every shared input sound, each brief is built in memory — template and Typst
