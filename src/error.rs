@@ -277,6 +277,13 @@ mod tests {
     }
 
     #[test]
+    fn an_absurdly_long_path_is_cut_in_messages() {
+        let io = std::io::Error::other("too long");
+        let message = Error::io("create", "x".repeat(5000), io).to_string();
+        assert!(message.len() < 120, "{message}");
+    }
+
+    #[test]
     fn an_error_that_is_not_about_an_input_is_told_with_its_cause_as_one() {
         let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
         let error = Error::io("read", "data/x.csv", io);
@@ -311,7 +318,7 @@ pub enum Error {
         config: &'static str,
     },
     /// A file or folder could not be read, listed, created or written.
-    #[error("cannot {action} {}", path.display())]
+    #[error("cannot {action} {}", shown_path(path))]
     Io {
         /// What was being done: `read`, `list`, `create`, `write`, `replace`…
         action: &'static str,
@@ -376,6 +383,17 @@ impl Error {
             Error::Input(errors) => errors.0,
             other => vec![InputError::new(file, chain(&other))],
         }
+    }
+}
+
+/// A path as a message shows it: whole, unless it is longer than any real one (a pasted
+/// value), then cut like any quoted value.
+fn shown_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.chars().count() > 300 {
+        crate::limits::quote(&text)
+    } else {
+        text
     }
 }
 
