@@ -31,6 +31,9 @@ pub struct Typeset {
     /// footer), read from the laid-out frames: a half-empty page shows here.
     pub page_fill: Vec<f64>,
     pub warnings: Vec<String>,
+    /// The laid-out pages the PDF was exported from, for whoever wants to look at them
+    /// without reading the PDF back (the page snapshots render them to PNG).
+    pub document: PagedDocument,
     /// Time spent compiling (layout) and exporting the PDF.
     pub compile_time: std::time::Duration,
     pub export_time: std::time::Duration,
@@ -151,6 +154,7 @@ impl Typesetter {
             pages,
             page_fill,
             warnings,
+            document,
             compile_time,
             export_time: started.elapsed(),
         })
