@@ -6,6 +6,7 @@
 
 use crate::figures::{Item, Point};
 use crate::i18n::format::LocaleFormatter;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -31,7 +32,8 @@ pub struct TrendLabels {
 }
 
 /// Goods trade over the years: two lines, values in millions of euros, the latest value
-/// of each line labelled at its end. Illustrative points are drawn hollow. Returns the SVG
+/// of each line labelled at its end. Illustrative points are drawn hollow and the segments
+/// touching them dashed. Returns the SVG
 /// and the value-axis labels drawn (a scale, recorded beside the figures).
 pub fn trend(
     fmt: &LocaleFormatter,
@@ -92,10 +94,24 @@ pub fn trend(
                 continue;
             }
             let xy = |p: &Point| (p.year as f64, p.value / 1e6);
-            chart.draw_series(LineSeries::new(
-                points.iter().map(xy),
-                colour.stroke_width(3),
-            ))?;
+            // One convention with the sparklines: a segment touching an illustrative
+            // value is dashed, so the line itself says which stretch is not real.
+            for pair in points.windows(2) {
+                let line = [xy(&pair[0]), xy(&pair[1])];
+                if pair[0].illustrative || pair[1].illustrative {
+                    chart.draw_series(std::iter::once(DashedPathElement::new(
+                        line,
+                        9,
+                        6,
+                        colour.stroke_width(3),
+                    )))?;
+                } else {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        line,
+                        colour.stroke_width(3),
+                    )))?;
+                }
+            }
             chart.draw_series(points.iter().map(|p| {
                 let style = if p.illustrative {
                     ShapeStyle::from(&WHITE).filled()
@@ -146,6 +162,75 @@ pub fn trend(
     let mut seen = std::collections::BTreeSet::new();
     axis.retain(|label| seen.insert(label.clone()));
     Ok((svg, axis))
+}
+
+/// Size of a sparkline's SVG, placed at a card's inner width (about 47 mm): a stroke of
+/// 2 units prints at about 0.9 pt.
+const SPARK_WIDTH: u32 = 300;
+const SPARK_HEIGHT: u32 = 54;
+
+/// A key figure's last years as a line without axes: one slot per year of `years` (so
+/// the cards' lines align), segments touching an illustrative value dashed, the last
+/// value a dot (hollow when illustrative). `inverted` draws smaller values higher (a rank:
+/// first is best). A year without a value leaves a gap.
+pub fn sparkline(
+    points: &[Point],
+    years: std::ops::RangeInclusive<i32>,
+    colour: RGBColor,
+    inverted: bool,
+) -> DrawResult<String> {
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (SPARK_WIDTH, SPARK_HEIGHT)).into_drawing_area();
+        let y = |p: &Point| if inverted { -p.value } else { p.value };
+        let (low, high) = points
+            .iter()
+            .map(y)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        if !low.is_finite() {
+            return Err("no values to draw".into());
+        }
+        // A flat series is drawn flat, mid-height.
+        let pad = if high > low { (high - low) * 0.08 } else { 1.0 };
+        let mut chart = ChartBuilder::on(&root).margin(6).build_cartesian_2d(
+            (*years.start() as f64)..(*years.end() as f64),
+            (low - pad)..(high + pad),
+        )?;
+        let ink = colour_darker(colour);
+        for pair in points.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if b.year != a.year + 1 {
+                continue;
+            }
+            let line = [(a.year as f64, y(a)), (b.year as f64, y(b))];
+            if a.illustrative || b.illustrative {
+                chart.draw_series(std::iter::once(DashedPathElement::new(
+                    line,
+                    7,
+                    5,
+                    ink.stroke_width(2),
+                )))?;
+            } else {
+                chart.draw_series(std::iter::once(PathElement::new(line, ink.stroke_width(2))))?;
+            }
+        }
+        if let Some(last) = points.last() {
+            let at = (last.year as f64, y(last));
+            if last.illustrative {
+                chart.draw_series([
+                    Circle::new(at, 4, ShapeStyle::from(&WHITE).filled()),
+                    Circle::new(at, 4, ink.stroke_width(2)),
+                ])?;
+            } else {
+                chart.draw_series(std::iter::once(Circle::new(at, 4, ink.filled())))?;
+            }
+        }
+        root.present()?;
+    }
+    Ok(svg)
 }
 
 /// One bar of a bar chart.

@@ -40,6 +40,9 @@ pub enum Part {
     Facts,
     /// An axis label of a chart: a scale, not a figure (never compared).
     Axis,
+    /// A point of a key-figure card's sparkline: drawn, not printed, and compared
+    /// through the trend chart and the cards, never on its own.
+    Sparkline,
 }
 
 impl Part {
@@ -55,7 +58,14 @@ impl Part {
             Part::Share => "share",
             Part::Facts => "facts",
             Part::Axis => "axis",
+            Part::Sparkline => "sparkline",
         }
+    }
+
+    /// Whether a revision of this part's entries is reported (`diff`, "since the last
+    /// edition"): not for scales, nor for what another part already reports.
+    pub fn is_compared(self) -> bool {
+        !matches!(self, Part::Axis | Part::Sparkline)
     }
 
     /// Parts whose entries are categories of a breakdown.
@@ -160,7 +170,7 @@ pub fn compare<'a>(from: &'a BriefFigures, to: &'a BriefFigures) -> Vec<Change<'
     let mut changes = Vec::new();
     let old_of = |id: &str| from.figures.iter().find(|f| f.id == id);
     let recorded = |part: Part| !from.legacy || part == Part::KeyFigure || part.is_category();
-    for new in to.figures.iter().filter(|f| f.part != Part::Axis) {
+    for new in to.figures.iter().filter(|f| f.part.is_compared()) {
         let Some(old) = old_of(&new.id) else {
             if !recorded(new.part) {
                 continue;
@@ -227,7 +237,7 @@ pub fn compare<'a>(from: &'a BriefFigures, to: &'a BriefFigures) -> Vec<Change<'
             }
         }
     }
-    for old in from.figures.iter().filter(|f| f.part != Part::Axis) {
+    for old in from.figures.iter().filter(|f| f.part.is_compared()) {
         if !to.figures.iter().any(|f| f.id == old.id) {
             changes.push(Change {
                 kind: ChangeKind::Dropped,

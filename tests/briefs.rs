@@ -171,9 +171,38 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
     assert_contains(&mx_fr, "3ᵉ trimestre 2025", "fr edition");
     assert_contains(&mx_nl, "3e kwartaal 2025", "nl edition");
     assert_contains(&mx_en, "Q3 2025", "en edition");
-    assert_contains(&mx_fr, "† illustratif", "fr illustrative mark");
-    assert_contains(&mx_nl, "† illustratief", "nl illustrative mark");
-    assert_contains(&mx_en, "† illustrative", "en illustrative mark");
+    // One convention: † after an illustrative value (the rank of illustrative markets)
+    // or change, explained once in the notice; every card names its year.
+    assert_contains(
+        &mx_fr,
+        "2024 39ᵉ sur 44 † 38ᵉ en 2023",
+        "fr illustrative rank",
+    );
+    assert_contains(
+        &mx_nl,
+        "2024 39e van 44 † 38e in 2023",
+        "nl illustrative rank",
+    );
+    assert_contains(
+        &mx_en,
+        "2024 39th of 44 † 38th in 2023",
+        "en illustrative rank",
+    );
+    assert_contains(
+        &mx_fr,
+        "(en pointillés, creux ou clairs dans les graphiques)",
+        "fr notice",
+    );
+    assert_contains(
+        &mx_nl,
+        "(gestippeld, hol of licht in de grafieken)",
+        "nl notice",
+    );
+    assert_contains(
+        &mx_en,
+        "(dashed, hollow or light in the charts)",
+        "en notice",
+    );
     assert_contains(&en, "Illustrative data", "en notice");
 
     for name in ["ca-fr", "ca-nl", "ca-en", "mx-fr", "mx-nl", "mx-en"] {

@@ -73,8 +73,15 @@ pub(super) fn write(
     let mut files = Files::new();
     let (country, key_figures) = timings.time(Stage::Context, || -> Result<_> {
         let country = cover::country_name(w, reference, &code)?;
-        let key_figures =
-            key_figures::write(w, config, figures, datasets, edition, inputs.previous)?;
+        let key_figures = key_figures::write(
+            w,
+            config,
+            figures,
+            datasets,
+            edition,
+            inputs.previous,
+            &mut files,
+        )?;
         Ok((country, key_figures))
     })?;
     let trade = timings.time(Stage::Charts, || {

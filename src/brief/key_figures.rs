@@ -2,12 +2,16 @@
 //! the largest changes since the previous edition.
 
 use super::writer::{Writer, dataset};
+use crate::charts;
 use crate::config::{Config, Edition};
 use crate::dataset::Dataset;
-use crate::error::Result;
-use crate::figures::{Figures, KeyFigure, KeyFigureId, Measure, Reporter};
+use crate::dataset::Flow;
+use crate::error::{Error, Result};
+use crate::figures::{Figures, HISTORY_YEARS, KeyFigure, KeyFigureId, Measure, Reporter};
 use crate::record::{Base, BriefFigures, Part, PrintedFigure};
+use crate::typeset::Files;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Serialize)]
 pub(super) struct KeyFiguresContext {
@@ -33,14 +37,23 @@ struct Card {
     before: String,
     number: String,
     after: String,
+    /// The card's year, printed on every card: a partner whose latest year is not
+    /// complete yet shows its last complete one, which may not be the heading's.
     year: i32,
-    /// The card's period when it is not the heading's year ("2023"): a partner whose latest
-    /// year is not complete yet shows its last complete one.
-    period: Option<String>,
+    /// The figure's last years drawn as a line (an SVG among the brief's files), when
+    /// the data have three years at least.
+    sparkline: Option<Sparkline>,
     change: Option<String>,
     illustrative: bool,
     /// Set when the figure comes from a dataset that covers only some products.
     partial: Option<String>,
+}
+
+/// A card's sparkline: the SVG's path among the brief's files, and what it shows in words.
+#[derive(Serialize)]
+struct Sparkline {
+    path: String,
+    alt: String,
 }
 
 /// A line of the year-to-date box.
@@ -69,6 +82,7 @@ pub(super) fn write(
     datasets: &[Dataset],
     edition: Edition,
     previous: Option<(Edition, &BriefFigures)>,
+    files: &mut Files,
 ) -> Result<KeyFiguresContext> {
     let region_of = w.text(&config.region.of);
     let national_of = w.text(&config.country.of);
@@ -89,9 +103,7 @@ pub(super) fn write(
             Reporter::National => &national_of,
         };
         let mut card = card(w, k, who, datasets)?;
-        if k.year != key_year {
-            card.period = Some(w.fill("figures.period", &[("year", &k.year.to_string())])?);
-        }
+        card.sparkline = sparkline(w, k, &card.label, files)?;
         let base = match (k.previous, &k.previous_origin) {
             (Some(value), Some(origin)) => Some(Base {
                 period: (k.year - 1).to_string(),
@@ -172,7 +184,7 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             number,
             after,
             year: k.year,
-            period: None,
+            sparkline: None,
             change,
             illustrative: k.illustrative,
             partial: w.partial_mark(datasets, &k.dataset)?,
@@ -208,11 +220,63 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         number: amount.number,
         after: amount.after,
         year: k.year,
-        period: None,
+        sparkline: None,
         change,
         illustrative: value_illustrative,
         partial: w.partial_mark(datasets, &k.dataset)?,
     })
+}
+
+/// Draws `k`'s last years (when there are three at least: two points are only the
+/// change, which the card prints) into `files`, and notes the
+/// values drawn. Every card's line spans the same years, so the lines align.
+fn sparkline(
+    w: &Writer,
+    k: &KeyFigure,
+    label: &str,
+    files: &mut Files,
+) -> Result<Option<Sparkline>> {
+    if k.history.len() < 3 {
+        return Ok(None);
+    }
+    let spec = k.id.spec();
+    let colour = match spec.flow {
+        Flow::Export => charts::EXPORTS,
+        Flow::Import => charts::IMPORTS,
+    };
+    let years = k.year - HISTORY_YEARS + 1..=k.year;
+    let svg = charts::sparkline(&k.history, years, colour, spec.measure == Measure::Rank).map_err(
+        |e| Error::Chart {
+            what: "a key figure's sparkline",
+            message: e.to_string(),
+        },
+    )?;
+    let path = w.path(&format!("charts/spark-{}.svg", k.id.key()));
+    files.insert(path.clone(), Arc::new(svg.into_bytes()));
+    for p in &k.history {
+        w.note(PrintedFigure {
+            id: format!("sparkline/{}/{}", k.id.key(), p.year),
+            part: Part::Sparkline,
+            label: label.to_string(),
+            period: p.year.to_string(),
+            value: p.value,
+            printed: String::new(),
+            base: None,
+            change: None,
+            illustrative: p.illustrative,
+            rows: p.origin.rows.clone(),
+        });
+    }
+    let (first, last) = (&k.history[0], &k.history[k.history.len() - 1]);
+    let alt = w.fill(
+        "figures.sparkline_alt",
+        &[
+            ("from", &first.year.to_string()),
+            ("to", &last.year.to_string()),
+            ("what", label),
+        ],
+    )?;
+    Ok(Some(Sparkline { path, alt }))
 }
 
 /// One line per year-to-date figure, labelled as its card and compared with the same

@@ -63,6 +63,7 @@ fn key_figures_print_localized_cards_and_note_each_number() {
     let (project, _, figures) = sample();
     for (lang, exports) in [(Lang::Fr, "32,4"), (Lang::Nl, "32,4"), (Lang::En, "32.4")] {
         with_writer(&project, lang, |w| {
+            let mut files = crate::typeset::Files::new();
             let section = key_figures::write(
                 w,
                 &project.config,
@@ -70,12 +71,22 @@ fn key_figures_print_localized_cards_and_note_each_number() {
                 &project.datasets,
                 project.config.edition,
                 None,
+                &mut files,
             )
             .unwrap();
             let context = serde_json::to_value(&section).unwrap();
             let first = &context["card_groups"][0]["cards"][0];
             assert_eq!(first["number"], exports, "{lang}: {context}");
             assert_eq!(first["id"], "region_goods_exports");
+            assert_eq!(first["year"], 2024);
+            // Five years of Canada's exports: a sparkline, its SVG among the files, its
+            // points noted (drawn, not compared).
+            let spark = first["sparkline"]["path"].as_str().unwrap();
+            assert!(files[spark].starts_with(b"<svg"), "{spark}");
+            assert!(
+                first["sparkline"]["alt"].as_str().unwrap().contains("2020"),
+                "{first}"
+            );
             assert!(section.since_last.is_none());
             let printed = w.take_printed();
             assert_eq!(
@@ -83,6 +94,18 @@ fn key_figures_print_localized_cards_and_note_each_number() {
                 figures.key_figures.len()
             );
             assert!(printed.iter().any(|p| p.id == "key/region_goods_exports"));
+            let drawn: Vec<_> = printed
+                .iter()
+                .filter(|p| p.id.starts_with("sparkline/region_goods_exports/"))
+                .map(|p| p.period.as_str())
+                .collect();
+            assert_eq!(drawn, ["2020", "2021", "2022", "2023", "2024"]);
+            assert!(
+                printed
+                    .iter()
+                    .filter(|p| p.part == Part::Sparkline)
+                    .all(|p| !p.part.is_compared())
+            );
         });
     }
 }

@@ -182,7 +182,13 @@ pub struct KeyFigure {
     pub origin: Origin,
     /// The rows of the previous year's value.
     pub previous_origin: Option<Origin>,
+    /// The values of the years up to `year`, at most [`HISTORY_YEARS`] (those the data
+    /// have), for the card's sparkline; for the rank, the ranks.
+    pub history: Vec<Point>,
 }
+
+/// How many years a key figure's sparkline shows.
+pub const HISTORY_YEARS: i32 = 5;
 
 impl KeyFigure {
     /// Relative change on the previous year (0.1 = +10 %), for amounts.
@@ -365,6 +371,15 @@ pub fn compute(
         let series = annual_series(sets, reporter, country, flow, TOTAL);
         let (last_year, last) = series.last_key_value()?;
         let previous = series.get(&(last_year - 1));
+        let history = series
+            .range(last_year - HISTORY_YEARS + 1..=*last_year)
+            .map(|(&year, a)| Point {
+                year,
+                value: a.value,
+                illustrative: a.origin.illustrative(),
+                origin: a.origin.clone(),
+            })
+            .collect();
         Some(KeyFigure {
             id,
             year: *last_year,
@@ -376,6 +391,7 @@ pub fn compute(
             dataset: last.origin.dataset.clone(),
             origin: last.origin.clone(),
             previous_origin: previous.map(|p| p.origin.clone()),
+            history,
         })
     };
     for spec in &KEY_FIGURES {
@@ -403,6 +419,17 @@ pub fn compute(
             .find_map(|y| Some((y, export_rank(&goods, reporters.region, country, y)?)))
     {
         let previous = export_rank(&goods, reporters.region, country, year - 1);
+        let history = (year - HISTORY_YEARS + 1..=year)
+            .filter_map(|y| {
+                let rank = export_rank(&goods, reporters.region, country, y)?;
+                Some(Point {
+                    year: y,
+                    value: rank.rank as f64,
+                    illustrative: rank.origin.illustrative(),
+                    origin: rank.origin,
+                })
+            })
+            .collect();
         key_figures.push(KeyFigure {
             id: KeyFigureId::RegionExportRank,
             year,
@@ -414,6 +441,7 @@ pub fn compute(
             dataset: rank.origin.dataset.clone(),
             origin: rank.origin,
             previous_origin: previous.map(|p| p.origin),
+            history,
         });
     }
 
