@@ -254,8 +254,8 @@ impl Bar {
 }
 
 /// Horizontal bars sorted as given: labels left, values (millions of euros) right of each
-/// bar, an optional note in a column at the far right. Illustrative bars are hatched-free
-/// but lighter, with an outline, so they read as different in print.
+/// bar, an optional note in a column at the far right. Illustrative bars are hollow with a
+/// dashed outline, so they read as different in print and in greyscale.
 pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
     // Rows grow when a label takes two lines, so neighbouring labels keep apart.
     let row = if bars.iter().any(|b| wrap(&b.label, 40).len() > 1) {
@@ -299,8 +299,15 @@ pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult
             let len = ((bar.value / max) * bar_max as f64).round().max(1.0) as i32;
             let rect = [(bar_left, top + 6), (bar_left + len, top + row as i32 - 6)];
             if bar.illustrative {
-                root.draw(&Rectangle::new(rect, colour.mix(0.45).filled()))?;
-                root.draw(&Rectangle::new(rect, colour.stroke_width(1)))?;
+                // Hollow, its outline dashed: the convention of the lines and markers.
+                root.draw(&Rectangle::new(rect, colour.mix(0.15).filled()))?;
+                let [(x0, y0), (x1, y1)] = rect;
+                root.draw(&DashedPathElement::new(
+                    [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
+                    5,
+                    3,
+                    colour_darker(colour).stroke_width(1),
+                ))?;
             } else {
                 root.draw(&Rectangle::new(rect, colour.filled()))?;
             }
@@ -326,33 +333,47 @@ pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult
     Ok(svg)
 }
 
-/// Splits a label into at most two lines of about `width` characters.
+/// Splits a label into at most two lines of about `width` characters, where a reader
+/// would: after a comma rather than mid-phrase, not after a short word ("et", "de",
+/// "and"), not leaving one word alone, and otherwise into lines of even length.
 fn wrap(label: &str, width: usize) -> Vec<String> {
     if label.chars().count() <= width {
         return vec![label.to_string()];
     }
-    let mut first = String::new();
-    let mut rest = String::new();
-    for word in label.split_whitespace() {
-        if rest.is_empty() && first.chars().count() + word.chars().count() < width {
-            if !first.is_empty() {
-                first.push(' ');
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let len = |s: &[&str]| s.iter().map(|w| w.chars().count()).sum::<usize>() + s.len() - 1;
+    let best = (1..words.len())
+        .map(|i| {
+            let (first, rest) = words.split_at(i);
+            let mut score = len(first).max(len(rest)) as i32;
+            let last = first[first.len() - 1];
+            if last.ends_with(',') {
+                score -= 6;
+            } else if last.chars().count() <= 3 {
+                score += 8;
             }
-            first.push_str(word);
+            if rest.len() == 1 {
+                score += 12;
+            }
+            // A line too long to fit is cut: the last resort.
+            if len(first) > width || len(rest) > width {
+                score += 1000;
+            }
+            (score, i)
+        })
+        .min();
+    let Some((_, at)) = best else {
+        // One word longer than a line.
+        return vec![label.chars().take(width - 1).collect::<String>() + "…"];
+    };
+    let cut = |line: String| {
+        if line.chars().count() > width {
+            line.chars().take(width - 1).collect::<String>() + "…"
         } else {
-            if !rest.is_empty() {
-                rest.push(' ');
-            }
-            rest.push_str(word);
+            line
         }
-    }
-    if rest.chars().count() > width {
-        rest = rest.chars().take(width - 1).collect::<String>() + "…";
-    }
-    if first.is_empty() {
-        return vec![rest];
-    }
-    vec![first, rest]
+    };
+    vec![cut(words[..at].join(" ")), cut(words[at..].join(" "))]
 }
 
 /// A round axis maximum a little above `max` (1, 2, 2.5, 5 × 10ⁿ).
@@ -460,6 +481,39 @@ mod tests {
         assert!(svg.contains("12,3"), "{svg}");
         assert!(svg.contains("1,3") || svg.contains("1,2"), "{svg}");
         assert!(svg.contains("+15 % sur 2023"), "{svg}");
+    }
+
+    #[test]
+    fn labels_break_where_a_reader_would() {
+        let lines = |label: &str| wrap(label, 40).join(" / ");
+        assert_eq!(
+            lines("Produits alimentaires, boissons et tabacs"),
+            "Produits alimentaires, / boissons et tabacs"
+        );
+        assert_eq!(
+            lines("Matières textiles et ouvrages en ces matières"),
+            "Matières textiles / et ouvrages en ces matières"
+        );
+        assert_eq!(
+            lines("Machines, appareils et matériel électrique"),
+            "Machines, appareils / et matériel électrique"
+        );
+        assert_eq!(
+            lines("Frais pour usage de la propriété intellectuelle"),
+            "Frais pour usage / de la propriété intellectuelle"
+        );
+        assert_eq!(
+            lines("Services d’assurance et de pension"),
+            "Services d’assurance et de pension"
+        );
+        // Nothing is lost but what cannot fit: a huge word is cut, marked.
+        let huge = "x".repeat(100);
+        assert_eq!(wrap(&huge, 40)[0].chars().count(), 40);
+        assert!(
+            wrap(&format!("a {huge}"), 40)
+                .iter()
+                .all(|l| l.chars().count() <= 40)
+        );
     }
 
     #[test]

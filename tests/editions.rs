@@ -105,13 +105,21 @@ fn every_chart_has_alternative_text_in_every_language() {
     let out = tempfile::tempdir().unwrap();
     build_in_process(out.path(), &["ca"]);
     for (lang, words) in [
-        ("fr", ["Graphique linéaire", "Graphique à barres"]),
-        ("nl", ["Lijndiagram", "Staafdiagram"]),
-        ("en", ["Line chart", "Bar chart"]),
+        (
+            "fr",
+            [
+                "Graphique linéaire",
+                "Graphique à barres",
+                "Courbe 2020–2024",
+            ],
+        ),
+        ("nl", ["Lijndiagram", "Staafdiagram", "Verloop 2020–2024"]),
+        ("en", ["Line chart", "Bar chart", "Trend 2020–2024"]),
     ] {
         let alts = figure_alts(&out.path().join(format!("2025-Q3/ca-{lang}.pdf")));
-        // The flag, the locator map and three charts.
-        assert_eq!(alts.len(), 5, "{lang}: {alts:?}");
+        // The flag, the locator map, the three cards' sparklines (the Belgian cards have
+        // two years only: none) and three charts.
+        assert_eq!(alts.len(), 8, "{lang}: {alts:?}");
         assert!(
             alts.iter().all(|a| !a.trim().is_empty()),
             "{lang}: {alts:?}"

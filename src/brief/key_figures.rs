@@ -103,7 +103,6 @@ pub(super) fn write(
             Reporter::National => &national_of,
         };
         let mut card = card(w, k, who, datasets)?;
-        card.sparkline = sparkline(w, k, &card.label, files)?;
         let base = match (k.previous, &k.previous_origin) {
             (Some(value), Some(origin)) => Some(Base {
                 period: (k.year - 1).to_string(),
@@ -131,6 +130,8 @@ pub(super) fn write(
         };
         w.note(note.clone());
         key_notes.push(note);
+        // Noted after the figure it draws, in the record as on the card.
+        card.sparkline = sparkline(w, k, &card.label, files)?;
         labels.push((k.id, card.label.clone()));
         match spec.reporter {
             Reporter::National => national_cards.push(card),

@@ -5,7 +5,7 @@
 //! through ICU4X (`fr-BE`, `nl-BE`, `en`); the words around them ("millions d'euros",
 //! "miljoen euro", "EUR … million") come from the language's catalogue.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
 use icu_decimal::DecimalFormatter;
@@ -36,6 +36,10 @@ pub struct LocaleFormatter {
     cardinal: PluralRules,
     ordinal: PluralRules,
     catalogue: Catalogue,
+    /// Whether amounts of a thousand billion and more are written in trillions
+    /// ("USD 27.4 trillion") or stay in billions ("27 400 milliards"), as the
+    /// catalogue's `format.largest_scale` says.
+    trillions: bool,
 }
 
 impl LocaleFormatter {
@@ -58,11 +62,25 @@ impl LocaleFormatter {
             .map_err(|e| cldr("no plural rules", &e))?;
         let ordinal = PluralRules::try_new_ordinal((&locale).into())
             .map_err(|e| cldr("no ordinal rules", &e))?;
+        const SCALE: &str = "format.largest_scale";
+        let trillions = match catalogue.get(SCALE)? {
+            "trillion" => true,
+            "billion" => false,
+            other => {
+                return Err(InputError::new(
+                    &catalogue.origin,
+                    format!("`{SCALE}` is `{other}`; expected `billion` or `trillion`"),
+                )
+                .field(SCALE)
+                .into());
+            }
+        };
         Ok(LocaleFormatter {
             lang,
             decimal,
             cardinal,
             ordinal,
+            trillions,
             catalogue: catalogue.clone(),
         })
     }
@@ -102,11 +120,14 @@ impl LocaleFormatter {
         self.scaled("money", eur)
     }
 
-    /// A quantity scaled to millions or billions with one decimal at most, in the words of
+    /// A quantity scaled to millions, billions (or trillions, where the language counts in
+    /// them) with one decimal at most, in the words of
     /// the catalogue's `format.<family>` patterns (`money` for euros, `usd`, `people`).
     pub fn scaled(&self, family: &str, value: f64) -> Result<Amount> {
         let magnitude = value.abs();
-        let (scaled, scale, digits) = if magnitude >= 1e9 {
+        let (scaled, scale, digits) = if self.trillions && magnitude >= 1e12 {
+            (value / 1e12, "trillion", 1)
+        } else if magnitude >= 1e9 {
             (value / 1e9, "billion", 1)
         } else if magnitude >= 1e6 {
             (value / 1e6, "million", 1)
@@ -346,6 +367,22 @@ mod tests {
             format!("1{NNBSP}000{NNBSP}000{NBSP}de milliards d’euros")
         );
         let en = formatter(Lang::En);
+        // English and Dutch count in trillions from a thousand billion.
+        assert_eq!(
+            en.scaled("usd", 27_360_700_000_000.0).unwrap().full(),
+            format!("USD{NBSP}27.4{NBSP}trillion")
+        );
+        assert_eq!(
+            en.scaled("usd", 999_000_000_000.0).unwrap().full(),
+            format!("USD{NBSP}999{NBSP}billion")
+        );
+        assert_eq!(
+            formatter(Lang::Nl)
+                .scaled("usd", 27_360_700_000_000.0)
+                .unwrap()
+                .full(),
+            format!("27,4{NBSP}biljoen Amerikaanse dollar")
+        );
         assert_eq!(
             en.scaled("people", 1_400_000_000.0).unwrap().full(),
             format!("1.4{NBSP}billion people")
