@@ -8,7 +8,8 @@
 //!    [`reference`] and [`i18n`] for the pieces);
 //! 2. [`validate`] checks that a profile is complete for the languages being built;
 //! 3. [`figures`] computes the key figures, series and breakdowns from the datasets (pure);
-//! 4. [`charts`] draws them as SVG with plotters (pure, in memory);
+//! 4. [`charts`] draws them as SVG with plotters (pure, in memory), [`map`] the locator
+//!    map and [`qr`] the QR codes of the addresses printed;
 //! 5. [`template`] renders the MiniJinja template into Typst source, escaping every value;
 //! 6. [`typeset`] compiles that source with typst in-process and exports the PDF;
 //! 7. [`output`] writes the PDF atomically.
@@ -40,6 +41,7 @@ pub mod map;
 pub mod output;
 pub mod profile;
 pub mod project;
+pub mod qr;
 pub mod record;
 pub mod reference;
 pub mod scaffold;

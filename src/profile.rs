@@ -137,6 +137,10 @@ pub struct Mission {
     pub place: Localized,
     /// Markdown.
     pub text: Localized,
+    /// The mission's page, e.g. its registration form (https://…): printed with a QR
+    /// code.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -151,6 +155,9 @@ pub struct Contact {
     /// Their phone number, in international form (+32 2 …).
     #[serde(default)]
     pub phone: Option<String>,
+    /// Their web page or booking page (https://…): printed with a QR code.
+    #[serde(default)]
+    pub url: Option<String>,
     /// A sample contact, not a real person: the brief says so in its language.
     #[serde(default)]
     pub illustrative: bool,

@@ -251,6 +251,32 @@ pub fn profile(
             errors.push(InputError::new(path, why).at(line, col).field(field));
         }
     }
+    // A QR code opens a web page: only https:// or http://, short enough to scan.
+    let pages = [
+        ("contact.url", profile.contact.url.as_ref()),
+        (
+            "mission.url",
+            profile.mission.as_ref().and_then(|m| m.url.as_ref()),
+        ),
+    ];
+    for (field, url) in pages {
+        let Some(url) = url else { continue };
+        let lower = url.trim().to_ascii_lowercase();
+        let why = if !["https://", "http://"]
+            .iter()
+            .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
+        {
+            Some(format!(
+                "expected a web address (https://…) for the QR code, found `{url}`"
+            ))
+        } else {
+            crate::qr::svg(url).err()
+        };
+        if let Some(why) = why {
+            let (line, col) = locate(field);
+            errors.push(InputError::new(path, why).at(line, col).field(field));
+        }
+    }
     for (field, value) in [("contact.email", &profile.contact.email)] {
         if !value.contains('@') {
             let (line, col) = locate(field);

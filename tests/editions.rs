@@ -111,15 +111,33 @@ fn every_chart_has_alternative_text_in_every_language() {
                 "Graphique linéaire",
                 "Graphique à barres",
                 "Courbe 2020–2024",
+                "Code QR\u{a0}: example.org/missions/canada-2025",
             ],
         ),
-        ("nl", ["Lijndiagram", "Staafdiagram", "Verloop 2020–2024"]),
-        ("en", ["Line chart", "Bar chart", "Trend 2020–2024"]),
+        (
+            "nl",
+            [
+                "Lijndiagram",
+                "Staafdiagram",
+                "Verloop 2020–2024",
+                "QR-code: example.org/advisers/claire-dubois",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Line chart",
+                "Bar chart",
+                "Trend 2020–2024",
+                "QR code: example.org/advisers/claire-dubois",
+            ],
+        ),
     ] {
         let alts = figure_alts(&out.path().join(format!("2025-Q3/ca-{lang}.pdf")));
         // The flag, the locator map, the three cards' sparklines (the Belgian cards have
-        // two years only: none) and three charts.
-        assert_eq!(alts.len(), 8, "{lang}: {alts:?}");
+        // two years only: none), three charts, and the QR codes of the mission's and the
+        // adviser's pages.
+        assert_eq!(alts.len(), 10, "{lang}: {alts:?}");
         assert!(
             alts.iter().all(|a| !a.trim().is_empty()),
             "{lang}: {alts:?}"

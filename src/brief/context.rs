@@ -116,7 +116,7 @@ pub(super) fn write(
             key_figures,
             trade,
             narrative: narrative::write(w, profile, reference)?,
-            next_steps: next_steps::write(w, profile)?,
+            next_steps: next_steps::write(w, profile, &mut files)?,
             sources: sources::write(w, config, profile, figures, datasets, world_bank)?,
         })
     })?;

@@ -1,11 +1,13 @@
 //! The next steps: the next trade mission and the adviser to contact.
 
 use super::writer::Writer;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::i18n::catalogue::Catalogue;
 use crate::i18n::format::LocaleFormatter;
 use crate::profile::{Date, Profile};
+use crate::typeset::Files;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Serialize)]
 pub(super) struct NextStepsContext {
@@ -19,6 +21,19 @@ pub(super) struct MissionContext {
     when: String,
     place: String,
     text: String,
+    qr: Option<QrContext>,
+}
+
+/// A QR code of an address the brief prints beside it.
+#[derive(Serialize)]
+pub(super) struct QrContext {
+    /// The SVG among the brief's files.
+    path: String,
+    /// The address the code opens.
+    url: String,
+    /// The address the code opens, as printed (without `https://`).
+    shown: String,
+    alt: String,
 }
 
 #[derive(Serialize)]
@@ -30,11 +45,17 @@ pub(super) struct ContactContext {
     role: String,
     email: String,
     phone: Option<String>,
+    qr: Option<QrContext>,
 }
 
-pub(super) fn write(w: &Writer, profile: &Profile) -> Result<NextStepsContext> {
+pub(super) fn write(w: &Writer, profile: &Profile, files: &mut Files) -> Result<NextStepsContext> {
     let mission = match &profile.mission {
         Some(m) => Some(MissionContext {
+            qr: m
+                .url
+                .as_deref()
+                .map(|url| qr(w, url, "mission", files))
+                .transpose()?,
             title: w.text(&m.title),
             when: mission_when(
                 w.cat,
@@ -63,7 +84,29 @@ pub(super) fn write(w: &Writer, profile: &Profile) -> Result<NextStepsContext> {
             role: w.text(&contact.role),
             email: contact.email.clone(),
             phone: contact.phone.clone(),
+            qr: contact
+                .url
+                .as_deref()
+                .map(|url| qr(w, url, "contact", files))
+                .transpose()?,
         },
+    })
+}
+
+/// Draws the QR code of `url` into `files` as `qr/<name>.svg`.
+fn qr(w: &Writer, url: &str, name: &str, files: &mut Files) -> Result<QrContext> {
+    let svg = crate::qr::svg(url).map_err(|message| Error::Chart {
+        what: "a QR code",
+        message,
+    })?;
+    let path = w.path(&format!("qr/{name}.svg"));
+    files.insert(path.clone(), Arc::new(svg.into_bytes()));
+    let shown = super::sources::shown(url);
+    Ok(QrContext {
+        path,
+        url: url.to_string(),
+        alt: w.fill("brief.qr_alt", &[("address", &shown)])?,
+        shown,
     })
 }
 

@@ -156,9 +156,17 @@ fn narrative_and_next_steps_take_the_profile_in_the_brief_language() {
             context["sectors"].as_array().unwrap().len(),
             profile.sectors.len()
         );
-        let next = next_steps::write(w, &profile).unwrap();
+        let mut files = crate::typeset::Files::new();
+        let next = next_steps::write(w, &profile, &mut files).unwrap();
         let context = serde_json::to_value(&next).unwrap();
         assert_eq!(context["contact"]["email"], profile.contact.email.as_str());
+        // The adviser's page: printed without its scheme, its QR code among the files.
+        let qr = &context["contact"]["qr"];
+        assert_eq!(qr["shown"], "example.org/advisers/claire-dubois");
+        assert!(
+            files[qr["path"].as_str().unwrap()].starts_with(b"<?xml"),
+            "{qr}"
+        );
     });
 }
 
