@@ -208,17 +208,18 @@ fn dutch_briefs_read_as_a_belgian_editor_writes() {
             "vermenigvuldigd met 68 en die van textiel verviervoudigd",
         ),
         ("ca", "de op één na grootste uitvoerpost"),
-        ("ca", "Vancouver — technologiecentrum"),
+        // A city's name heads its column, its text below.
+        ("ca", "Vancouver Technologiecentrum"),
         ("jp", "ruim openstaat voor Europese producten"),
         (
             "jp",
             "waar de meeste grote bedrijven en importeurs hun hoofdzetel hebben",
         ),
         ("mx", "vlak bij de grens met Californië"),
-        ("mx", "Tijuana — industrie- en technologiecentrum"),
+        ("mx", "Tijuana Industrie- en technologiecentrum"),
         (
             "us",
-            "Boston — wereldwijd centrum voor levenswetenschappen, rond zijn universiteiten",
+            "Boston Wereldwijd centrum voor levenswetenschappen, rond zijn universiteiten",
         ),
     ] {
         country_says(&briefs, country, phrase);

@@ -12,6 +12,9 @@ pub(super) struct NarrativeContext {
     /// Section headings that name the country ("Why do business in Canada?").
     pub headings: Headings,
     pub why: String,
+    /// The points of `why` when it is a bullet list, as the brief sets them: side by side,
+    /// each at a short measure. Empty when `why` is prose.
+    pub why_points: Vec<String>,
     pub sectors: Vec<TitledText>,
     pub cities: Vec<TitledText>,
     pub agreement: TitledText,
@@ -63,6 +66,7 @@ pub(super) fn write(
             why: w.fill("sections.why", &[("in_country", &in_country)])?,
             cities: w.fill("sections.cities", &[("in_country", &in_country)])?,
         },
+        why_points: list_points(&w.text(&profile.why)).unwrap_or_default(),
         why: w.text(&profile.why),
         sectors: profile
             .sectors
@@ -77,7 +81,8 @@ pub(super) fn write(
             .iter()
             .map(|c| TitledText {
                 title: w.text(&c.name),
-                text: w.text(&c.text),
+                // Printed under the city's name, no longer after a dash: a sentence.
+                text: capitalized(&w.text(&c.text)),
             })
             .collect(),
         agreement: TitledText {
@@ -85,4 +90,57 @@ pub(super) fn write(
             text: w.text(&agreement.text),
         },
     })
+}
+
+/// `text` with its first letter upper-case (`pôle…` → `Pôle…`).
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => text.to_string(),
+    }
+}
+
+/// The items of a Markdown bullet list (`- ` or `* ` at the start of a line, the item's
+/// further lines indented), when the whole text is one; `None` for prose or a text that
+/// mixes both, which the brief prints as it is.
+fn list_points(markdown: &str) -> Option<Vec<String>> {
+    let mut points: Vec<String> = Vec::new();
+    for line in markdown.lines() {
+        if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+            points.push(item.trim().to_string());
+        } else if line.trim().is_empty() {
+            continue;
+        } else if line.starts_with(char::is_whitespace) && !points.is_empty() {
+            let last = points.last_mut()?;
+            last.push(' ');
+            last.push_str(line.trim());
+        } else {
+            return None;
+        }
+    }
+    (!points.is_empty()).then_some(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{capitalized, list_points};
+
+    #[test]
+    fn a_city_text_starts_as_a_sentence() {
+        assert_eq!(capitalized("pôle technologique"), "Pôle technologique");
+        assert_eq!(capitalized("**Hub**"), "**Hub**");
+        assert_eq!(capitalized(""), "");
+    }
+
+    #[test]
+    fn a_bullet_list_gives_its_points_and_prose_none() {
+        assert_eq!(
+            list_points("- **One.** First\n  continued.\n\n* **Two.** Second.\n").unwrap(),
+            ["**One.** First continued.", "**Two.** Second."]
+        );
+        assert_eq!(list_points("Prose, not a list."), None);
+        assert_eq!(list_points("Intro:\n- a point"), None);
+        assert_eq!(list_points(""), None);
+    }
 }

@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 pub(super) struct SourcesContext {
     pub datasets: Vec<SourceContext>,
     pub publications: Vec<LinkContext>,
+    /// The method note, ending with what † means when some dataset gave illustrative rows
+    /// among published ones: said once, not under each dataset.
     pub method: String,
 }
 
@@ -25,7 +27,7 @@ pub(super) struct SourceContext {
     url: Option<String>,
     /// The address as printed: without `https://` (which a line would break after).
     shown: Option<String>,
-    /// What is illustrative in what this brief shows from it.
+    /// Set when everything this brief shows from it is illustrative.
     note: Option<String>,
 }
 
@@ -52,9 +54,12 @@ pub(super) fn write(
     let statuses = figures.statuses_by_dataset();
     let mut sources = Vec::new();
     let mut publications = Vec::new();
+    let mut some_illustrative = false;
     for id in &figures.datasets {
         let d = dataset(datasets, id)?;
         let used = statuses.get(id.as_str()).cloned().unwrap_or_default();
+        some_illustrative |= used.contains(&Status::Illustrative)
+            && !used.iter().all(|s| *s == Status::Illustrative);
         sources.push(source(w, d, &used)?);
         // A publication is cited only for a figure on this brief that quotes it.
         for p in &d.meta.publications {
@@ -85,13 +90,21 @@ pub(super) fn write(
     Ok(SourcesContext {
         datasets: sources,
         publications,
-        method: w.fill("brief.method", &[("region", &w.text(&config.region.of))])?,
+        method: {
+            let method = w.fill("brief.method", &[("region", &w.text(&config.region.of))])?;
+            if some_illustrative {
+                format!("{method} {}", w.phrase("sources.illustrative")?)
+            } else {
+                method
+            }
+        },
     })
 }
 
 /// A dataset in the sources, as far as this brief used it: a source that gave it only
 /// illustrative rows is named as such, with none of the real source's details.
 fn source(w: &Writer, d: &Dataset, used: &BTreeSet<Status>) -> Result<SourceContext> {
+    // Which rows were illustrative is said once, in the method (see `write`).
     if used.iter().all(|s| *s == Status::Illustrative) {
         return Ok(SourceContext {
             title: w.text(&d.meta.title),
@@ -131,11 +144,7 @@ fn source(w: &Writer, d: &Dataset, used: &BTreeSet<Status>) -> Result<SourceCont
         details,
         url: Some(d.meta.url.clone()),
         shown: Some(shown(&d.meta.url)),
-        note: if used.contains(&Status::Illustrative) {
-            Some(w.phrase("sources.illustrative")?)
-        } else {
-            None
-        },
+        note: None,
     })
 }
 
