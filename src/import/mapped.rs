@@ -32,6 +32,7 @@ pub struct Mapping {
     pub columns: Columns,
     /// Values for fields the file has no column for (e.g. `reporter: BE-BRU`).
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::texts_or_numbers")]
     pub constants: BTreeMap<String, String>,
     /// The file's flow codes: `{X: export, M: import}`.
     #[serde(default)]
@@ -58,20 +59,26 @@ pub struct Mapping {
 pub struct Columns {
     /// The reporter's code (`BE-BRU`, `BE`).
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub reporter: Option<String>,
     /// The partner country's code.
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub partner: Option<String>,
     /// The flow, read through `flows`.
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub flow: Option<String>,
     /// The period: a year, a quarter (2024-Q3) or a month (2024-07, or a date cell on the
     /// first of a month).
+    #[schemars(schema_with = "crate::vocab::schema::text_or_number")]
     pub period: String,
     /// The product code, read through `products`.
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub product: Option<String>,
     /// The value, in the file's `unit`.
+    #[schemars(schema_with = "crate::vocab::schema::text_or_number")]
     pub value: String,
 }
 
