@@ -550,8 +550,17 @@ pub fn read_rows(
                 ));
             }
         }
+        let (reporter_at, partner_at) = (reporter.1, partner.1);
         let (reporter, partner, flow_code) =
             (reporter.0.text(), partner.0.text(), flow_cell.0.text());
+        for (name, code, at) in [
+            ("reporter", &reporter, reporter_at),
+            ("partner", &partner, partner_at),
+        ] {
+            if let Some(why) = crate::import::code_problem(name, code) {
+                return Err(cell_error(at, why));
+            }
+        }
         let flow = match mapping.flows.get(&flow_code) {
             Some(flow) => *flow,
             None => match flow_code.to_ascii_lowercase().as_str() {

@@ -114,6 +114,26 @@ impl Skipped {
 /// Skipped rows by reason.
 pub type SkippedRows = BTreeMap<String, Skipped>;
 
+/// Why `code`, read as the `field` (`reporter`, `partner`) of a row, cannot be a code: empty,
+/// or longer than any real one (a pasted text, a corrupt file). A row holding it stops the
+/// import at its line: the dataset would carry it into every brief and diff.
+pub fn code_problem(field: &str, code: &str) -> Option<String> {
+    let chars = code.chars().count();
+    if code.is_empty() {
+        Some(format!(
+            "expected a {field} code (a country such as CA, or a group such as WORLD or EU27_2020), found an empty cell; nothing was written"
+        ))
+    } else if chars > crate::limits::CODE_CHARS {
+        Some(format!(
+            "expected a {field} code (a country such as CA, or a group such as WORLD or EU27_2020), found `{}`, {chars} characters long: no code is longer than {}; nothing was written",
+            crate::limits::quote(code),
+            crate::limits::CODE_CHARS
+        ))
+    } else {
+        None
+    }
+}
+
 /// What an import read, kept and skipped.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ImportReport {
@@ -206,6 +226,13 @@ pub fn read_comext(
             continue;
         }
         let field = |i: usize| record.get(i).unwrap_or_default().trim();
+        for (i, name) in [(3, "reporter"), (4, "partner")] {
+            if let Some(why) = code_problem(name, field(i)) {
+                return Err(InputError::new(file, why)
+                    .at(Some(line), Some(i + 1))
+                    .field(name));
+            }
+        }
         if report.dataflow.is_empty() {
             report.dataflow = field(0).to_string();
             report.last_update = field(1).to_string();
