@@ -208,7 +208,7 @@ impl Assets {
         match self.read(rel)? {
             Some((name, bytes)) => {
                 let text = String::from_utf8(bytes.into_owned())
-                    .map_err(|_| crate::InputError::new(&name, "the file is not valid UTF-8"))?;
+                    .map_err(|e| crate::source::not_utf8(&name, &e))?;
                 Ok(Some((
                     name,
                     text.trim_start_matches('\u{feff}').to_string(),

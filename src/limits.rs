@@ -22,6 +22,9 @@ pub const OTHER_BYTES: u64 = 64 * MB;
 pub const YAML_FLOW_DEPTH: usize = 32;
 /// Characters of an input value quoted in a message: enough to recognise it.
 pub const QUOTE_CHARS: usize = 60;
+/// Characters of a reporter or partner code: twice the longest Eurostat writes (a country,
+/// `CA`; a group, `WORLD`, `EU27_2020`, `EU27_2020_EXTRA`). A longer one is no code.
+pub const CODE_CHARS: usize = 32;
 
 /// The most bytes marketbrief reads whole from a file of this name.
 pub fn max_bytes(path: &Path) -> u64 {

@@ -152,8 +152,9 @@ pub struct Contact {
     pub role: Localized,
     /// Their e-mail address.
     pub email: String,
-    /// Their phone number, in international form (+32 2 …).
-    #[serde(default)]
+    /// Their phone number, in international form (+32 2 …), as text: a number
+    /// is refused (it would lose a leading + or 0).
+    #[serde(default, deserialize_with = "crate::vocab::phone")]
     pub phone: Option<String>,
     /// Their web page or booking page (https://…): printed with a QR code.
     #[serde(default)]

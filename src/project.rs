@@ -68,9 +68,18 @@ pub struct Project {
 }
 
 /// Reads a project file that a build uses as UTF-8 text, noting its fingerprint, and keeps
-/// its text in `sources` for diagnostics.
-fn read_input(assets: &Assets, rel: &Path, sources: &mut Sources) -> Result<String, InputError> {
-    let text = crate::source::decode(rel, assets.read_project_file(rel))?;
+/// its text in `sources` for diagnostics. A file that cannot be read at all (gone since it
+/// was listed, a folder, a broken link, no permission) is an [`Error::Io`], not an input to
+/// fix: the command stops with exit status 2, naming it. A file too large, not UTF-8 or
+/// empty is an input error, at the file.
+fn read_input(root: &Path, assets: &Assets, rel: &Path, sources: &mut Sources) -> Result<String> {
+    let bytes = match assets.read_project_file(rel) {
+        Err(e) if e.kind() != std::io::ErrorKind::FileTooLarge => {
+            return Err(Error::io("read", root.join(rel), e));
+        }
+        read => read,
+    };
+    let text = crate::source::decode(rel, bytes)?;
     if rel.extension().is_some_and(|e| e == "yaml") {
         sources.add(rel, &text);
     }
@@ -94,7 +103,7 @@ impl Project {
             });
         }
         let mut sources = Sources::default();
-        let config_text = read_input(&assets, Path::new(CONFIG_FILE), &mut sources)?;
+        let config_text = read_input(root, &assets, Path::new(CONFIG_FILE), &mut sources)?;
         let config = Config::parse(Path::new(CONFIG_FILE), &config_text)?;
 
         let mut catalogues = BTreeMap::new();
@@ -146,9 +155,9 @@ fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .io("list", dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        // Not only files: a broken link or an unreadable entry named `.yaml` is reported when
-        // read, never skipped in silence.
-        .filter(|p| !p.is_dir() && p.extension().and_then(|e| e.to_str()) == Some(ext))
+        // Not only files: a broken link, a folder or an unreadable entry named `.yaml` is
+        // reported when read (it cannot be), never skipped in silence.
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(ext))
         .collect();
     files.sort();
     Ok(files)
@@ -163,9 +172,18 @@ fn load_profiles(root: &Path, assets: &Assets, sources: &mut Sources) -> Result<
             .unwrap_or_default()
             .to_string();
         let rel = Path::new(PROFILES_DIR).join(path.file_name().unwrap_or_default());
-        let profile = read_input(assets, &rel, sources)
-            .and_then(|text| Ok((Profile::parse(&rel, &text)?, text)))
-            .map_err(|e| vec![e])
+        // One bad profile fails its own briefs only; one that cannot be read stops the load.
+        let text = match read_input(root, assets, &rel, sources) {
+            Ok(text) => Ok(text),
+            Err(Error::Input(errors)) => Err(errors.0),
+            Err(e) => return Err(e),
+        };
+        let profile = text
+            .and_then(|text| {
+                Profile::parse(&rel, &text)
+                    .map(|profile| (profile, text))
+                    .map_err(|e| vec![e])
+            })
             .and_then(|(profile, text)| {
                 let valid_name = stem.len() == 2 && stem.chars().all(|c| c.is_ascii_lowercase());
                 if !valid_name {
@@ -261,10 +279,11 @@ fn load_datasets(
             ));
             continue;
         }
-        let texts = read_input(assets, &meta_rel, sources)
-            .and_then(|m| Ok((m, read_input(assets, &csv_rel, sources)?)));
+        let texts = read_input(root, assets, &meta_rel, sources)
+            .and_then(|m| Ok((m, read_input(root, assets, &csv_rel, sources)?)));
         match texts {
-            Err(e) => errors.push(e),
+            Err(Error::Input(problems)) => errors.extend(problems.0),
+            Err(e) => return Err(e),
             Ok((meta_text, csv_text)) => {
                 let (dataset, problems) =
                     Dataset::parse_lenient(&id, &meta_rel, &meta_text, &csv_rel, &csv_text);

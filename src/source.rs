@@ -40,15 +40,7 @@ pub fn read(root: &Path, rel: &Path) -> Result<String, InputError> {
 /// line where they start) and an empty file are errors; a byte-order mark is dropped.
 pub fn decode(rel: &Path, bytes: std::io::Result<Vec<u8>>) -> Result<String, InputError> {
     let bytes = bytes.map_err(|e| InputError::new(rel, format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        InputError::new(rel, "the file is not valid UTF-8 (save it as UTF-8)").at(Some(line), None)
-    })?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(rel, &e))?;
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(InputError::new(rel, "the file is empty"));
     }
@@ -57,6 +49,17 @@ pub fn decode(rel: &Path, bytes: std::io::Result<Vec<u8>>) -> Result<String, Inp
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text))
+}
+
+/// The error for bytes that are not UTF-8, at the line where they stop being.
+pub fn not_utf8(rel: impl AsRef<Path>, e: &std::string::FromUtf8Error) -> InputError {
+    let offset = e.utf8_error().valid_up_to();
+    let line = e.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
+    InputError::new(rel, "the file is not valid UTF-8 (save it as UTF-8)").at(Some(line), None)
 }
 
 /// Finds the line and column of a field path (`sectors[2].title.nl`) in YAML text written

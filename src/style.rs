@@ -62,19 +62,42 @@ pub struct Avoid {
 }
 
 impl Rules {
+    /// Parses a rules file. Every problem is located like any YAML error: the file, line
+    /// and column, and the field.
     pub fn parse(origin: &str, text: &str) -> Result<Rules, InputError> {
+        // An empty override would turn every rule of its language off without a word.
+        if text.trim().is_empty() {
+            return Err(InputError::new(
+                origin,
+                "the file is empty: write the rules (`avoid: []` for none), or remove the file to use the built-in ones",
+            ));
+        }
         let rules: Rules = InputError::parse_yaml(origin, text)?;
         for (i, avoid) in rules.avoid.iter().enumerate() {
             if avoid.term.trim().is_empty() {
+                let field = format!("avoid[{i}].term");
+                let (line, column) = crate::source::locate(text, &field);
                 return Err(
                     InputError::new(origin, "expected the words to avoid, found nothing")
-                        .field(format!("avoid[{i}].term")),
+                        .at(line, column)
+                        .field(field),
                 );
             }
         }
         if let Some(c) = rules.space_before.chars().find(|c| !":;!?".contains(*c)) {
+            let (line, column) = crate::source::locate(text, "space_before");
+            // The character itself, on the field's line, when it is written there.
+            let column = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| {
+                    let value = l.find(':')? + 1;
+                    let at = value + l[value..].find(c)?;
+                    Some(l[..at].chars().count() + 1)
+                })
+                .or(column);
             return Err(
                 InputError::new(origin, format!("expected some of `:;!?`, found `{c}`"))
+                    .at(line, column)
                     .field("space_before"),
             );
         }
@@ -631,5 +654,32 @@ mod tests {
             let rules = Rules::parse(&origin, &text).unwrap();
             assert!(!rules.avoid.is_empty(), "{lang}");
         }
+    }
+
+    #[test]
+    fn a_broken_override_is_located_and_an_empty_one_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join(rules_file(Lang::Fr));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let error = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            let assets = crate::assets::Assets::with_project(root.path());
+            match load(&assets) {
+                Err(crate::error::Error::Input(errors)) => errors.0[0].clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let e = error(b"curly_quotes: true\nspace_before: \":;x\"\n");
+        assert_eq!((e.line, e.column), (Some(2), Some(18)), "{e}");
+        assert_eq!(e.field.as_deref(), Some("space_before"));
+        let e = error(b"avoid:\n  - {term: a, prefer: b}\n  - {term: '', prefer: c}\n");
+        assert_eq!(e.line, Some(3), "{e}");
+        assert_eq!(e.field.as_deref(), Some("avoid[1].term"));
+        // Bytes that are not UTF-8, at their line.
+        let e = error(b"avoid:\n  - {term: \xff, prefer: b}\n");
+        assert_eq!(e.line, Some(2), "{e}");
+        // An empty file would turn the language's rules off without a word.
+        let e = error(b"\n  \n");
+        assert!(e.message.contains("the file is empty"), "{e}");
     }
 }

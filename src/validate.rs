@@ -338,6 +338,7 @@ fn dataset_codes(
     for (key, obs) in &dataset.observations {
         let code = key.partner.as_str();
         let aggregate = code.len() > 2
+            && code.len() <= crate::limits::CODE_CHARS
             && code
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');

@@ -128,6 +128,48 @@ fn texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<Lang, String
         .collect())
 }
 
+/// A phone number, which must be written as text: a YAML number drops what makes it a
+/// phone number (`+3220000000` reads as 3220000000; other YAML tools read `022000000` as
+/// 22000000, or as octal), so one is refused with the advice to quote it, as the JSON
+/// Schema refuses it in editors. Absent or null: no phone number.
+pub fn phone<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a phone number as text")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Err(E::custom(format!(
+                "expected a phone number as text, found `{v}`"
+            )))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Err(E::custom(format!(
+                "expected a phone number as text, found the number {v}: a number loses a leading + or 0, so write it in quotes, in international form (\"+32 2 000 00 00\")"
+            )))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_i64(v as i64)
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Err(E::custom(format!(
+                "expected a phone number as text, found the number {v}: write it in quotes, in international form (\"+32 2 000 00 00\")"
+            )))
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
 impl Localized {
     /// The text in `lang`, if present and not blank.
     pub fn get(&self, lang: Lang) -> Option<&str> {
@@ -306,6 +348,25 @@ pub mod schema {
         fn json_schema(_: &mut SchemaGenerator) -> Schema {
             string("A quarterly edition such as 2025-Q3.", r"^\d{4}-Q[1-4]$")
         }
+    }
+
+    /// Text that may be written as a YAML number (a code, an id, a column header such as
+    /// `2024`): the loader takes it as written, so editors must not flag it either.
+    pub fn text_or_number(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number"]})
+    }
+
+    /// [`text_or_number`], optional.
+    pub fn optional_text_or_number(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number", "null"]})
+    }
+
+    /// A mapping of names to [`text_or_number`] values.
+    pub fn texts_or_numbers(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number"]}
+        })
     }
 
     /// Periods written as years (`2024`), quarters (`2024-Q3`) or months (`2024-07`).

@@ -210,3 +210,65 @@ fn a_project_without_profiles_is_not_clean() {
         "{printed}"
     );
 }
+
+/// A file or folder that cannot be read is exit status 2, named, as `--help` and the README
+/// say: not a problem of the inputs (1), which `check` would list.
+#[test]
+fn a_file_that_cannot_be_read_is_exit_status_2_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    let status = |args: &[&str]| {
+        let output = run_in(dir.path(), args);
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // A folder named like a profile (unreadable, as root too), then a broken link: each is
+    // named, and stops check and build alike.
+    let profile = dir.path().join("data/profiles/xx.yaml");
+    std::fs::create_dir(&profile).unwrap();
+    let mut unreadable = vec!["a folder"];
+    #[cfg(unix)]
+    unreadable.push("a broken link");
+    for kind in unreadable {
+        if kind == "a broken link" {
+            std::fs::remove_dir(&profile).unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink("nowhere.yaml", &profile).unwrap();
+        }
+        for command in [
+            &["check"][..],
+            &["build", "--country", "ca", "--lang", "en"],
+        ] {
+            let (code, printed) = status(command);
+            assert_eq!(code, Some(2), "{kind}, {command:?}: {printed}");
+            assert!(
+                printed.contains("cannot read ./data/profiles/xx.yaml"),
+                "{kind}, {command:?}: {printed}"
+            );
+        }
+    }
+    std::fs::remove_file(&profile)
+        .or_else(|_| std::fs::remove_dir(&profile))
+        .unwrap();
+    assert_eq!(status(&["check"]).0, Some(0));
+
+    // The recipients file of `mail` (and of `check --recipients`), given or the default.
+    let (code, printed) = status(&["mail", "--recipients", "nonexistent.csv"]);
+    assert_eq!(code, Some(2), "{printed}");
+    assert!(
+        printed.contains("cannot read ") && printed.contains("nonexistent.csv"),
+        "{printed}"
+    );
+    let (code, printed) = status(&["check", "--recipients", "nonexistent.csv"]);
+    assert_eq!(code, Some(2), "{printed}");
+    assert!(printed.contains("nonexistent.csv"), "{printed}");
+    let (code, printed) = status(&["mail"]);
+    assert_eq!(code, Some(2), "{printed}");
+    assert!(
+        printed.contains("cannot read ./data/recipients.csv") && printed.contains("--recipients"),
+        "{printed}"
+    );
+    assert!(!dir.path().join("output/2025-Q3/mail").exists());
+}

@@ -410,7 +410,10 @@ fn csv_extracts_in_other_shapes_import_through_a_mapping() {
             "--dry-run",
         ],
     );
-    assert!(report.contains("skipped 1 rows: no value"), "{report}");
+    assert!(
+        report.contains("skipped 1 row: no value, at line 7"),
+        "{report}"
+    );
     assert!(report.contains("dry run: nothing written"), "{report}");
     // The imported datasets are valid inputs.
     marketbrief(project.path(), &["check"]);
@@ -1013,4 +1016,50 @@ fn an_import_never_writes_what_check_refuses() {
     assert!(stderr.contains("XXX"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(std::fs::read(&written).unwrap(), before);
+}
+
+/// Skipped rows are listed by line, reason by reason, so that they can be found and
+/// mended; thousands of them are listed by their first lines and counted.
+#[test]
+fn skipped_rows_are_listed_by_line_the_first_ones_of_thousands() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut csv = String::from("Reporter,Partner,Direction,Year,Section,Value (EUR)\n");
+    // Line 2 is kept; then 3,000 rows without a value, and three of an unknown flow.
+    csv.push_str("BE-BRU,CA,Exports,2024,TOTAL,100\n");
+    for i in 0..3000 {
+        let partner = ["CA", "MX", "US"][i % 3];
+        csv.push_str(&format!("BE-BRU,{partner},Exports,2024,VI,n.d.\n"));
+    }
+    for year in [2021, 2022, 2023] {
+        csv.push_str(&format!("BE-BRU,CA,Transit,{year},TOTAL,5\n"));
+    }
+    let file = project.path().join("extract.csv");
+    std::fs::write(&file, csv).unwrap();
+    let report = marketbrief(
+        project.path(),
+        &[
+            "import",
+            "csv",
+            file.to_str().unwrap(),
+            "--mapping",
+            fixtures.join("generic.yaml").to_str().unwrap(),
+            "--dataset",
+            "test-skipped",
+            "--dry-run",
+        ],
+    );
+    assert!(report.contains("read 3004 rows"), "{report}");
+    assert!(
+        report.contains(
+            "skipped 3000 rows: no value, at lines 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 2990 more"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("skipped 3 rows: unknown flow `Transit`, at lines 3003, 3004, 3005"),
+        "{report}"
+    );
+    assert!(report.len() < 2_000, "{report}");
 }

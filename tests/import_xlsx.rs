@@ -300,11 +300,16 @@ fn fails(project: &Path, args: &[String]) -> String {
 }
 
 /// What an import said, the file's name aside: rows kept and skipped, coverage, changes.
+/// A sheet's skipped rows are placed by row (`at rows 3, 8`), a CSV file's by line.
 fn said(report: &str) -> Vec<String> {
     report
         .lines()
         .filter(|l| !l.starts_with("read ") && !l.starts_with("kept ") && !l.starts_with("wrote "))
         .map(|l| l.split_once(": ").map_or(l, |(_, rest)| rest).to_string())
+        .map(|l| {
+            l.replace(", at row ", ", at line ")
+                .replace(", at rows ", ", at lines ")
+        })
         .collect()
 }
 
@@ -412,7 +417,11 @@ fn workbooks_import_exactly_as_their_csv_exports_through_the_same_mapping() {
         &import("xlsx", &file("nbb.xlsx"), &file("nbb.yaml"), "nbb-xlsx"),
     );
     assert!(report.contains("read 7 rows from"), "{report}");
-    assert!(report.contains("skipped 1 rows: no value"), "{report}");
+    // Placed at its row, as the spreadsheet numbers it.
+    assert!(
+        report.contains("skipped 1 row: no value, at row 8"),
+        "{report}"
+    );
     assert!(report.contains("0 rows to add, 0 to change"), "{report}");
     // Quarters as text make the year; months as date cells make quarters and the year.
     let ibsa_rows = rows("ibsa-xlsx");

@@ -135,3 +135,98 @@ fn an_extract_with_a_huge_line_stops_the_import_and_writes_nothing() {
     assert!(printed.len() < 2_000, "{} bytes printed", printed.len());
     assert_eq!(std::fs::read(&dataset).unwrap(), before);
 }
+
+#[test]
+fn a_code_of_absurd_length_stops_the_import_at_its_line_and_writes_nothing() {
+    let dir = project();
+    let head = "DATAFLOW,LAST UPDATE,freq,reporter,partner,product,flow,indicators,TIME_PERIOD,OBS_VALUE\n";
+    let row = |reporter: &str, partner: &str| {
+        format!(
+            "ESTAT:DS-045409(1.0),13/02/26 11:00:00,M,{reporter},{partner},TOTAL,2,VALUE_IN_EUROS,2024-01,100\n"
+        )
+    };
+    let huge = "A".repeat(5000);
+    let datasets = dir.path().join("data/datasets");
+    let before: Vec<_> = std::fs::read_dir(&datasets).unwrap().collect();
+    // A partner, then a reporter (even of a row another reporter's, skipped otherwise).
+    for (field, extract, at) in [
+        (
+            "partner",
+            format!("{head}{}{}", row("BE", "CA"), row("BE", &huge)),
+            "3:5",
+        ),
+        (
+            "reporter",
+            format!("{head}{}{}", row("BE", "WORLD"), row(&huge, "CA")),
+            "3:4",
+        ),
+    ] {
+        let file = dir.path().join("extract.csv");
+        std::fs::write(&file, extract).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+            .args(["import", "comext", file.to_str().unwrap(), "--project"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{field}: {printed}");
+        assert!(
+            printed.contains(&format!("extract.csv:{at}: field `{field}`"))
+                && printed.contains("5000 characters long")
+                && printed.contains("nothing was written"),
+            "{field}: {printed}"
+        );
+        assert!(printed.len() < 1_000, "{} bytes printed", printed.len());
+        assert_eq!(
+            std::fs::read_dir(&datasets).unwrap().count(),
+            before.len(),
+            "{field}: a dataset was written"
+        );
+    }
+
+    // The same through a mapping, and in a dataset written by hand.
+    let mapping = dir.path().join("mapping.yaml");
+    std::fs::copy(
+        common::sample_project().join("tests/fixtures/import/generic.yaml"),
+        &mapping,
+    )
+    .unwrap();
+    let extract = dir.path().join("generic.csv");
+    std::fs::write(
+        &extract,
+        format!("Reporter,Partner,Direction,Year,Section,Value (EUR)\nBE-BRU,{huge},Exports,2024,TOTAL,5\n"),
+    )
+    .unwrap();
+    let (ok, printed) = run(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            extract.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--dataset",
+            "generic",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        printed.contains("generic.csv:2:2: field `Partner`") && printed.contains("5000 characters"),
+        "{printed}"
+    );
+    assert!(!datasets.join("generic.csv").exists());
+    let dataset = datasets.join("bru-goods.csv");
+    let text = std::fs::read_to_string(&dataset).unwrap();
+    std::fs::write(
+        &dataset,
+        format!("{text}BE-BRU,{huge},export,2024,TOTAL,5,illustrative\n"),
+    )
+    .unwrap();
+    let (ok, printed) = run(dir.path(), &["check"]);
+    assert!(!ok);
+    assert!(
+        printed.contains("unknown country code `AAAA") && printed.contains("partner"),
+        "{printed}"
+    );
+    assert!(printed.len() < 2_000, "{} bytes printed", printed.len());
+}

@@ -109,3 +109,142 @@ fn a_broken_profile_fails_with_the_schemas_message() {
     assert!(found.contains("sumary"), "{found}");
     assert!(found.contains("in-force"), "{found}");
 }
+
+/// What the loader says of a file's text, read as `schema` describes it: `Ok` or its error.
+fn load(schema: SchemaFile, text: &str) -> Result<(), String> {
+    use marketbrief::error::InputError;
+    let file = Path::new("file.yaml");
+    match schema.name {
+        "profile.schema.json" => marketbrief::profile::Profile::parse(file, text).map(drop),
+        "config.schema.json" => marketbrief::config::Config::parse(file, text).map(drop),
+        "dataset.schema.json" => {
+            InputError::parse_yaml::<marketbrief::dataset::Metadata>(file, text).map(drop)
+        }
+        _ => InputError::parse_yaml::<marketbrief::import::mapped::Mapping>(file, text).map(drop),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// Editors (through the schema) and `check` (through the loader) never disagree on a value
+/// written as a YAML number where text is expected: a phone number is refused by both (a
+/// number loses its leading `+` or `0`); a code, a header or a constant is taken as written
+/// by both.
+#[test]
+fn the_loader_and_the_schema_agree_on_numbers_written_for_text() {
+    let sample = common::sample_project();
+    let read = |rel: &str| std::fs::read_to_string(sample.join(rel)).unwrap();
+    let profile = read("data/profiles/ca.yaml");
+    let config = read("marketbrief.yaml");
+    let dataset = read("data/datasets/bru-goods.yaml");
+    let mapping = read("tests/fixtures/import/generic.yaml");
+    let cases = [
+        // (schema, file, text, replaced by, accepted)
+        (
+            PROFILE,
+            &profile,
+            "phone: +32 2 000 00 01",
+            "phone: 3220000001",
+            false,
+        ),
+        (
+            PROFILE,
+            &profile,
+            "phone: +32 2 000 00 01",
+            "phone: +3220000001",
+            false,
+        ),
+        (
+            PROFILE,
+            &profile,
+            "phone: +32 2 000 00 01",
+            "phone: 3.2",
+            false,
+        ),
+        (
+            PROFILE,
+            &profile,
+            "phone: +32 2 000 00 01",
+            "phone: \"+3220000001\"",
+            true,
+        ),
+        (
+            PROFILE,
+            &profile,
+            "phone: +32 2 000 00 01",
+            "phone: 022000001",
+            true,
+        ),
+        (
+            PROFILE,
+            &profile,
+            "phone: +32 2 000 00 01",
+            "phone: ~",
+            true,
+        ),
+        (
+            CONFIG,
+            &config,
+            "phone: +32 2 000 00 00",
+            "phone: 3220000000",
+            false,
+        ),
+        (
+            CONFIG,
+            &config,
+            "phone: +32 2 000 00 01",
+            "phone: 3220000001",
+            false,
+        ),
+        (CONFIG, &config, "code: BE-BRU", "code: 21", true),
+        (
+            DATASET,
+            &dataset,
+            "kind: goods",
+            "kind: goods\ndataset_id: 12345",
+            true,
+        ),
+        (MAPPING, &mapping, "period: Year", "period: 2024", true),
+        (
+            MAPPING,
+            &mapping,
+            "status: illustrative",
+            "status: illustrative\nconstants: {reporter: 21}",
+            true,
+        ),
+        (MAPPING, &mapping, "value: Value (EUR)", "value: 2025", true),
+        (MAPPING, &mapping, "reporter: Reporter", "reporter: 1", true),
+        // Our product codes are text: a number is refused by both.
+        (
+            MAPPING,
+            &mapping,
+            "products: hs-section",
+            "products: {table: {Food: 16}}",
+            false,
+        ),
+    ];
+    let mut disagreements = Vec::new();
+    for (schema, text, from, to, accepted) in cases {
+        assert!(text.contains(from), "{}: no `{from}`", schema.name);
+        let text = text.replacen(from, to, 1);
+        let loaded = load(schema, &text);
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let found = problems(schema, &serde_json::to_value(yaml).unwrap());
+        if let Err(message) = &loaded
+            && to.starts_with("phone: ")
+        {
+            // Located, with the way out.
+            let line = message.split(':').nth(1).unwrap_or_default();
+            assert!(line.parse::<usize>().is_ok(), "{message}");
+            assert!(message.contains(": field `"), "{message}");
+            assert!(message.contains("quotes"), "{message}");
+        }
+        if loaded.is_ok() != accepted || found.is_empty() != accepted {
+            disagreements.push(format!(
+                "{} `{to}`: expected {}, loader {loaded:?}, schema {found:?}",
+                schema.name,
+                if accepted { "accepted" } else { "refused" },
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}

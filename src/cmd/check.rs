@@ -85,7 +85,7 @@ pub fn run(
         }
     }
     let (mail_errors, mail_warnings, recipients) =
-        crate::cmd::mail::check_recipients(&project, args.recipients.as_deref());
+        crate::cmd::mail::check_recipients(&project, args.recipients.as_deref())?;
     errors.extend(mail_errors);
     // The style of what advisers wrote: warnings, located like errors.
     let mut warnings = Vec::new();

@@ -27,10 +27,10 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     report_counts(
         out,
         &args.file,
-        report.rows_read,
-        report.rows_kept,
+        (report.rows_read, report.rows_kept),
         &kept,
         &report.skipped,
+        "line",
     )?;
     report_coverage(out, &report.coverage)?;
 
@@ -135,13 +135,15 @@ fn merge_mapped(
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let kept = format!("read through {}", args.mapping.display());
+    // A sheet's rows are placed by row number, as the spreadsheet shows them.
+    let noun = if command == "xlsx" { "row" } else { "line" };
     report_counts(
         out,
         &args.file,
-        report.rows_read,
-        report.rows_kept,
+        (report.rows_read, report.rows_kept),
         &kept,
         &report.skipped,
+        noun,
     )?;
     report_coverage(out, &report.coverage)?;
     let mut metadata = mapping.metadata.clone();
@@ -169,19 +171,27 @@ fn merge_mapped(
     merge(&args.project, &args.dataset, imported, args.dry_run, out)
 }
 
-/// Says how many rows were read, kept and skipped, and why.
+/// Says how many rows were read, kept and skipped, why, and where the skipped ones are
+/// (the first of them for each reason), `noun` being what the file calls a row's place:
+/// `skipped 3 rows: no value, at lines 12, 40, 41`.
 fn report_counts(
     out: &mut dyn Write,
     file: &std::path::Path,
-    read: u64,
-    kept: u64,
+    (read, kept): (u64, u64),
     what_was_kept: &str,
-    skipped: &std::collections::BTreeMap<String, u64>,
+    skipped: &import::SkippedRows,
+    noun: &str,
 ) -> Result<()> {
     writeln!(out, "read {read} rows from {}", file.display())?;
     writeln!(out, "kept {kept} rows ({what_was_kept})")?;
-    for (why, n) in skipped {
-        writeln!(out, "skipped {n} rows: {why}")?;
+    for (why, rows) in skipped {
+        let n = rows.count;
+        let plural = if n == 1 { "" } else { "s" };
+        writeln!(
+            out,
+            "skipped {n} row{plural}: {why}, at {}",
+            rows.places(noun)
+        )?;
     }
     Ok(())
 }

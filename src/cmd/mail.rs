@@ -23,22 +23,26 @@ pub const OUTBOX_FILE: &str = "outbox.csv";
 
 /// Reads and checks the recipients file for `check`: the one given, or the project's
 /// `data/recipients.csv` when it exists. Returns the errors, the warnings (no consent) and
-/// how many recipients were read (`None`: no file).
+/// how many recipients were read (`None`: no file); a file given that cannot be read is an
+/// error of its own (exit status 2).
 pub fn check_recipients(
     project: &Project,
     explicit: Option<&Path>,
-) -> (Vec<InputError>, Vec<InputError>, Option<usize>) {
+) -> crate::error::Result<(Vec<InputError>, Vec<InputError>, Option<usize>)> {
     let path = match explicit {
         Some(path) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
-        None if project.root.join(RECIPIENTS_FILE).is_file() => PathBuf::from(RECIPIENTS_FILE),
-        None => return (Vec::new(), Vec::new(), None),
+        // A broken link or a folder by that name is reported (it cannot be read), not skipped.
+        None if std::fs::symlink_metadata(project.root.join(RECIPIENTS_FILE)).is_ok() => {
+            PathBuf::from(RECIPIENTS_FILE)
+        }
+        None => return Ok((Vec::new(), Vec::new(), None)),
     };
-    let read = recipients::read(&project.root, &path);
+    let read = recipients::read(&project.root, &path)?;
     let mut errors = read.errors.clone();
     errors.extend(recipients::check(&read, project));
     // In the order of the file.
     errors.sort_by_key(|e| (e.line, e.column));
-    (errors, read.warnings, Some(read.list.len()))
+    Ok((errors, read.warnings, Some(read.list.len())))
 }
 
 /// One prepared message in the outbox.
@@ -90,7 +94,15 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             .with_context(|| format!("cannot resolve {}", path.display()))?,
         None => PathBuf::from(RECIPIENTS_FILE),
     };
-    let read = recipients::read(&args.project, &path);
+    // A file that cannot be read stops the mailing (exit status 2), named.
+    let read = match recipients::read(&args.project, &path) {
+        Ok(read) => read,
+        Err(e) if args.recipients.is_none() => {
+            return Err(anyhow::Error::new(e)
+                .context("no recipients to read: pass the file with --recipients FILE"));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut errors = read.errors.clone();
     errors.extend(recipients::check(&read, &project));
     errors.sort_by_key(|e| (e.line, e.column));

@@ -86,8 +86,8 @@ pub struct Publisher {
     pub name: Localized,
     /// Its general e-mail address.
     pub email: String,
-    /// Its phone number, in international form.
-    #[serde(default)]
+    /// Its phone number, in international form (+32 2 …), as text.
+    #[serde(default, deserialize_with = "crate::vocab::phone")]
     pub phone: Option<String>,
     /// Its website (https://…).
     #[serde(default)]
@@ -98,6 +98,7 @@ pub struct Publisher {
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// Reporter code in the datasets (`BE-BRU`, `BE`).
+    #[schemars(schema_with = "crate::vocab::schema::text_or_number")]
     pub code: String,
     /// Full name ("Région de Bruxelles-Capitale").
     pub name: Localized,

@@ -210,6 +210,7 @@ pub struct Metadata {
     pub publications: Vec<Publication>,
     /// The source's own id of the dataset (`DS-045409`).
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub dataset_id: Option<String>,
     /// When the dataset covers only some products: what it covers. Its TOTAL rows are then
     /// the covered products' sum, and briefs mark figures taken from them as partial.

@@ -32,6 +32,7 @@ pub struct Mapping {
     pub columns: Columns,
     /// Values for fields the file has no column for (e.g. `reporter: BE-BRU`).
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::texts_or_numbers")]
     pub constants: BTreeMap<String, String>,
     /// The file's flow codes: `{X: export, M: import}`.
     #[serde(default)]
@@ -58,20 +59,26 @@ pub struct Mapping {
 pub struct Columns {
     /// The reporter's code (`BE-BRU`, `BE`).
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub reporter: Option<String>,
     /// The partner country's code.
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub partner: Option<String>,
     /// The flow, read through `flows`.
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub flow: Option<String>,
     /// The period: a year, a quarter (2024-Q3) or a month (2024-07, or a date cell on the
     /// first of a month).
+    #[schemars(schema_with = "crate::vocab::schema::text_or_number")]
     pub period: String,
     /// The product code, read through `products`.
     #[serde(default)]
+    #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub product: Option<String>,
     /// The value, in the file's `unit`.
+    #[schemars(schema_with = "crate::vocab::schema::text_or_number")]
     pub value: String,
 }
 
@@ -277,7 +284,8 @@ pub fn period(text: &str) -> Option<Period> {
 pub struct MappedReport {
     pub rows_read: u64,
     pub rows_kept: u64,
-    pub skipped: BTreeMap<String, u64>,
+    /// Skipped rows by reason, with their lines (a sheet's rows).
+    pub skipped: crate::import::SkippedRows,
     /// The months the file covers, per reporter, partner and flow.
     pub coverage: Coverage,
 }
@@ -495,8 +503,9 @@ pub fn read_rows(
     }
     let mut out = Rows::new();
     let mut report = MappedReport::default();
-    let skip =
-        |report: &mut MappedReport, why: &str| *report.skipped.entry(why.into()).or_default() += 1;
+    let skip = |report: &mut MappedReport, why: &str, line: usize| {
+        report.skipped.entry(why.into()).or_default().add(line);
+    };
     let mut seen: BTreeMap<(String, String, Flow, Period, String), usize> = BTreeMap::new();
     for row in rows {
         let row = row?;
@@ -529,7 +538,7 @@ pub fn read_rows(
             get("period"),
             get("value"),
         ) else {
-            skip(&mut report, "missing cells");
+            skip(&mut report, "missing cells", line);
             continue;
         };
         // A spreadsheet error in a cell the import uses is a figure nobody can read.
@@ -541,15 +550,28 @@ pub fn read_rows(
                 ));
             }
         }
+        let (reporter_at, partner_at) = (reporter.1, partner.1);
         let (reporter, partner, flow_code) =
             (reporter.0.text(), partner.0.text(), flow_cell.0.text());
+        for (name, code, at) in [
+            ("reporter", &reporter, reporter_at),
+            ("partner", &partner, partner_at),
+        ] {
+            if let Some(why) = crate::import::code_problem(name, code) {
+                return Err(cell_error(at, why));
+            }
+        }
         let flow = match mapping.flows.get(&flow_code) {
             Some(flow) => *flow,
             None => match flow_code.to_ascii_lowercase().as_str() {
                 "export" => Flow::Export,
                 "import" => Flow::Import,
                 _ => {
-                    skip(&mut report, &format!("unknown flow `{flow_code}`"));
+                    skip(
+                        &mut report,
+                        &format!("unknown flow `{}`", crate::limits::quote(&flow_code)),
+                        line,
+                    );
                     continue;
                 }
             },
@@ -566,7 +588,7 @@ pub fn read_rows(
         let value = match mapping.amount(&value_cell.0) {
             Amount::Euros(value) => value,
             Amount::NotAvailable => {
-                skip(&mut report, "no value");
+                skip(&mut report, "no value", line);
                 continue;
             }
             Amount::Unreadable(why) => return Err(cell_error(value_cell.1, why)),
@@ -613,7 +635,7 @@ pub fn read_rows(
             Products::Cn8 => match crate::import::cn8_levels(&code) {
                 Ok((section, chapter)) => vec![section.to_string(), chapter.to_string()],
                 Err(why) => {
-                    skip(&mut report, why);
+                    skip(&mut report, why, line);
                     continue;
                 }
             },
@@ -622,7 +644,11 @@ pub fn read_rows(
                 None => {
                     skip(
                         &mut report,
-                        &format!("product `{code}` not in the mapping's table"),
+                        &format!(
+                            "product `{}` not in the mapping's table",
+                            crate::limits::quote(&code)
+                        ),
+                        line,
                     );
                     continue;
                 }
@@ -825,7 +851,12 @@ mod tests {
         let csv = "p,f,t,v\nCA,export,2024,\n,,,\nMX,export,,5\nUS,export,2024,7\n";
         let (_, report) = read(Path::new("x.csv"), csv, &mapping()).unwrap();
         assert_eq!(report.rows_read, 3, "{report:?}");
-        assert_eq!(report.skipped.get("missing cells"), Some(&2), "{report:?}");
+        let missing = &report.skipped["missing cells"];
+        assert_eq!(
+            (missing.count, &missing.lines[..]),
+            (2, &[2, 4][..]),
+            "{report:?}"
+        );
         let csv = "p,f,t,v\nCA,export,2024-13,5\n";
         let err = read(Path::new("x.csv"), csv, &mapping()).unwrap_err();
         assert!(

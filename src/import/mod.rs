@@ -75,13 +75,72 @@ pub fn cn8_levels(code: &str) -> Result<(&'static str, &str), &'static str> {
     }
 }
 
+/// The rows an import skipped for one reason: how many, and where the first of them are,
+/// so that a reader can find them in the file whatever their number.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub count: u64,
+    /// The lines (a sheet's rows) of the first [`SKIPPED_LINES_LISTED`] rows, in file order.
+    pub lines: Vec<usize>,
+}
+
+/// How many skipped rows an import lists by line for each reason; the others are counted.
+pub const SKIPPED_LINES_LISTED: usize = 10;
+
+impl Skipped {
+    /// Counts one more row skipped, at `line`.
+    pub fn add(&mut self, line: usize) {
+        self.count += 1;
+        if self.lines.len() < SKIPPED_LINES_LISTED {
+            self.lines.push(line);
+        }
+    }
+
+    /// Where the rows are, `noun` being what the file calls a row's place (`line` in a CSV
+    /// file, `row` in a sheet): `line 7`, `lines 12, 40, 41`, `lines 2, 3, …, 11 and 10928
+    /// more`.
+    pub fn places(&self, noun: &str) -> String {
+        let listed: Vec<String> = self.lines.iter().map(usize::to_string).collect();
+        let plural = if self.count == 1 { "" } else { "s" };
+        let more = self.count.saturating_sub(self.lines.len() as u64);
+        let mut text = format!("{noun}{plural} {}", listed.join(", "));
+        if more > 0 {
+            text.push_str(&format!(" and {more} more"));
+        }
+        text
+    }
+}
+
+/// Skipped rows by reason.
+pub type SkippedRows = BTreeMap<String, Skipped>;
+
+/// Why `code`, read as the `field` (`reporter`, `partner`) of a row, cannot be a code: empty,
+/// or longer than any real one (a pasted text, a corrupt file). A row holding it stops the
+/// import at its line: the dataset would carry it into every brief and diff.
+pub fn code_problem(field: &str, code: &str) -> Option<String> {
+    let chars = code.chars().count();
+    if code.is_empty() {
+        Some(format!(
+            "expected a {field} code (a country such as CA, or a group such as WORLD or EU27_2020), found an empty cell; nothing was written"
+        ))
+    } else if chars > crate::limits::CODE_CHARS {
+        Some(format!(
+            "expected a {field} code (a country such as CA, or a group such as WORLD or EU27_2020), found `{}`, {chars} characters long: no code is longer than {}; nothing was written",
+            crate::limits::quote(code),
+            crate::limits::CODE_CHARS
+        ))
+    } else {
+        None
+    }
+}
+
 /// What an import read, kept and skipped.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ImportReport {
     pub rows_read: u64,
     pub rows_kept: u64,
-    /// Skipped rows by reason.
-    pub skipped: BTreeMap<String, u64>,
+    /// Skipped rows by reason, with their lines.
+    pub skipped: SkippedRows,
     /// The dataflow and its LAST UPDATE, as found in the file.
     pub dataflow: String,
     pub last_update: String,
@@ -146,8 +205,8 @@ pub fn read_comext(
     }
     let mut sums = MonthlySums::new();
     let mut report = ImportReport::default();
-    let skip = |report: &mut ImportReport, why: &str| {
-        *report.skipped.entry(why.to_string()).or_default() += 1;
+    let skip = |report: &mut ImportReport, why: &str, line: usize| {
+        report.skipped.entry(why.to_string()).or_default().add(line);
     };
     // Each observation's line, by a 64-bit hash of its key: an observation given twice
     // would be counted twice, and the key itself would cost far more memory per row.
@@ -158,32 +217,43 @@ pub fn read_comext(
         InputError::new(file, format!("cannot read this line: {e}")).at(Some(line), None)
     })? {
         report.rows_read += 1;
+        // Where the row starts (a quoted cell may hold line breaks).
+        let line = record
+            .position()
+            .map_or(report.rows_read as usize + 1, |p| p.line() as usize);
         if record.len() != COMEXT_COLUMNS.len() {
-            skip(&mut report, "wrong number of columns");
+            skip(&mut report, "wrong number of columns", line);
             continue;
         }
         let field = |i: usize| record.get(i).unwrap_or_default().trim();
+        for (i, name) in [(3, "reporter"), (4, "partner")] {
+            if let Some(why) = code_problem(name, field(i)) {
+                return Err(InputError::new(file, why)
+                    .at(Some(line), Some(i + 1))
+                    .field(name));
+            }
+        }
         if report.dataflow.is_empty() {
             report.dataflow = field(0).to_string();
             report.last_update = field(1).to_string();
         }
         if field(3) != reporter {
-            skip(&mut report, "another reporter");
+            skip(&mut report, "another reporter", line);
             continue;
         }
         if field(7) != "VALUE_IN_EUROS" {
-            skip(&mut report, "not a value in euros (quantities)");
+            skip(&mut report, "not a value in euros (quantities)", line);
             continue;
         }
         let Some((year, month)) = parse_month(field(8)) else {
-            skip(&mut report, "not a monthly period");
+            skip(&mut report, "not a monthly period", line);
             continue;
         };
         let flow = match field(6) {
             "1" => Flow::Import,
             "2" => Flow::Export,
             _ => {
-                skip(&mut report, "unknown flow");
+                skip(&mut report, "unknown flow", line);
                 continue;
             }
         };
@@ -202,20 +272,19 @@ pub fn read_comext(
             p => match cn8_levels(p) {
                 Ok((section, chapter)) => (section, Some(chapter)),
                 Err(why) => {
-                    skip(&mut report, why);
+                    skip(&mut report, why, line);
                     continue;
                 }
             },
         };
         let Ok(value) = field(9).parse::<f64>() else {
-            skip(&mut report, "no value");
+            skip(&mut report, "no value", line);
             continue;
         };
         if !value.is_finite() || value < 0.0 {
-            skip(&mut report, "negative or invalid value");
+            skip(&mut report, "negative or invalid value", line);
             continue;
         }
-        let line = report.rows_read + 1;
         let key = {
             use std::hash::{BuildHasher, Hasher};
             let mut hasher =
@@ -226,7 +295,7 @@ pub fn read_comext(
             }
             hasher.finish()
         };
-        if let Some(first) = seen.insert(key, line) {
+        if let Some(first) = seen.insert(key, line as u64) {
             return Err(InputError::new(
                 file,
                 format!(
@@ -237,7 +306,7 @@ pub fn read_comext(
                     crate::limits::quote(field(8)),
                 ),
             )
-            .at(Some(line as usize), None));
+            .at(Some(line), None));
         }
         report.rows_kept += 1;
         if section != TOTAL {
@@ -502,8 +571,15 @@ mod tests {
         let (sums, report) = read_comext(Path::new("x.csv"), csv.as_bytes(), "BE").unwrap();
         assert_eq!(report.rows_read, 26);
         assert_eq!(report.rows_kept, 13);
-        assert_eq!(report.skipped["not a value in euros (quantities)"], 12);
-        assert_eq!(report.skipped["another reporter"], 1);
+        let quantities = &report.skipped["not a value in euros (quantities)"];
+        assert_eq!(quantities.count, 12);
+        // Listed by line, the first ones only.
+        assert_eq!(
+            quantities.places("line"),
+            "lines 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 and 2 more"
+        );
+        assert_eq!(report.skipped["another reporter"].count, 1);
+        assert_eq!(report.skipped["another reporter"].places("line"), "line 27");
         let rows = aggregate(&sums, "BE", true);
         let key = |p, product: &str| {
             (

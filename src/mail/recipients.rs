@@ -74,36 +74,27 @@ pub(super) struct Cell {
 }
 
 /// Reads the recipients file at `path` (relative to `root` unless absolute); `origin` is
-/// the name shown in messages.
-pub fn read(root: &Path, path: &Path) -> Recipients {
+/// the name shown in messages. A file that cannot be read (missing, a folder, no
+/// permission) is an [`Error::Io`](crate::error::Error::Io) naming it, not a problem of its
+/// rows: the command stops with exit status 2.
+pub fn read(root: &Path, path: &Path) -> crate::error::Result<Recipients> {
+    use crate::error::IoResultExt;
     let full = if path.is_absolute() {
         path.to_path_buf()
     } else {
         root.join(path)
     };
     let origin = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let bytes = match std::fs::read(&full) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return Recipients {
-                errors: vec![InputError::new(
-                    &origin,
-                    format!("cannot read the file: {e}"),
-                )],
-                origin,
-                ..Recipients::default()
-            };
-        }
-    };
+    let bytes = std::fs::read(&full).io("read", &full)?;
     let is_xlsx = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if is_xlsx {
+    Ok(if is_xlsx {
         parse_xlsx(&origin, bytes)
     } else {
         parse_csv(&origin, &bytes)
-    }
+    })
 }
 
 /// Parses a CSV recipients file. Never panics, whatever the bytes.

@@ -387,7 +387,8 @@ fn an_xlsx_export_is_read_like_the_csv() {
     sheet.write_number(2, 5, 39.0).unwrap();
     book.save(&path).unwrap();
 
-    let read = marketbrief::mail::recipients::read(dir.path(), Path::new("crm-export.xlsx"));
+    let read =
+        marketbrief::mail::recipients::read(dir.path(), Path::new("crm-export.xlsx")).unwrap();
     assert!(read.errors.is_empty(), "{:?}", read.errors);
     assert_eq!(read.list.len(), 2);
     assert_eq!(read.list[0].name, "Zoë Lambert");
