@@ -252,10 +252,7 @@ fn draft_brief_for_germany_from_imported_data() {
                 .unwrap();
         let expected = fmt.money(exports).unwrap().full().replace('\u{A0}', " ");
         let bytes = std::fs::read(out.path().join(format!("2025-Q3/de-{lang}.pdf"))).unwrap();
-        let text = pdf_extract::extract_text_from_mem(&bytes)
-            .unwrap()
-            .replace(['\u{A0}', '\u{202F}'], " ");
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = common::pdf_bytes_text(&bytes);
         assert!(
             text.contains(&expected),
             "{lang}: `{expected}` not in {text}"

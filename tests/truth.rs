@@ -62,7 +62,13 @@ fn numbers(text: &str) -> Vec<String> {
 /// the charts are read from their SVG instead.
 fn without_chart_text(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
-    let single = |w: &&&str| w.chars().count() == 1;
+    // A glyph with the punctuation pdf_text joined to it ("3,") is still one glyph.
+    let single = |w: &&&str| {
+        let glyph = w
+            .trim_start_matches('(')
+            .trim_end_matches([',', '.', ';', ':', '!', '?', ')']);
+        glyph.chars().count() <= 1 && !w.is_empty()
+    };
     let mut kept = Vec::new();
     let mut i = 0;
     while i < words.len() {

@@ -83,10 +83,31 @@ pub fn marketbrief_fails(project: &Path, args: &[&str]) -> String {
 }
 
 /// A PDF's text with every kind of space folded to one plain space.
+///
+/// pdf-extract reads a plain space where one run of text ends and the next begins (a name
+/// kept whole is a run of its own: "Canada , the"); a plain space never comes before
+/// `, . ; : ! ? )` nor after `(` in a brief (French spaces there are no-break ones), so
+/// those are removed first.
 pub fn pdf_text(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let text = pdf_extract::extract_text_from_mem(&bytes).expect("extractable PDF text");
-    text.replace(['\u{A0}', '\u{202F}'], " ")
+    pdf_bytes_text(&bytes)
+}
+
+/// [`pdf_text`] of a PDF in memory.
+pub fn pdf_bytes_text(bytes: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(bytes).expect("extractable PDF text");
+    let mut joined = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let before_punctuation = c == ' ' && next.is_some_and(|n| ",.;:!?)".contains(n));
+        let after_parenthesis = c == ' ' && joined.ends_with('(');
+        if !before_punctuation && !after_parenthesis {
+            joined.push(c);
+        }
+    }
+    joined
+        .replace(['\u{A0}', '\u{202F}'], " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
