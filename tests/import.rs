@@ -225,7 +225,7 @@ fn draft_brief_for_germany_from_imported_data() {
         (
             Lang::Fr,
             "BROUILLON",
-            "couverture partielle",
+            "produits couverts seulement",
             "39 Matières plastiques et ouvrages en ces matières 28",
             "Part des produits couverts ‡",
             "Pourquoi faire des affaires en Allemagne ?",
@@ -233,7 +233,7 @@ fn draft_brief_for_germany_from_imported_data() {
         (
             Lang::Nl,
             "ONTWERP",
-            "gedeeltelijke productdekking",
+            "alleen gedekte producten",
             "39 Kunststof en werken daarvan 28",
             "Aandeel in de gedekte producten ‡",
             "Waarom zakendoen in Duitsland?",
@@ -241,7 +241,7 @@ fn draft_brief_for_germany_from_imported_data() {
         (
             Lang::En,
             "DRAFT",
-            "partial product coverage",
+            "covered products only",
             "39 Plastics and articles thereof 28",
             "Share of covered products ‡",
             "Why do business in Germany?",
@@ -260,7 +260,7 @@ fn draft_brief_for_germany_from_imported_data() {
         assert!(text.contains(draft), "{lang}: no draft mark");
         assert!(
             text.contains(partial),
-            "{lang}: the partial total is not marked as such"
+            "{lang}: the partial total's card does not say it covers some products only"
         );
         // The CN chapter table: largest chapter first, its label in the brief's language,
         // shares said to be of the covered products only.
@@ -448,7 +448,7 @@ fn a_partial_year_gives_year_to_date_figures_only() {
     assert!(en.contains("EUR 12 million"), "the 2024 total: {en}");
     assert!(
         en.contains(
-            "Goods exports of Belgium, Jan–Nov 2025: EUR 12.1 million (+10% on Jan–Nov 2024)"
+            "Goods exports of Belgium, covered products only, Jan–Nov 2025: EUR 12.1 million (+10% on Jan–Nov 2024)"
         ),
         "{en}"
     );
@@ -736,7 +736,7 @@ fn diff_reports_a_change_in_the_chapter_table() {
     assert_eq!(
         lines,
         [
-            "DE,revision,\"Goods exports of Belgium, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,\u{2212}2.3%",
+            "DE,revision,\"Goods exports of Belgium, covered products only, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,\u{2212}2.3%",
             "DE,revision,\"chapter table: Plastics and articles thereof, 2024 revised\",EUR\u{A0}28\u{A0}million,EUR\u{A0}27\u{A0}million,\u{2212}3.6%",
             "DE,revision,\"chapter table: Plastics and articles thereof (Share of covered products), 2024 revised\",64%,63%,",
             "DE,revision,\"chapter table: Paper and paperboard; articles of paper pulp, of paper or of paperboard (Share of covered products), 2024 revised\",34%,35%,",

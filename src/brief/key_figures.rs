@@ -159,6 +159,14 @@ pub(super) fn write(
 
 fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Card> {
     let label = w.fill(k.id.spec().label, &[("who", who)])?;
+    // A total of only the products a dataset covers is never the country's total: its
+    // label says so, and the card does not set it as a headline figure.
+    let partial = w.partial_mark(datasets, &k.dataset)?;
+    let label = if partial.is_some() {
+        w.fill("figures.partial_label", &[("label", &label)])?
+    } else {
+        label
+    };
     let previous_year = (k.year - 1).to_string();
     if k.id.spec().measure == Measure::Rank {
         let rank = k.value as u32;
@@ -188,7 +196,7 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             sparkline: None,
             change,
             illustrative: k.illustrative,
-            partial: w.partial_mark(datasets, &k.dataset)?,
+            partial,
         });
     }
     let amount = w.fmt.money(k.value)?;
@@ -224,7 +232,7 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         sparkline: None,
         change,
         illustrative: value_illustrative,
-        partial: w.partial_mark(datasets, &k.dataset)?,
+        partial,
     })
 }
 

@@ -124,29 +124,50 @@ impl LocaleFormatter {
     /// them) with one decimal at most, in the words of
     /// the catalogue's `format.<family>` patterns (`money` for euros, `usd`, `people`).
     pub fn scaled(&self, family: &str, value: f64) -> Result<Amount> {
+        // The scales this language writes, largest first, with their size.
+        let scales: &[(f64, &str, u32)] = if self.trillions {
+            &[
+                (1e12, "trillion", 1),
+                (1e9, "billion", 1),
+                (1e6, "million", 1),
+                (1.0, "unit", 0),
+            ]
+        } else {
+            &[(1e9, "billion", 1), (1e6, "million", 1), (1.0, "unit", 0)]
+        };
         let magnitude = value.abs();
-        let (scaled, scale, digits) = if self.trillions && magnitude >= 1e12 {
-            (value / 1e12, "trillion", 1)
-        } else if magnitude >= 1e9 {
-            (value / 1e9, "billion", 1)
-        } else if magnitude >= 1e6 {
-            (value / 1e6, "million", 1)
-        } else {
-            (value, "unit", 0)
+        let mut at = scales
+            .iter()
+            .position(|(size, ..)| magnitude >= *size)
+            .unwrap_or(scales.len() - 1);
+        let (scaled, scale, digits) = loop {
+            let (size, scale, digits) = scales[at];
+            let (scaled, digits) = Self::rounded(value / size, digits);
+            // Rounding may reach the next unit: 999 960 000 is "1 billion", not
+            // "1 000 million".
+            match at.checked_sub(1) {
+                Some(up) if scaled.abs() * size >= scales[up].0 => at = up,
+                _ => break (scaled, scale, digits),
+            }
         };
-        // Four digits before the decimal mark are more than precise enough: three
-        // significant ones (27 361 milliards → 27 400 milliards), as a reader quotes them.
-        let (scaled, digits) = if scaled.abs() >= 1000.0 {
-            let step = 10f64.powi(scaled.abs().log10().floor() as i32 - 2);
-            ((scaled / step).round() * step, 0)
-        } else {
-            (scaled, digits)
-        };
-        let d = Self::decimal(scaled, digits);
+        let d = Self::decimal(scaled, digits as i16);
         let number = self.decimal.format_to_string(&d);
         let base = format!("format.{family}.{scale}");
         let pattern = self.catalogue.get(&self.plural_key(&base, &d))?;
         Ok(split_pattern(pattern, number))
+    }
+
+    /// `scaled` to `digits` decimals, or past four digits before the decimal mark to three
+    /// significant ones (27 361 milliards → 27 400 milliards), as a reader quotes them.
+    fn rounded(scaled: f64, digits: u32) -> (f64, u32) {
+        let decimals = 10f64.powi(digits as i32);
+        let near = (scaled * decimals).round() / decimals;
+        if near.abs() >= 1000.0 {
+            let step = 10f64.powi(near.abs().log10().floor() as i32 - 2);
+            ((scaled / step).round() * step, 0)
+        } else {
+            (near, digits)
+        }
     }
 
     /// An amount in millions of euros for chart axes, bar labels and tables ("32,4"; "0,04"
@@ -367,6 +388,29 @@ mod tests {
             format!("1{NNBSP}000{NNBSP}000{NBSP}de milliards d’euros")
         );
         let en = formatter(Lang::En);
+        // Rounding that reaches the next unit moves to it, in every language.
+        for (value, expected) in [
+            (999_960_000.0, format!("EUR{NBSP}1{NBSP}billion")),
+            (999_960.0, format!("EUR{NBSP}1{NBSP}million")),
+            (999.96e9, format!("EUR{NBSP}1{NBSP}trillion")),
+            (999_940.0, format!("EUR{NBSP}1{NBSP}million")),
+            (123_456.0, "EUR\u{a0}123,000".to_string()),
+        ] {
+            assert_eq!(en.money(value).unwrap().full(), expected, "{value}");
+        }
+        assert_eq!(
+            formatter(Lang::Nl).money(999_960_000.0).unwrap().full(),
+            format!("1{NBSP}miljard euro")
+        );
+        assert_eq!(
+            fr.money(999_960_000.0).unwrap().full(),
+            format!("1{NBSP}milliard d’euros")
+        );
+        // French stays in milliards.
+        assert_eq!(
+            fr.money(999.96e9).unwrap().full(),
+            format!("1{NNBSP}000{NBSP}milliards d’euros")
+        );
         // English and Dutch count in trillions from a thousand billion.
         assert_eq!(
             en.scaled("usd", 27_360_700_000_000.0).unwrap().full(),
