@@ -166,10 +166,14 @@ impl Rules {
                 add(at, &c.to_string(), message, Some(format!(" {c}")));
             }
         }
-        if let Some(at) = text
-            .find("  ")
-            .filter(|&at| !text[at..].starts_with("  \n"))
-        {
+        // Not a line's indentation (a nested list item), nor a Markdown line break.
+        let indentation = |at: usize| {
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            text[line_start..at].chars().all(char::is_whitespace)
+        };
+        if let Some((at, _)) = text.match_indices("  ").find(|&(at, _)| {
+            !text[at..].trim_start_matches(' ').starts_with('\n') && !indentation(at)
+        }) {
             add(at, "  ", "two spaces in a row".into(), Some(" ".into()));
         }
         if self.sentence_words > 0 {
@@ -592,6 +596,12 @@ mod tests {
     fn doubled_spaces_are_flagged() {
         let r = rules("{}");
         assert_eq!(messages(&r, "Un  marché"), ["two spaces in a row"]);
+        // A nested list's indentation is no doubled space; a doubled space after it is.
+        assert!(messages(&r, "- Un point\n  - un autre").is_empty());
+        assert_eq!(
+            messages(&r, "- Un point\n  - un  autre"),
+            ["two spaces in a row"]
+        );
     }
 
     #[test]

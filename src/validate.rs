@@ -261,16 +261,9 @@ pub fn profile(
     ];
     for (field, url) in pages {
         let Some(url) = url else { continue };
-        let lower = url.trim().to_ascii_lowercase();
-        let why = if !["https://", "http://"]
-            .iter()
-            .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
-        {
-            Some(format!(
-                "expected a web address (https://…) for the QR code, found `{url}`"
-            ))
-        } else {
-            crate::qr::svg(url).err()
+        let why = match web_address_problem(url) {
+            Some(why) => Some(why),
+            None => crate::qr::svg(url).err(),
         };
         if let Some(why) = why {
             let (line, col) = locate(field);
@@ -493,6 +486,47 @@ const EUROSTAT_PARTNERS: [&str; 17] = [
     "QZ",
 ];
 
+/// Why `url` cannot be printed with a QR code: a QR code opens a web page at a host, and
+/// the address printed beside it must be the one encoded — no space, no invisible or
+/// direction-changing character that would make the print say something else.
+fn web_address_problem(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme))
+    else {
+        return Some(format!(
+            "expected a web address (https://…) for the QR code, found `{url}`"
+        ));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || !host.contains('.') && !host.starts_with("localhost") {
+        return Some(format!(
+            "expected a host name after the scheme (https://example.org/…), found `{url}`"
+        ));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || invisible(*c))
+    {
+        let what = if c.is_whitespace() {
+            "a space".to_string()
+        } else {
+            format!("an invisible character (U+{:04X})", c as u32)
+        };
+        return Some(format!(
+            "the address holds {what}: the address printed would not be the one the QR code opens (write a space as %20)"
+        ));
+    }
+    None
+}
+
+/// Characters that print nothing or reorder what follows (zero-width, bidirectional
+/// controls, soft hyphen, byte-order mark).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// Why a link may not become a live link in a PDF sent to companies: only web pages and
 /// e-mail addresses may (`javascript:` or `file:` links run or open things on the reader's
 /// machine).
@@ -507,6 +541,28 @@ fn unsafe_link(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_qr_address_is_a_web_page_printed_as_encoded() {
+        assert_eq!(
+            web_address_problem("https://example.org/advisers/claire-dubois"),
+            None
+        );
+        assert_eq!(web_address_problem("http://localhost:8080/x"), None);
+        for bad in [
+            "javascript:alert(1)",
+            "https://?#",
+            "https:///path",
+            "https://exa mple.org",
+            "https://example.org/a b",
+            " https://example.org/",
+            "https://example.org/ ",
+            "https://example.org/\u{200B}x",
+            "https://example.org/\u{202E}gpj.exe\u{202C}",
+        ] {
+            assert!(web_address_problem(bad).is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn only_web_and_mail_links() {

@@ -112,6 +112,18 @@ fn list_points(markdown: &str) -> Option<Vec<String>> {
         } else if line.trim().is_empty() {
             continue;
         } else if line.starts_with(char::is_whitespace) && !points.is_empty() {
+            // A nested list keeps its structure only as a list: the text is set as it is.
+            let inner = line.trim_start();
+            let numbered = inner.split_once(['.', ')']).is_some_and(|(n, rest)| {
+                n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() && rest.starts_with(' ')
+            });
+            if inner.starts_with("- ")
+                || inner.starts_with("* ")
+                || inner.starts_with("+ ")
+                || numbered
+            {
+                return None;
+            }
             let last = points.last_mut()?;
             last.push(' ');
             last.push_str(line.trim());
@@ -142,5 +154,11 @@ mod tests {
         assert_eq!(list_points("Prose, not a list."), None);
         assert_eq!(list_points("Intro:\n- a point"), None);
         assert_eq!(list_points(""), None);
+        // Nested lists are set as Markdown lists, not flattened into their parent point.
+        assert_eq!(
+            list_points("- **Parent.** Text\n  - Child A\n  - Child B"),
+            None
+        );
+        assert_eq!(list_points("- **Parent.** Text\n  1. First"), None);
     }
 }

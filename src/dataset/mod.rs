@@ -106,7 +106,15 @@ impl FromStr for Period {
         let bad = || format!("expected a period as YYYY, YYYY-Qn or YYYY-MM, found `{s}`");
         let year = |y: &str| -> Result<i32, String> {
             if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) {
-                y.parse().map_err(|_| bad())
+                let year: i32 = y.parse().map_err(|_| bad())?;
+                // No trade statistic a brief quotes goes back this far: a typing slip
+                // (1800 for 2018) that would stretch every chart over centuries.
+                if year < FIRST_YEAR {
+                    return Err(format!(
+                        "expected a year from {FIRST_YEAR} on, found `{s}`: check the period"
+                    ));
+                }
+                Ok(year)
             } else {
                 Err(bad())
             }
@@ -175,6 +183,9 @@ pub struct Observation {
     /// The row's line in the CSV file, for messages.
     pub line: usize,
 }
+
+/// The earliest year a dataset row may hold.
+pub const FIRST_YEAR: i32 = 1950;
 
 /// The largest amount a dataset row may hold: EUR 10^15, a thousand times world trade.
 pub const MAX_VALUE_EUR: f64 = 1e15;
@@ -425,6 +436,28 @@ impl Dataset {
                         format!("expected the dataset's {field}, found nothing"),
                     )
                     .field(field),
+                );
+            }
+        }
+        // A period that starts after the dataset's last update cannot have been published
+        // in it: a slip that would headline "Key figures 2030" in a 2025 edition.
+        for (key, obs) in &observations {
+            let starts = match key.period {
+                Period::Year(y) => (y, 1),
+                Period::Quarter(y, q) => (y, (q - 1) * 3 + 1),
+                Period::Month(y, m) => (y, m),
+            };
+            if starts > (meta.last_update.year, meta.last_update.month) {
+                errors.push(
+                    InputError::new(
+                        csv_path,
+                        format!(
+                            "the period `{}` starts after the dataset's last update ({}): check the period or `last_update`",
+                            key.period, meta.last_update
+                        ),
+                    )
+                    .at(Some(obs.line), None)
+                    .field("period"),
                 );
             }
         }

@@ -187,6 +187,9 @@ pub struct KeyFigure {
     pub history: Vec<Point>,
 }
 
+/// How many years the trend chart shows at most.
+pub const TREND_YEARS: i32 = 10;
+
 /// How many years a key figure's sparkline shows.
 pub const HISTORY_YEARS: i32 = 5;
 
@@ -469,7 +472,12 @@ pub fn compute(
             })
             .collect::<Vec<_>>()
     };
-    let (exports, imports) = (series(Flow::Export), series(Flow::Import));
+    let (mut exports, mut imports) = (series(Flow::Export), series(Flow::Import));
+    // The trend shows the last years only: a long history would crowd the chart's years.
+    if let Some(last) = exports.iter().chain(&imports).map(|p| p.year).max() {
+        exports.retain(|p| p.year > last - TREND_YEARS);
+        imports.retain(|p| p.year > last - TREND_YEARS);
+    }
     let trend_sets: BTreeSet<String> = exports
         .iter()
         .chain(&imports)

@@ -3,7 +3,7 @@ use std::path::Path;
 
 fn dataset(id: &str, kind: &str, classification: &str, rows: &str) -> Dataset {
     let meta = format!(
-        "title: {{fr: T, nl: T, en: T}}\nkind: {kind}\nclassification: {classification}\nsource: {{fr: S, nl: S, en: S}}\nurl: https://example.org\nlicence: L\nconcept: {{fr: C, nl: C, en: C}}\nlast_update: 2025-07-23\nillustrative: true\n"
+        "title: {{fr: T, nl: T, en: T}}\nkind: {kind}\nclassification: {classification}\nsource: {{fr: S, nl: S, en: S}}\nurl: https://example.org\nlicence: L\nconcept: {{fr: C, nl: C, en: C}}\nlast_update: 2026-01-15\nillustrative: true\n"
     );
     let csv = format!("reporter,partner,flow,period,product,value_eur,status\n{rows}");
     Dataset::parse(id, Path::new("m.yaml"), &meta, Path::new("d.csv"), &csv).unwrap()
@@ -204,4 +204,26 @@ fn chapters_are_a_level_of_their_own() {
     assert_eq!(codes, ["39", "32", "35"]);
     assert!((chapters.items[0].change().unwrap() - 0.2).abs() < 1e-12);
     assert_eq!(chapters.total, Some(100.0));
+}
+
+#[test]
+fn the_trend_shows_the_last_ten_years_and_the_sparkline_the_last_five() {
+    let rows: String = (1990..=2024)
+        .map(|y| {
+            format!(
+                "BE-BRU,CA,export,{y},TOTAL,{},illustrative\n",
+                1_000_000 + y
+            )
+        })
+        .collect();
+    let sets = vec![dataset("goods", "goods", "hs-section", &rows)];
+    let reporters = Reporters {
+        region: "BE-BRU",
+        national: "BE",
+    };
+    let f = compute(&sets, &classifications(), &reporters, "CA");
+    let years: Vec<i32> = f.trend.exports.iter().map(|p| p.year).collect();
+    assert_eq!(years, (2015..=2024).collect::<Vec<_>>());
+    let history: Vec<i32> = f.key_figures[0].history.iter().map(|p| p.year).collect();
+    assert_eq!(history, (2020..=2024).collect::<Vec<_>>());
 }
