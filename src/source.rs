@@ -70,7 +70,21 @@ pub fn locate(text: &str, path: &str) -> (Option<usize>, Option<usize>) {
     let mut end = lines.len();
     let mut min_indent = 0usize;
     let mut found: Option<(usize, usize)> = None;
+    // The line of a flow mapping (`name: {fr: …, nl: …}`) found last: its keys are on it.
+    let mut flow: Option<usize> = None;
     for segment in split_path(path) {
+        if let (Some(i), Segment::Key(key)) = (flow, &segment) {
+            let line = lines[i];
+            let open = line.find('{').unwrap_or(0);
+            let at = line[open..]
+                .match_indices(&format!("{key}:"))
+                .map(|(at, _)| open + at)
+                .find(|&at| line[..at].trim_end().ends_with(['{', ',']));
+            return match at {
+                Some(col) => (Some(i + 1), Some(line[..col].chars().count() + 1)),
+                None => (Some(i + 1), found.map(|(_, c)| c + 1)),
+            };
+        }
         let hit = match segment {
             Segment::Key(key) => (start..end).find_map(|i| {
                 let line = lines[i];
@@ -110,6 +124,16 @@ pub fn locate(text: &str, path: &str) -> (Option<usize>, Option<usize>) {
             };
         };
         found = Some((line, indent));
+        if let Segment::Key(key) = segment {
+            let body = lines[line]
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start();
+            let value = body.strip_prefix(&format!("{key}:")).unwrap_or_default();
+            if value.trim_start().starts_with('{') {
+                flow = Some(line);
+            }
+        }
         // The block of this node ends at the next line indented no deeper than it.
         let node_indent = indent;
         start = line + 1;
@@ -166,6 +190,14 @@ mod tests {
     use super::*;
 
     const YAML: &str = "country: CA\nsummary:\n  fr: Bonjour\n  nl: Hallo\nsectors:\n  - title:\n      fr: A\n      nl: B\n    text:\n      fr: x\n  - title:\n      fr: C\n      nl: ''\n    text: {fr: y}\n";
+
+    #[test]
+    fn locates_a_key_of_a_flow_mapping_on_its_line() {
+        let yaml = "cities:\n  - name: {fr: Toronto, nl: Toronto}\n    text:\n      fr: ville\n";
+        assert_eq!(locate(yaml, "cities[0].name.nl"), (Some(2), Some(25)));
+        assert_eq!(locate(yaml, "cities[0].name.fr"), (Some(2), Some(12)));
+        assert_eq!(locate(yaml, "cities[0].text.fr"), (Some(4), Some(7)));
+    }
 
     #[test]
     fn locates_nested_fields() {

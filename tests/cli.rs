@@ -272,3 +272,42 @@ fn a_file_that_cannot_be_read_is_exit_status_2_and_named() {
     );
     assert!(!dir.path().join("output/2025-Q3/mail").exists());
 }
+
+/// A character no font has (an emoji in a city's name) is reported once, at the profile
+/// field and line that hold it, and the brief already written stays as it was.
+#[test]
+fn a_character_no_font_has_is_located_in_the_profile() {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_project(project.path());
+    common::marketbrief(
+        project.path(),
+        &["build", "--country", "ca", "--lang", "fr"],
+    );
+    let pdf = project.path().join("output/2025-Q3/ca-fr.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+    let profile = project.path().join("data/profiles/ca.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let broken = text.replacen(
+        "  - name: {fr: Toronto, nl: Toronto, en: Toronto}",
+        "  - name: {fr: \"Toronto 🍁\", nl: Toronto, en: Toronto}",
+        1,
+    );
+    assert_ne!(text, broken, "the fixture line must exist");
+    std::fs::write(&profile, &broken).unwrap();
+    let line = broken.lines().position(|l| l.contains('🍁')).unwrap() + 1;
+    let stderr = common::marketbrief_fails(
+        project.path(),
+        &["build", "--country", "ca", "--lang", "fr"],
+    );
+    assert!(
+        stderr.contains(&format!("data/profiles/ca.yaml:{line}:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cities[2].name.fr"), "{stderr}");
+    assert_eq!(stderr.matches("“🍁”").count(), 1, "said once: {stderr}");
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        before,
+        "the good PDF was replaced"
+    );
+}

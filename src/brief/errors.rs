@@ -61,6 +61,59 @@ impl Renderer<'_> {
         }
     }
 
+    /// Reports characters no font can display (an emoji in a city's name) at the profile
+    /// field that holds them, once each: PDF/A needs every glyph. `None` when the export
+    /// failed for another reason.
+    pub(super) fn missing_glyphs(
+        &self,
+        typst: &TypesetError,
+        path: &Path,
+        profile: &Profile,
+        lang: Lang,
+    ) -> Option<InputError> {
+        if typst.stage != TypesetStage::Export {
+            return None;
+        }
+        // typst-pdf says: the text "🍁" could not be displayed with font "Inter".
+        let mut texts: Vec<&str> = typst
+            .messages
+            .iter()
+            .filter(|m| m.contains("could not be displayed"))
+            .filter_map(|m| m.split('"').nth(1))
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let first = *texts.first()?;
+        let field = profile
+            .localized_fields()
+            .into_iter()
+            .find(|(_, text)| text.get(lang).is_some_and(|t| t.contains(first)))
+            .map(|(field, _)| format!("{field}.{lang}"));
+        let shown: Vec<String> = texts.iter().take(5).map(|t| format!("“{t}”")).collect();
+        let more = texts.len().saturating_sub(5);
+        let error = InputError::new(
+            path,
+            format!(
+                "no font of the brief can display {}{}: PDF/A needs every character drawn; remove or replace {}, or add a font that has {} to fonts/",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                if texts.len() == 1 { "it" } else { "them" },
+                if texts.len() == 1 { "it" } else { "them" },
+            ),
+        );
+        Some(match field {
+            Some(field) => {
+                let (line, col) = self.project.sources.locate(path, &field);
+                error.at(line, col).field(field)
+            }
+            None => error,
+        })
+    }
+
     /// Reports a Typst error at the template line that produced the failing source.
     pub(super) fn typst_error_in_template(
         &self,

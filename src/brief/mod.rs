@@ -133,6 +133,9 @@ impl<'p> Renderer<'p> {
                     return Err(self.text_off_page(&off, path, profile, lang).into());
                 }
                 Err(TypesetFailure::Typst(typst)) => {
+                    if let Some(missing) = self.missing_glyphs(&typst, path, profile, lang) {
+                        return Err(missing.into());
+                    }
                     return Err(self
                         .typst_error_in_template(&typst, path, &context, &files, edition, &ident));
                 }
