@@ -140,8 +140,12 @@ fn text_no_font_can_show_fails_cleanly_in_an_archival_pdf() {
     let out = tempfile::tempdir().unwrap();
     let (outcome, log) = build_fr(project.path(), out.path());
     assert_eq!(outcome, Outcome::Failure, "{log}");
-    assert!(log.contains("data/profiles/ca.yaml"), "{log}");
-    assert!(log.contains("could not be displayed"), "{log}");
+    // Located at the first field holding one, each character named once.
+    assert!(log.contains("data/profiles/ca.yaml:"), "{log}");
+    assert!(
+        log.contains("no font of the brief can display “📈”, “🚢”"),
+        "{log}"
+    );
     assert!(log.contains("add a font"), "{log}");
     assert!(!out.path().join("2025-Q3/ca-fr.pdf").exists());
 }
