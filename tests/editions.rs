@@ -349,6 +349,17 @@ fn mission_bundle_has_a_contents_page_and_briefs_on_right_hand_pages() {
                 "{lang}: page {start}"
             );
         }
+        // A left-hand page left empty before a brief says so, and says nothing else.
+        let note = if lang == "fr" {
+            "Page laissée blanche intentionnellement"
+        } else {
+            "This page is intentionally left blank"
+        };
+        let blank: Vec<&String> = pages.iter().filter(|p| p.contains(note)).collect();
+        assert!(!blank.is_empty(), "{lang}: no page left blank says so");
+        for page in blank {
+            assert_eq!(page.trim(), note, "{lang}: a blank page holds more");
+        }
         // Page numbers run on through the briefs.
         let total = pages.len();
         assert!(
