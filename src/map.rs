@@ -1,6 +1,7 @@
 //! A small locator map of the partner country, drawn as vector SVG from the Natural Earth
 //! 1:50m outlines (world-atlas TopoJSON): its neighbours in grey, the country in the brand
 //! colour, framed around its main territory (the lower 48 states, metropolitan France), a
+//! large territory left out in an inset at the bottom left (Alaska, French Guiana), a
 //! marker where the country is too small to see at the map's scale, and a dot for Brussels
 //! when it is in the frame.
 
@@ -322,7 +323,7 @@ impl World {
         if numeric == 0 {
             return None;
         }
-        let (frame, focus) = match self.countries.iter().find(|c| c.id == numeric) {
+        let (frame, focus, left_out) = match self.countries.iter().find(|c| c.id == numeric) {
             Some(country) => frame_for(country),
             None => {
                 let &(_, lon, lat) = POINTS.iter().find(|(id, _, _)| *id == numeric)?;
@@ -332,49 +333,13 @@ impl World {
                     y0: lat,
                     y1: lat,
                 };
-                (Frame::around(point, 0.8), point)
+                (Frame::around(point, 0.8), point, Vec::new())
             }
         };
-        let seen = frame.bounds();
         let mut svg = format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef3f8"/>"##
         );
-        let mut partner_area = 0.0;
-        for country in &self.countries {
-            let partner = country.id == numeric;
-            let mut d = String::new();
-            for polygon in &country.polygons {
-                let shift = polygon[0].shift_towards(frame.cx);
-                if !polygon[0].bounds.shifted(shift).intersects(seen) {
-                    continue;
-                }
-                for ring in polygon {
-                    let points = clipped(
-                        ring.points
-                            .iter()
-                            .map(|&(lon, lat)| frame.project((lon + shift, lat))),
-                    );
-                    let points = thinned(&points);
-                    if points.len() < 3 {
-                        continue;
-                    }
-                    if partner {
-                        partner_area += shoelace(&points).abs();
-                    }
-                    for (i, (x, y)) in points.iter().enumerate() {
-                        let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
-                    }
-                    d.push('Z');
-                }
-            }
-            if !d.is_empty() {
-                let fill = if partner { style.colour } else { "#d5dbe2" };
-                let _ = write!(
-                    svg,
-                    r##"<path d="{d}" fill="{fill}" stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round"/>"##
-                );
-            }
-        }
+        let partner_area = self.draw_countries(&mut svg, &frame, numeric, style.colour);
         // Too small to see at this scale (Singapore, Luxembourg, Malta): a dot and a ring.
         if partner_area < MARKER_BELOW {
             let (x, y) = frame.project(((focus.x0 + focus.x1) / 2.0, (focus.y0 + focus.y1) / 2.0));
@@ -409,16 +374,81 @@ impl World {
                 );
             }
         }
+        // Territories left out of the frame (Alaska, French Guiana), each in an inset at
+        // the bottom left, on its own scale, so that the map still shows the whole country.
+        for (k, &bounds) in left_out.iter().take(2).enumerate() {
+            let inset = Frame::around(bounds, 0.6);
+            let x = 3.0 + k as f64 * (WIDTH * INSET + 3.0);
+            let y = HEIGHT - HEIGHT * INSET - 3.0;
+            let _ = write!(
+                svg,
+                r##"<g transform="translate({x:.1} {y:.1}) scale({INSET})"><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef3f8"/>"##
+            );
+            self.draw_countries(&mut svg, &inset, numeric, style.colour);
+            let _ = write!(
+                svg,
+                r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="none" stroke="#9aa5b1" stroke-width="{:.1}"/></g>"##,
+                1.0 / INSET
+            );
+        }
         svg.push_str(r##"<rect width="240" height="180" fill="none" stroke="#c9d1da" stroke-width="1"/></svg>"##);
         Some(svg)
     }
+
+    /// Draws every country within `frame` (the partner in `colour`), clipped to the map;
+    /// returns the partner's drawn area.
+    fn draw_countries(&self, svg: &mut String, frame: &Frame, numeric: u32, colour: &str) -> f64 {
+        let seen = frame.bounds();
+        let mut partner_area = 0.0;
+        for country in &self.countries {
+            let partner = country.id == numeric;
+            let mut d = String::new();
+            for polygon in &country.polygons {
+                let shift = polygon[0].shift_towards(frame.cx);
+                if !polygon[0].bounds.shifted(shift).intersects(seen) {
+                    continue;
+                }
+                for ring in polygon {
+                    let points = clipped(
+                        ring.points
+                            .iter()
+                            .map(|&(lon, lat)| frame.project((lon + shift, lat))),
+                    );
+                    let points = thinned(&points);
+                    if points.len() < 3 {
+                        continue;
+                    }
+                    if partner {
+                        partner_area += shoelace(&points).abs();
+                    }
+                    for (i, (x, y)) in points.iter().enumerate() {
+                        let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+                    }
+                    d.push('Z');
+                }
+            }
+            if !d.is_empty() {
+                let fill = if partner { colour } else { "#d5dbe2" };
+                let _ = write!(
+                    svg,
+                    r##"<path d="{d}" fill="{fill}" stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round"/>"##
+                );
+            }
+        }
+        partner_area
+    }
 }
+
+/// An inset's size, as a share of the map's.
+const INSET: f64 = 0.3;
 
 /// The frame of a country's map and the bounds a marker would point at: its main territory
 /// (the largest group of nearby polygons) with the groups that are as large or close enough
 /// not to blow up the frame; far-flung territories (Alaska, Hawaii, French Guiana) are left
-/// out, and the frame tightened so that none of them shows as a sliver at its edge.
-fn frame_for(country: &Country) -> (Frame, Bounds) {
+/// out, and the frame tightened so that none of them shows as a sliver at its edge. The
+/// large ones left out (a twentieth of the main territory or more: Alaska, French Guiana)
+/// are returned for insets.
+fn frame_for(country: &Country) -> (Frame, Bounds, Vec<Bounds>) {
     // Everything beside the largest polygon, across the antimeridian if need be.
     let largest = country
         .polygons
@@ -499,7 +529,7 @@ fn frame_for(country: &Country) -> (Frame, Bounds) {
             })
         })
         .unwrap_or_else(|| Frame::around(framed, 0.8));
-    (frame, main)
+    (frame, main, left_out)
 }
 
 /// A ring clipped to the map, with a little room so that the white outlines of land
@@ -759,6 +789,31 @@ mod tests {
         // Japan with Hokkaido.
         let jp = frame(392);
         assert!(jp.y1 > 45.6 && jp.y0 < 31.0, "{jp:?}");
+    }
+
+    #[test]
+    fn a_large_territory_left_out_of_the_frame_shows_in_an_inset() {
+        let world = world();
+        let insets = |numeric| {
+            let svg = world.locator_svg(numeric, &STYLE).unwrap();
+            svg.split("<g transform=")
+                .skip(1)
+                .map(|inset| inset.split("</g>").next().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        // Alaska, in the partner's colour, inside the map.
+        let us = insets(840);
+        assert_eq!(us.len(), 1, "{us:?}");
+        assert!(
+            us[0].contains(&format!(r#"fill="{}""#, STYLE.colour)),
+            "{}",
+            us[0]
+        );
+        assert!(us[0].starts_with(r#""translate("#), "{}", us[0]);
+        // French Guiana for France; none for Japan or Canada, whole in their frames.
+        assert_eq!(insets(250).len(), 1);
+        assert!(insets(392).is_empty());
+        assert!(insets(124).is_empty());
     }
 
     #[test]
