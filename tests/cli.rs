@@ -311,3 +311,32 @@ fn a_character_no_font_has_is_located_in_the_profile() {
         "the good PDF was replaced"
     );
 }
+
+/// A name longer than its column can hold whole (a 58-letter town) breaks inside its
+/// column rather than running over its neighbour; names of ordinary length never do.
+#[test]
+fn a_name_too_long_for_its_column_breaks_instead_of_overflowing() {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_project(project.path());
+    let long = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch";
+    let profile = project.path().join("data/profiles/ca.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let edited = text.replacen(
+        "  - name: {fr: Vancouver, nl: Vancouver, en: Vancouver}",
+        &format!("  - name: {{fr: {long}, nl: Vancouver, en: Vancouver}}"),
+        1,
+    );
+    assert_ne!(text, edited, "the fixture line must exist");
+    std::fs::write(&profile, edited).unwrap();
+    common::marketbrief(
+        project.path(),
+        &["build", "--country", "ca", "--lang", "fr"],
+    );
+    let pdf = common::pdf_text(&project.path().join("output/2025-Q3/ca-fr.pdf"));
+    assert!(
+        !pdf.contains(long),
+        "the name was set whole, across its column: {pdf}"
+    );
+    assert!(common::squash(&pdf).contains(long), "{pdf}");
+    assert!(pdf.contains("Montréal"), "{pdf}");
+}
