@@ -28,6 +28,19 @@ impl Catalogue {
         if phrases.is_empty() {
             return Err(InputError::new(origin, "the catalogue is empty"));
         }
+        // Not a phrase but a setting: which unit large amounts are written in.
+        const SCALE: &str = "format.largest_scale";
+        if let Some(scale) = phrases.get(SCALE)
+            && !matches!(scale.as_str(), "billion" | "trillion")
+        {
+            let (line, col) = crate::source::locate(text, SCALE);
+            return Err(InputError::new(
+                origin,
+                format!("`{SCALE}` is `{scale}`; expected `billion` or `trillion`"),
+            )
+            .at(line, col)
+            .field(SCALE));
+        }
         Ok(Catalogue {
             lang,
             origin: origin.to_string(),
