@@ -15,7 +15,9 @@
 //! 7. [`output`] writes the PDF atomically.
 //!
 //! [`brief`] chains stages 2–6 for one brief, writing its context section by section;
-//! [`builder`] builds an edition's out-of-date briefs in parallel and records them; the
+//! [`builder`] builds an edition's out-of-date briefs in parallel and records them;
+//! [`glance`] sets a mission handout's markets side by side from what their briefs
+//! recorded; the
 //! `cmd` modules drive whole commands and print. [`vocab`] holds the words every module shares
 //! (languages, localized text, dates, editions) and depends on nothing: no two modules
 //! import each other. `docs/architecture.md` has the whole map.
@@ -32,6 +34,7 @@ pub mod deps;
 pub mod diag;
 pub mod error;
 pub mod figures;
+pub mod glance;
 pub mod i18n;
 pub mod import;
 pub mod incremental;

@@ -292,7 +292,7 @@ fn diff_marks_a_revised_earlier_year_and_a_change_in_a_chart_only() {
 }
 
 #[test]
-fn mission_bundle_has_a_contents_page_and_briefs_on_right_hand_pages() {
+fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand_pages() {
     let out = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
         .args(["bundle", "north-america", "--project"])
@@ -347,6 +347,39 @@ fn mission_bundle_has_a_contents_page_and_briefs_on_right_hand_pages() {
             assert!(
                 page.contains(&country.replace(' ', "")),
                 "{lang}: page {start}"
+            );
+        }
+        // Under the contents, the markets side by side, each value as its brief prints it
+        // on its card (the brief's first page), marks included.
+        let glance = &pages[1];
+        let heading = if lang == "fr" {
+            "Les marchés en un coup d’œil"
+        } else {
+            "The markets at a glance"
+        };
+        assert!(glance.contains(heading), "{lang}: {glance}");
+        // (value, which brief prints it)
+        let values: &[(&str, usize)] = if lang == "fr" {
+            &[
+                ("32,4 millions d’euros", 0),
+                ("8,6 millions d’euros", 1),
+                ("520 millions d’euros †", 2),
+            ]
+        } else {
+            &[
+                ("EUR 32.4 million", 0),
+                ("EUR 8.6 million", 1),
+                ("EUR 520 million †", 2),
+                ("31st of 44 †", 0),
+            ]
+        };
+        let squash = |s: &str| s.replace([' ', '\u{A0}', '\u{202F}', '\n'], "");
+        for &(value, brief) in values {
+            assert!(squash(glance).contains(&squash(value)), "{lang}: {value}");
+            let card_page = squash(&pages[starts[brief] - 1]);
+            assert!(
+                card_page.contains(&squash(value)),
+                "{lang}: {value} not on its card"
             );
         }
         // A left-hand page left empty before a brief says so, and says nothing else.

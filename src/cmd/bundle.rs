@@ -1,7 +1,7 @@
 //! `marketbrief bundle NAME`: one printable PDF per language for a trade mission defined in
-//! `marketbrief.yaml` — a cover with the mission's name and dates, a table of contents, then
-//! each country's brief, pages numbered continuously, each brief starting on a right-hand
-//! page for double-sided printing.
+//! `marketbrief.yaml` — a cover with the mission's name and dates, a page with the contents
+//! and the markets side by side (`glance`), then each country's brief, pages numbered
+//! continuously, each brief starting on a right-hand page for double-sided printing.
 
 use crate::brief::Renderer;
 use crate::cli::BundleArgs;
@@ -34,6 +34,7 @@ struct BundleContext {
     date: [i32; 3],
     mission: MissionText,
     briefs: Vec<Part>,
+    glance: crate::glance::Glance,
 }
 
 #[derive(Serialize)]
@@ -106,12 +107,14 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let fmt = LocaleFormatter::new(cat)?;
             let mut files = Files::new();
             let mut parts = Vec::new();
+            let mut records = Vec::new();
             for entry in &entries {
                 let profile = entry.profile.as_ref().map_err(|e| InputErrors(e.clone()))?;
                 let rendered = renderer.render(&entry.path, profile, lang, edition, true)?;
                 let part_path = format!("/{}/brief.typ", entry.code);
                 files.extend(rendered.files);
                 files.insert(part_path.clone(), Arc::new(rendered.source.into_bytes()));
+                records.push(rendered.record);
                 let name = project
                     .reference
                     .country_name(&profile.country.to_ascii_uppercase(), lang)?
@@ -167,6 +170,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                     when,
                 },
                 briefs: parts,
+                glance: crate::glance::glance(&records.iter().collect::<Vec<_>>()),
             };
             let source = renderer.templates().render(BUNDLE_TEMPLATE, &context)?;
             let ident = format!("marketbrief/{edition}/mission-{}/{lang}", args.name);
