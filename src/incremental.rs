@@ -1,7 +1,8 @@
 //! Incremental builds: each brief records the files it read while it was built (see
 //! [`crate::deps`]) with their fingerprints, in the edition's `manifest.json`. On the next
-//! build a brief is current when the tool's version, the settings, the edition and the
-//! language are the same and every file it recorded still has the same fingerprint.
+//! build a brief is current when the tool's version and code, the settings, the edition
+//! and the language are the same and every file it recorded still has the same
+//! fingerprint.
 
 use crate::assets::Assets;
 use crate::config::Edition;
@@ -34,11 +35,12 @@ fn feed(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
     hasher.update(bytes);
 }
 
-/// The hash of a brief's inputs, as hex: the tool's version, `key` and every file of
-/// `inputs` with its fingerprint.
+/// The hash of a brief's inputs, as hex: the tool's version and code (see `build.rs`),
+/// `key` and every file of `inputs` with its fingerprint.
 pub fn digest(key: &BriefKey<'_>, inputs: &Inputs) -> String {
     let mut h = Sha256::new();
     feed(&mut h, "version", env!("CARGO_PKG_VERSION").as_bytes());
+    feed(&mut h, "code", env!("MARKETBRIEF_CODE_DIGEST").as_bytes());
     feed(&mut h, "settings", key.settings.as_bytes());
     feed(&mut h, "edition", key.edition.to_string().as_bytes());
     feed(&mut h, "lang", key.lang.code().as_bytes());

@@ -1,7 +1,7 @@
 //! A small locator map of the partner country, drawn as vector SVG from the Natural Earth
 //! 1:50m outlines (world-atlas TopoJSON): its neighbours in grey, the country in the brand
-//! colour, framed around its main territory (the lower 48 states, metropolitan France), a
-//! large territory left out in an inset at the bottom left (Alaska, French Guiana), a
+//! colour, framed around its main territory (the lower 48 states, metropolitan France), up
+//! to two territories left out in insets at the bottom left (Alaska and Hawaii), a
 //! marker where the country is too small to see at the map's scale, and a dot for Brussels
 //! when it is in the frame.
 
@@ -207,10 +207,20 @@ impl Frame {
     /// (0.5: no margin), never smaller than 24° × 16° so that small states show their
     /// neighbours.
     fn around(b: Bounds, margin: f64) -> Frame {
+        Frame::fitted(b, margin, (12.0, 8.0))
+    }
+
+    /// An inset's frame: tighter than a map's, so that a small territory (Hawaii) fills
+    /// it rather than float in the ocean.
+    fn inset(b: Bounds) -> Frame {
+        Frame::fitted(b, 0.6, (2.5, 1.8))
+    }
+
+    fn fitted(b: Bounds, margin: f64, (min_half_w, min_half_h): (f64, f64)) -> Frame {
         let (cx, cy) = ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0);
         let cos = cy.to_radians().cos().max(0.2);
-        let half_w = ((b.x1 - b.x0) * margin).max(12.0);
-        let half_h = ((b.y1 - b.y0) * margin).max(8.0);
+        let half_w = ((b.x1 - b.x0) * margin).max(min_half_w);
+        let half_h = ((b.y1 - b.y0) * margin).max(min_half_h);
         let (mut w, mut h) = (half_w * 2.0 * cos, half_h * 2.0);
         if w / h > WIDTH / HEIGHT {
             h = w * HEIGHT / WIDTH;
@@ -349,6 +359,11 @@ impl World {
                 r##"<circle cx="{x:.1}" cy="{y:.1}" r="8" fill="none" stroke="{colour}" stroke-width="1.6"/><circle cx="{x:.1}" cy="{y:.1}" r="3.2" fill="{colour}" stroke="#ffffff" stroke-width="0.8"/>"##
             );
         }
+        // What the insets must not cover: the partner, and Brussels with its label.
+        let mut keep_clear: Vec<Rect> = self
+            .partner_points(&frame, numeric)
+            .map(|(x, y)| (x, y, x, y))
+            .collect();
         if let Some(label) = style.brussels {
             let (x, y) = frame.project(BRUSSELS);
             // Only well inside the frame, so that the dot is never cut by its edge.
@@ -366,6 +381,8 @@ impl World {
                 } else {
                     (x + 4.5, "start")
                 };
+                let label_x = if left { lx - room } else { lx + room };
+                keep_clear.push((x.min(label_x), y - 8.0, x.max(label_x), y + 8.0));
                 let label = escaped(label);
                 let _ = write!(
                     svg,
@@ -374,25 +391,67 @@ impl World {
                 );
             }
         }
-        // Territories left out of the frame (Alaska, French Guiana), each in an inset at
-        // the bottom left, on its own scale, so that the map still shows the whole country.
-        for (k, &bounds) in left_out.iter().take(2).enumerate() {
-            let inset = Frame::around(bounds, 0.6);
-            let x = 3.0 + k as f64 * (WIDTH * INSET + 3.0);
-            let y = HEIGHT - HEIGHT * INSET - 3.0;
+        // Territories left out of the frame (Alaska, Hawaii), each in an inset on its own
+        // scale, so that the map still shows the whole country: the largest first, each in
+        // the first place along the bottom or top edge where it covers neither the partner,
+        // nor Brussels with its label, nor another inset; one with no such place is left out.
+        let mut slots: Vec<(f64, f64, f64)> = Vec::new();
+        for &bounds in left_out.iter().take(2) {
+            let clear_of = |(x, y, scale): (f64, f64, f64), &(a0, b0, a1, b1): &Rect| {
+                let (x1, y1) = (x + WIDTH * scale, y + HEIGHT * scale);
+                a1 < x - 2.0 || a0 > x1 + 2.0 || b1 < y - 2.0 || b0 > y1 + 2.0
+            };
+            let place = [INSET, SMALL_INSET]
+                .into_iter()
+                .flat_map(|scale| {
+                    inset_places(scale)
+                        .into_iter()
+                        .map(move |(x, y)| (x, y, scale))
+                })
+                .find(|&slot| {
+                    keep_clear.iter().all(|r| clear_of(slot, r))
+                        && slots.iter().all(|&(a, b, k)| {
+                            clear_of(slot, &(a, b, a + WIDTH * k, b + HEIGHT * k))
+                        })
+                });
+            let Some((x, y, scale)) = place else {
+                continue;
+            };
+            slots.push((x, y, scale));
+            let inset = Frame::inset(bounds);
             let _ = write!(
                 svg,
-                r##"<g transform="translate({x:.1} {y:.1}) scale({INSET})"><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef3f8"/>"##
+                r##"<g transform="translate({x:.1} {y:.1}) scale({scale})"><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef3f8"/>"##
             );
             self.draw_countries(&mut svg, &inset, numeric, style.colour);
             let _ = write!(
                 svg,
                 r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="none" stroke="#9aa5b1" stroke-width="{:.1}"/></g>"##,
-                1.0 / INSET
+                1.0 / scale
             );
         }
         svg.push_str(r##"<rect width="240" height="180" fill="none" stroke="#c9d1da" stroke-width="1"/></svg>"##);
         Some(svg)
+    }
+
+    /// The partner's outline points that fall on the map drawn with `frame`.
+    fn partner_points<'a>(
+        &'a self,
+        frame: &'a Frame,
+        numeric: u32,
+    ) -> impl Iterator<Item = (f64, f64)> + 'a {
+        self.countries
+            .iter()
+            .filter(move |c| c.id == numeric)
+            .flat_map(|c| &c.polygons)
+            .flat_map(move |polygon| {
+                let shift = polygon[0].shift_towards(frame.cx);
+                polygon[0]
+                    .points
+                    .iter()
+                    .map(move |&(lon, lat)| frame.project((lon + shift, lat)))
+            })
+            .filter(|&(x, y)| (0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y))
     }
 
     /// Draws every country within `frame` (the partner in `colour`), clipped to the map;
@@ -439,15 +498,45 @@ impl World {
     }
 }
 
-/// An inset's size, as a share of the map's.
+/// An inset's size, as a share of the map's; the smaller one where the larger finds no
+/// room (Hawaii, beside Florida).
 const INSET: f64 = 0.3;
+const SMALL_INSET: f64 = 0.22;
+
+/// A territory left out of the frame gets an inset from this area on: Alaska, Hawaii
+/// (16,600 km² of land), French Guiana, the Canaries, the Galápagos; not an island of a
+/// few hundred or thousand km² (Okinawa, Réunion), which would be a speck in an empty
+/// box. At most two insets, the largest first.
+const INSET_FROM_KM2: f64 = 5_000.0;
+
+/// Square kilometres in a square degree at the equator, the unit of [`Ring::area`].
+const KM2_PER_SQUARE_DEGREE: f64 = 12_392.0;
+
+/// A box on the map: left, top, right, bottom.
+type Rect = (f64, f64, f64, f64);
+
+/// Where an inset of `scale` may go, in the order tried: the top-left corners of boxes
+/// along the bottom edge (from the left, then from the right), then along the top edge.
+fn inset_places(scale: f64) -> Vec<(f64, f64)> {
+    let (w, h, gap) = (WIDTH * scale, HEIGHT * scale, 3.0);
+    let mut places = Vec::new();
+    for y in [HEIGHT - h - gap, gap] {
+        for k in 0..2 {
+            places.push((gap + k as f64 * (w + gap), y));
+        }
+        for k in 0..2 {
+            places.push((WIDTH - gap - w - k as f64 * (w + gap), y));
+        }
+    }
+    places
+}
 
 /// The frame of a country's map and the bounds a marker would point at: its main territory
 /// (the largest group of nearby polygons) with the groups that are as large or close enough
 /// not to blow up the frame; far-flung territories (Alaska, Hawaii, French Guiana) are left
-/// out, and the frame tightened so that none of them shows as a sliver at its edge. The
-/// large ones left out (a twentieth of the main territory or more: Alaska, French Guiana)
-/// are returned for insets.
+/// out, and the frame tightened so that none of them shows as a sliver at its edge. Those
+/// left out that are large enough (see [`INSET_FROM_KM2`]) are returned for insets, the
+/// largest first.
 fn frame_for(country: &Country) -> (Frame, Bounds, Vec<Bounds>) {
     // Everything beside the largest polygon, across the antimeridian if need be.
     let largest = country
@@ -499,7 +588,7 @@ fn frame_for(country: &Country) -> (Frame, Bounds, Vec<Bounds>) {
             || Frame::around(union, 0.8).area() <= 1.6 * Frame::around(framed, 0.8).area()
         {
             framed = union;
-        } else if area >= 0.05 * main_area {
+        } else if area * KM2_PER_SQUARE_DEGREE >= INSET_FROM_KM2 {
             left_out.push(bounds);
         }
     }
@@ -792,7 +881,7 @@ mod tests {
     }
 
     #[test]
-    fn a_large_territory_left_out_of_the_frame_shows_in_an_inset() {
+    fn a_territory_left_out_of_the_frame_shows_in_an_inset() {
         let world = world();
         let insets = |numeric| {
             let svg = world.locator_svg(numeric, &STYLE).unwrap();
@@ -801,19 +890,24 @@ mod tests {
                 .map(|inset| inset.split("</g>").next().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
-        // Alaska, in the partner's colour, inside the map.
+        // Alaska and Hawaii, in the partner's colour, side by side inside the map.
         let us = insets(840);
-        assert_eq!(us.len(), 1, "{us:?}");
-        assert!(
-            us[0].contains(&format!(r#"fill="{}""#, STYLE.colour)),
-            "{}",
-            us[0]
-        );
-        assert!(us[0].starts_with(r#""translate("#), "{}", us[0]);
-        // French Guiana for France; none for Japan or Canada, whole in their frames.
+        assert_eq!(us.len(), 2, "{us:?}");
+        for inset in &us {
+            assert!(
+                inset.contains(&format!(r#"fill="{}""#, STYLE.colour)),
+                "{inset}"
+            );
+            assert!(inset.starts_with(r#""translate("#), "{inset}");
+        }
+        // French Guiana for France, the Canaries for Spain; none for Japan, whose southern
+        // islands would be specks, nor for Canada, whole in its frame, nor for Mexico,
+        // whose islands are near its coast.
         assert_eq!(insets(250).len(), 1);
+        assert_eq!(insets(724).len(), 1);
         assert!(insets(392).is_empty());
         assert!(insets(124).is_empty());
+        assert!(insets(484).is_empty());
     }
 
     #[test]
