@@ -59,7 +59,35 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                 .field(field),
             );
         }
-        for (i, code) in mission.countries().iter().enumerate() {
+        let countries = mission.countries();
+        // A handout of nothing, or with one brief twice, is a slip in the list.
+        if countries.is_empty() {
+            let field = format!("missions.{name}");
+            let (line, col) = locate(config_text, &field);
+            errors.push(
+                InputError::new(
+                    config_path,
+                    format!("the mission `{name}` names no country"),
+                )
+                .at(line, col)
+                .field(field)
+                .help("list the codes of its countries, e.g. `countries: [ca, mx]`"),
+            );
+        }
+        for (i, code) in countries.iter().enumerate() {
+            if countries[..i].iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                let field = format!("missions.{name}.countries[{i}]");
+                let (line, col) = locate(config_text, &format!("missions.{name}.countries"));
+                errors.push(
+                    InputError::new(
+                        config_path,
+                        format!("the mission `{name}` names `{code}` twice"),
+                    )
+                    .at(line, col)
+                    .field(field),
+                );
+                continue;
+            }
             if !project
                 .profiles
                 .iter()

@@ -291,6 +291,71 @@ fn diff_marks_a_revised_earlier_year_and_a_change_in_a_chart_only() {
     );
 }
 
+/// The text of each page of a handout, spaces folded (pdf-extract may read two between
+/// runs of text).
+fn handout_pages(pdf: &Path) -> Vec<String> {
+    let bytes = std::fs::read(pdf).unwrap();
+    pdf_extract::extract_text_from_mem_by_pages(&bytes)
+        .unwrap()
+        .iter()
+        .map(|page| {
+            page.lines()
+                .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+/// Checks a handout's pagination: each brief (its first page says `kind`) starts on a
+/// right-hand page, where the contents says; every page of a brief is numbered as it is
+/// in the file, out of the file's pages; a page left blank says `blank` and nothing else.
+/// Returns the first page of each brief.
+fn assert_paginated(
+    lang: &str,
+    pages: &[String],
+    kind: &str,
+    countries: &[&str],
+    blank: &str,
+) -> Vec<usize> {
+    let contents = pages[1].replace(['\u{A0}', '.', '\u{2060}'], " ");
+    let starts: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, text)| text.contains(kind))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(starts.len(), countries.len(), "{lang}: {starts:?}");
+    for (country, start) in countries.iter().zip(&starts) {
+        assert!(start % 2 == 1, "{lang}: {country} starts on page {start}");
+        let line = contents
+            .lines()
+            .find(|l| l.contains(country))
+            .unwrap_or_else(|| panic!("{lang}: {country} not in the contents: {contents}"));
+        let number: String = line.split_whitespace().last().unwrap().to_string();
+        assert_eq!(number, start.to_string(), "{lang}: {line}");
+        let page = pages[start - 1].replace([' ', '\n'], "");
+        assert!(
+            page.contains(&country.replace(' ', "")),
+            "{lang}: page {start}"
+        );
+    }
+    let total = pages.len();
+    for (i, page) in pages.iter().enumerate().skip(starts[0] - 1) {
+        if page.contains(blank) {
+            assert_eq!(page.trim(), blank, "{lang}: a blank page holds more");
+        } else {
+            let footer = format!("{} / {total}", i + 1);
+            assert!(
+                page.contains(&footer),
+                "{lang}: page {} lacks “{footer}”",
+                i + 1
+            );
+        }
+    }
+    starts
+}
+
 #[test]
 fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand_pages() {
     let out = tempfile::tempdir().unwrap();
@@ -306,49 +371,29 @@ fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for (lang, kind, countries) in [
-        ("fr", "FICHE MARCHÉ", ["Canada", "Mexique", "États-Unis"]),
-        ("en", "MARKET BRIEF", ["Canada", "Mexico", "United States"]),
+    for (lang, kind, countries, blank) in [
+        (
+            "fr",
+            "FICHE MARCHÉ",
+            ["Canada", "Mexique", "États-Unis"],
+            "Page laissée blanche intentionnellement",
+        ),
+        (
+            "en",
+            "MARKET BRIEF",
+            ["Canada", "Mexico", "United States"],
+            "This page is intentionally left blank",
+        ),
     ] {
-        let bytes = std::fs::read(
-            out.path()
+        let pages = handout_pages(
+            &out.path()
                 .join(format!("2025-Q3/mission-north-america-{lang}.pdf")),
-        )
-        .unwrap();
-        // Spaces folded: pdf-extract may read two between runs of text.
-        let pages: Vec<String> = pdf_extract::extract_text_from_mem_by_pages(&bytes)
-            .unwrap()
-            .iter()
-            .map(|page| {
-                page.lines()
-                    .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .collect();
-        let contents = pages[1].replace(['\u{A0}', '.'], " ");
-        // Each brief starts where the contents page says, on an odd (right-hand) page.
-        let starts: Vec<usize> = pages
-            .iter()
-            .enumerate()
-            .filter(|(_, text)| text.contains(kind))
-            .map(|(i, _)| i + 1)
-            .collect();
-        assert_eq!(starts.len(), 3, "{lang}: {starts:?}");
-        for (country, start) in countries.iter().zip(&starts) {
-            assert!(start % 2 == 1, "{lang}: {country} starts on page {start}");
-            let line = contents
-                .lines()
-                .find(|l| l.contains(country))
-                .unwrap_or_else(|| panic!("{lang}: {country} not in the contents: {contents}"));
-            let number: String = line.split_whitespace().last().unwrap().to_string();
-            assert_eq!(number, start.to_string(), "{lang}: {line}");
-            let page = pages[start - 1].replace([' ', '\n'], "");
-            assert!(
-                page.contains(&country.replace(' ', "")),
-                "{lang}: page {start}"
-            );
-        }
+        );
+        let starts = assert_paginated(lang, &pages, kind, &countries, blank);
+        assert!(
+            pages.iter().any(|p| p.contains(blank)),
+            "{lang}: no page left blank says so"
+        );
         // Under the contents, the markets side by side, each value as its brief prints it
         // on its card (the brief's first page), marks included.
         let glance = &pages[1];
@@ -382,24 +427,52 @@ fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand
                 "{lang}: {value} not on its card"
             );
         }
-        // A left-hand page left empty before a brief says so, and says nothing else.
-        let note = if lang == "fr" {
-            "Page laissée blanche intentionnellement"
-        } else {
-            "This page is intentionally left blank"
-        };
-        let blank: Vec<&String> = pages.iter().filter(|p| p.contains(note)).collect();
-        assert!(!blank.is_empty(), "{lang}: no page left blank says so");
-        for page in blank {
-            assert_eq!(page.trim(), note, "{lang}: a blank page holds more");
-        }
-        // Page numbers run on through the briefs.
-        let total = pages.len();
-        assert!(
-            pages[starts[2] - 1].contains(&format!("{} / {total}", starts[2])),
-            "{lang}"
-        );
     }
+}
+
+#[test]
+fn a_mission_of_six_markets_numbers_its_pages_as_they_are() {
+    // Copies of the Japanese profile for three more markets the datasets cover.
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let profiles = project.path().join("data/profiles");
+    let japan = std::fs::read_to_string(profiles.join("jp.yaml")).unwrap();
+    for code in ["de", "fr"] {
+        let profile = japan.replace("country: JP", &format!("country: {}", code.to_uppercase()));
+        std::fs::write(profiles.join(format!("{code}.yaml")), profile).unwrap();
+    }
+    let config = project.path().join("marketbrief.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replace(
+        "    countries: [ca, mx, us]\n",
+        "    countries: [ca, mx, us]\n  six: [ca, mx, us, jp, de, fr]\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["bundle", "six", "--lang", "en", "--project"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // Typst settled the layout: no "did not converge".
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let pages = handout_pages(&project.path().join("output/2025-Q3/mission-six-en.pdf"));
+    let countries = [
+        "Canada",
+        "Mexico",
+        "United States",
+        "Japan",
+        "Germany",
+        "France",
+    ];
+    assert_paginated(
+        "en",
+        &pages,
+        "MARKET BRIEF",
+        &countries,
+        "This page is intentionally left blank",
+    );
 }
 
 #[test]

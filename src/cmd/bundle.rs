@@ -177,6 +177,9 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let typeset = renderer
                 .typesetter()
                 .typeset(source, &files, date, &ident)?;
+            for warning in &typeset.warnings {
+                writeln!(err, "warning: mission-{}-{lang}: {warning}", args.name)?;
+            }
             output::write_atomic(&path, &typeset.pdf)?;
             Ok((typeset.pages, typeset.pdf.len()))
         })();
