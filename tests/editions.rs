@@ -403,6 +403,13 @@ fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand
             "The markets at a glance"
         };
         assert!(glance.contains(heading), "{lang}: {glance}");
+        // The † explained where it is used, not only named.
+        let dagger = if lang == "fr" {
+            "Les chiffres marqués † sont illustratifs"
+        } else {
+            "Figures marked † are illustrative"
+        };
+        assert!(glance.contains(dagger), "{lang}: {glance}");
         // (value, which brief prints it)
         let values: &[(&str, usize)] = if lang == "fr" {
             &[
