@@ -62,11 +62,12 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
     assert_contains(&fr, "32,4 millions d’euros", "fr money");
     assert_contains(&nl, "32,4 miljoen euro", "nl money");
     assert_contains(&en, "EUR 32.4 million", "en money");
-    // The at-a-glance strip: World Bank facts with their year and source, GDP per head
+    // The at-a-glance strip: World Bank facts with their year (on the label's line) and
+    // source, GDP per head
     // divided for the same year, and the profile's own facts.
     assert_contains(
         &fr,
-        "POPULATION 41,3 millions d’habitants (2024)",
+        "POPULATION · 2024 41,3 millions d’habitants",
         "fr facts",
     );
     assert_contains(
@@ -74,12 +75,20 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
         "Population et PIB : Banque mondiale",
         "fr facts source",
     );
-    assert_contains(&nl, "BEVOLKING 41,3 miljoen inwoners (2024)", "nl facts");
+    assert_contains(&nl, "BEVOLKING · 2024 41,3 miljoen inwoners", "nl facts");
     // Past a thousand billion, English and Dutch count in trillions, French in milliards.
-    assert_contains(&en, "GDP USD 2.1 trillion (2023)", "en facts");
-    assert_contains(&nl, "2,1 biljoen Amerikaanse dollar (2023)", "nl trillions");
-    assert_contains(&fr, "2 140 milliards de dollars US (2023)", "fr milliards");
-    assert_contains(&en, "GDP PER HEAD USD 53,400 (2023)", "en per head");
+    assert_contains(&en, "GDP · 2023 USD 2.1 trillion", "en facts");
+    assert_contains(
+        &nl,
+        "BBP · 2023 2,1 biljoen Amerikaanse dollar",
+        "nl trillions",
+    );
+    assert_contains(
+        &fr,
+        "PIB · 2023 2 140 milliards de dollars US",
+        "fr milliards",
+    );
+    assert_contains(&en, "GDP PER HEAD · 2023 USD 53,400", "en per head");
     assert_contains(&fr, "MONNAIE dollar canadien (CAD)", "fr currency");
     assert_contains(&nl, "OFFICIËLE TALEN Engels, Frans", "nl languages");
     assert_contains(&en, "TIME DIFFERENCE WITH BRUSSELS −6 h to −9 h", "en time");
