@@ -60,6 +60,11 @@ pub fn missions(project: &Project) -> Vec<InputError> {
             );
         }
         let countries = mission.countries();
+        // Where the list is: under `countries:`, or the mission's own line for a plain list.
+        let list_field = match mission {
+            crate::config::MissionConfig::Countries(_) => format!("missions.{name}"),
+            crate::config::MissionConfig::Details(_) => format!("missions.{name}.countries"),
+        };
         // A handout of nothing, or with one brief twice, is a slip in the list.
         if countries.is_empty() {
             let field = format!("missions.{name}");
@@ -77,7 +82,7 @@ pub fn missions(project: &Project) -> Vec<InputError> {
         for (i, code) in countries.iter().enumerate() {
             if countries[..i].iter().any(|c| c.eq_ignore_ascii_case(code)) {
                 let field = format!("missions.{name}.countries[{i}]");
-                let (line, col) = locate(config_text, &format!("missions.{name}.countries"));
+                let (line, col) = locate(config_text, &list_field);
                 errors.push(
                     InputError::new(
                         config_path,
@@ -94,7 +99,7 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                 .any(|p| p.code == code.to_ascii_lowercase())
             {
                 let field = format!("missions.{name}.countries[{i}]");
-                let (line, col) = locate(config_text, &format!("missions.{name}.countries"));
+                let (line, col) = locate(config_text, &list_field);
                 errors.push(
                     InputError::new(
                         config_path,

@@ -44,12 +44,46 @@ pub struct Config {
 }
 
 /// A trade mission: its countries (lower-case codes), and optionally its name and dates.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum MissionConfig {
     /// `north-america: [ca, mx, us]`
     Countries(Vec<String>),
     Details(MissionDetails),
+}
+
+/// Read by its shape, a list or a mapping, rather than by trying each variant (serde's
+/// `untagged`), so that a mistake inside is reported as itself, where it is ("unknown
+/// field `contries`" at its line), not as "data did not match any variant" at the
+/// first mission.
+impl<'de> Deserialize<'de> for MissionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = MissionConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a list of country codes (`[ca, mx]`) or a mission with `name` and `countries`",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<String>::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(MissionConfig::Countries)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                MissionDetails::deserialize(MapAccessDeserializer::new(map))
+                    .map(MissionConfig::Details)
+            }
+        }
+        deserializer.deserialize_any(Shape)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
