@@ -36,8 +36,15 @@ pub fn dataset(project: &Project, dataset: &Dataset, langs: &[Lang]) -> Vec<Inpu
     errors
 }
 
-/// Problems with the missions: a handout needs a brief for each of its countries. Checked by
-/// `check` and `bundle`, not by `build`, whose briefs do not depend on them.
+/// The longest mission name and season the handout's cover has room for, in characters.
+const MISSION_NAME_MAX: usize = 100;
+const MISSION_SEASON_MAX: usize = 60;
+/// The most markets a handout lists on its cover (three columns) and binds (some 100 pages).
+const MISSION_MARKETS_MAX: usize = 24;
+
+/// Problems with the missions: a handout needs a brief for each of its countries, once,
+/// and a cover with room for its name. Checked by `check` and `bundle`, not by `build`,
+/// whose briefs do not depend on them.
 pub fn missions(project: &Project) -> Vec<InputError> {
     let mut errors = Vec::new();
     let config_path = Path::new(crate::config::CONFIG_FILE);
@@ -54,6 +61,47 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                 InputError::new(
                     config_path,
                     format!("the mission ends ({end}) before it starts ({start})"),
+                )
+                .at(line, col)
+                .field(field),
+            );
+        }
+        // What the cover has room for: a name of three lines at most, and three columns
+        // of markets.
+        if let crate::config::MissionConfig::Details(details) = mission {
+            for (key, text, limit) in [
+                ("name", Some(&details.name), MISSION_NAME_MAX),
+                ("season", details.season.as_ref(), MISSION_SEASON_MAX),
+            ] {
+                for (lang, value) in text.map(|t| t.0.iter()).into_iter().flatten() {
+                    let length = value.chars().count();
+                    if length > limit {
+                        let field = format!("missions.{name}.{key}.{lang}");
+                        let (line, col) = locate(config_text, &field);
+                        errors.push(
+                            InputError::new(
+                                config_path,
+                                format!(
+                                    "{length} characters: the handout's cover has room for {limit}"
+                                ),
+                            )
+                            .at(line, col)
+                            .field(field),
+                        );
+                    }
+                }
+            }
+        }
+        if mission.countries().len() > MISSION_MARKETS_MAX {
+            let field = format!("missions.{name}");
+            let (line, col) = locate(config_text, &field);
+            errors.push(
+                InputError::new(
+                    config_path,
+                    format!(
+                        "the mission `{name}` names {} countries: a handout holds {MISSION_MARKETS_MAX} at most (split it in two missions)",
+                        mission.countries().len()
+                    ),
                 )
                 .at(line, col)
                 .field(field),

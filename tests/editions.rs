@@ -529,3 +529,34 @@ fn since_the_last_edition_box_lists_the_largest_changes() {
     let first = common::pdf_text(&project.path().join("output/2025-Q2/ca-en.pdf"));
     assert!(!first.contains("Since the"), "{first}");
 }
+
+#[test]
+fn a_mission_name_no_font_can_draw_is_reported_where_it_is_written() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let config = project.path().join("marketbrief.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replace(
+        "fr: Mission Amérique du Nord",
+        "fr: Mission Amérique du Nord 🚀",
+    );
+    std::fs::write(&config, text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["bundle", "north-america", "--lang", "fr", "--project"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("marketbrief.yaml:") && stderr.contains("missions.north-america.name.fr"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("“🚀”"), "{stderr}");
+    assert!(
+        !project
+            .path()
+            .join("output/2025-Q3/mission-north-america-fr.pdf")
+            .exists()
+    );
+}

@@ -11,7 +11,7 @@ use crate::error::InputErrors;
 use crate::i18n::format::LocaleFormatter;
 use crate::output;
 use crate::project::Project;
-use crate::typeset::Files;
+use crate::typeset::{Files, TypesetFailure};
 use crate::validate;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -174,9 +174,17 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             };
             let source = renderer.templates().render(BUNDLE_TEMPLATE, &context)?;
             let ident = format!("marketbrief/{edition}/mission-{}/{lang}", args.name);
-            let typeset = renderer
-                .typesetter()
-                .typeset(source, &files, date, &ident)?;
+            let typeset = match renderer.typesetter().typeset(source, &files, date, &ident) {
+                Ok(typeset) => typeset,
+                Err(failure) => {
+                    return Err(
+                        match mission_text_at_fault(&project, &args.name, mission, lang, &failure) {
+                            Some(input) => InputErrors(vec![input]).into(),
+                            None => failure.into(),
+                        },
+                    );
+                }
+            };
             for warning in &typeset.warnings {
                 writeln!(err, "warning: mission-{}-{lang}: {warning}", args.name)?;
             }
@@ -201,4 +209,58 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     } else {
         Outcome::Success
     })
+}
+
+/// The mission's own text in `marketbrief.yaml` that made the handout fail, located: a
+/// character no font can draw in its name or season (PDF/A needs every one drawn), or a
+/// name too long for the cover. `None` when the fault is elsewhere (a brief's own errors
+/// are reported when it is rendered).
+fn mission_text_at_fault(
+    project: &Project,
+    name: &str,
+    mission: &MissionConfig,
+    lang: crate::i18n::Lang,
+    failure: &TypesetFailure,
+) -> Option<crate::error::InputError> {
+    let MissionConfig::Details(details) = mission else {
+        return None;
+    };
+    let config = std::path::Path::new(crate::config::CONFIG_FILE);
+    let fields = [
+        ("name", Some(&details.name)),
+        ("season", details.season.as_ref()),
+    ];
+    let (field, message) = match failure {
+        TypesetFailure::Typst(typst) => {
+            // typst-pdf says: the text "🚀" could not be displayed with font "Inter".
+            let missing = typst
+                .messages
+                .iter()
+                .filter(|m| m.contains("could not be displayed"))
+                .find_map(|m| m.split('"').nth(1))?;
+            let (field, _) = fields.iter().find(|(_, text)| {
+                text.and_then(|t| t.get(lang))
+                    .is_some_and(|t| t.contains(missing))
+            })?;
+            (
+                *field,
+                format!(
+                    "no font of the handout can display “{missing}”: PDF/A needs every character drawn; remove or replace it, or add a font that has it to fonts/"
+                ),
+            )
+        }
+        // The cover holds nothing else that could grow past the page.
+        TypesetFailure::TextOffPage(off) if off.page == 1 => (
+            "name",
+            "the mission's name is too long for the handout's cover: shorten it".to_string(),
+        ),
+        _ => return None,
+    };
+    let field = format!("missions.{name}.{field}.{lang}");
+    let (line, col) = project.sources.locate(config, &field);
+    Some(
+        crate::error::InputError::new(config, message)
+            .at(line, col)
+            .field(field),
+    )
 }
