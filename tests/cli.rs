@@ -271,6 +271,30 @@ fn a_file_that_cannot_be_read_is_exit_status_2_and_named() {
         "{printed}"
     );
     assert!(!dir.path().join("output/2025-Q3/mail").exists());
+
+    // An output folder that cannot be made (a file is in the way): said once, status 2, by
+    // build and bundle alike.
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    for command in [
+        &[
+            "build",
+            "--out",
+            "a-file",
+            "--country",
+            "ca",
+            "--lang",
+            "en",
+        ][..],
+        &["bundle", "north-america", "--out", "a-file"],
+    ] {
+        let (code, printed) = status(command);
+        assert_eq!(code, Some(2), "{command:?}: {printed}");
+        assert_eq!(
+            printed.matches("cannot create").count(),
+            1,
+            "{command:?}: {printed}"
+        );
+    }
 }
 
 /// A character no font has (an emoji in a city's name) is reported once, at the profile

@@ -99,6 +99,10 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .collect::<Result<Vec<_>>>()?;
     let renderer = Renderer::new(&project)?;
     let out_dir = settings.out_dir();
+    // A folder that cannot be made is the machine's problem, not the inputs': said once,
+    // with exit status 2 as for `build`, rather than once per language.
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
     let mut failed = false;
     for &lang in langs {
         let path = out_dir.join(format!("mission-{}-{lang}.pdf", args.name));
