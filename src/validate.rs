@@ -46,29 +46,33 @@ const MISSION_MARKETS_MAX: usize = 24;
 /// and a cover with room for its name. Checked by `check` and `bundle`, not by `build`,
 /// whose briefs do not depend on them.
 pub fn missions(project: &Project) -> Vec<InputError> {
+    use crate::config::MissionConfig;
     let mut errors = Vec::new();
     let config_path = Path::new(crate::config::CONFIG_FILE);
     let config_text = project.sources.text(config_path);
+    // An error about `field`, shown at the line of `at` (a list's items are not located
+    // one by one).
+    let error = |at: &str, field: String, message: String| {
+        let (line, col) = locate(config_text, at);
+        InputError::new(config_path, message)
+            .at(line, col)
+            .field(field)
+    };
     for (name, mission) in &project.config.missions {
-        // A handout would print "9 October to 5 October".
-        if let crate::config::MissionConfig::Details(details) = mission
-            && let (Some(start), Some(end)) = (details.start, details.end)
-            && end < start
-        {
-            let field = format!("missions.{name}.end");
-            let (line, col) = locate(config_text, &field);
-            errors.push(
-                InputError::new(
-                    config_path,
+        let own = format!("missions.{name}");
+        if let MissionConfig::Details(details) = mission {
+            // A handout would print "9 October to 5 October".
+            if let (Some(start), Some(end)) = (details.start, details.end)
+                && end < start
+            {
+                let field = format!("{own}.end");
+                errors.push(error(
+                    &field,
+                    field.clone(),
                     format!("the mission ends ({end}) before it starts ({start})"),
-                )
-                .at(line, col)
-                .field(field),
-            );
-        }
-        // What the cover has room for: a name of three lines at most, and three columns
-        // of markets.
-        if let crate::config::MissionConfig::Details(details) = mission {
+                ));
+            }
+            // What the cover has room for: a name of three lines at most.
             for (key, text, limit) in [
                 ("name", Some(&details.name), MISSION_NAME_MAX),
                 ("season", details.season.as_ref(), MISSION_SEASON_MAX),
@@ -76,90 +80,68 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                 for (lang, value) in text.map(|t| t.0.iter()).into_iter().flatten() {
                     let length = value.chars().count();
                     if length > limit {
-                        let field = format!("missions.{name}.{key}.{lang}");
-                        let (line, col) = locate(config_text, &field);
-                        errors.push(
-                            InputError::new(
-                                config_path,
-                                format!(
-                                    "{length} characters: the handout's cover has room for {limit}"
-                                ),
-                            )
-                            .at(line, col)
-                            .field(field),
-                        );
+                        let field = format!("{own}.{key}.{lang}");
+                        errors.push(error(
+                            &field,
+                            field.clone(),
+                            format!(
+                                "{length} characters: the handout's cover has room for {limit}"
+                            ),
+                        ));
                     }
                 }
             }
         }
-        if mission.countries().len() > MISSION_MARKETS_MAX {
-            let field = format!("missions.{name}");
-            let (line, col) = locate(config_text, &field);
-            errors.push(
-                InputError::new(
-                    config_path,
-                    format!(
-                        "the mission `{name}` names {} countries: a handout holds {MISSION_MARKETS_MAX} at most (split it in two missions)",
-                        mission.countries().len()
-                    ),
-                )
-                .at(line, col)
-                .field(field),
-            );
-        }
         let countries = mission.countries();
-        // Where the list is: under `countries:`, or the mission's own line for a plain list.
-        let list_field = match mission {
-            crate::config::MissionConfig::Countries(_) => format!("missions.{name}"),
-            crate::config::MissionConfig::Details(_) => format!("missions.{name}.countries"),
-        };
+        // ... and three columns of markets.
+        if countries.len() > MISSION_MARKETS_MAX {
+            errors.push(error(
+                &own,
+                own.clone(),
+                format!(
+                    "the mission `{name}` names {} countries: a handout holds {MISSION_MARKETS_MAX} at most (split it in two missions)",
+                    countries.len()
+                ),
+            ));
+        }
         // A handout of nothing, or with one brief twice, is a slip in the list.
         if countries.is_empty() {
-            let field = format!("missions.{name}");
-            let (line, col) = locate(config_text, &field);
             errors.push(
-                InputError::new(
-                    config_path,
+                error(
+                    &own,
+                    own.clone(),
                     format!("the mission `{name}` names no country"),
                 )
-                .at(line, col)
-                .field(field)
                 .help("list the codes of its countries, e.g. `countries: [ca, mx]`"),
             );
         }
+        // Where the list is: under `countries:`, or the mission's own line for a plain list.
+        let list = match mission {
+            MissionConfig::Countries(_) => own.clone(),
+            MissionConfig::Details(_) => format!("{own}.countries"),
+        };
         for (i, code) in countries.iter().enumerate() {
+            let field = format!("{own}.countries[{i}]");
             if countries[..i].iter().any(|c| c.eq_ignore_ascii_case(code)) {
-                let field = format!("missions.{name}.countries[{i}]");
-                let (line, col) = locate(config_text, &list_field);
-                errors.push(
-                    InputError::new(
-                        config_path,
-                        format!("the mission `{name}` names `{code}` twice"),
-                    )
-                    .at(line, col)
-                    .field(field),
-                );
-                continue;
-            }
-            if !project
+                errors.push(error(
+                    &list,
+                    field,
+                    format!("the mission `{name}` names `{code}` twice"),
+                ));
+            } else if !project
                 .profiles
                 .iter()
                 .any(|p| p.code == code.to_ascii_lowercase())
             {
-                let field = format!("missions.{name}.countries[{i}]");
-                let (line, col) = locate(config_text, &list_field);
-                errors.push(
-                    InputError::new(
-                        config_path,
-                        format!(
-                            "the mission `{name}` names `{code}`, which has no profile (expected {}/{}.yaml)",
-                            crate::project::PROFILES_DIR,
-                            code.to_ascii_lowercase()
-                        ),
-                    )
-                    .at(line, col)
-                    .field(field),
-                );
+                errors.push(error(
+                    &list,
+                    field,
+                    format!(
+                        "the mission `{name}` names `{code}`, which has no profile (expected {}/{}.yaml)",
+                        crate::project::PROFILES_DIR,
+                        code.to_ascii_lowercase()
+                    ),
+                ));
             }
         }
     }
