@@ -72,6 +72,15 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                     format!("the mission ends ({end}) before it starts ({start})"),
                 ));
             }
+            // An end alone would be dropped from the cover without a word.
+            if details.end.is_some() && details.start.is_none() {
+                let field = format!("{own}.end");
+                errors.push(error(
+                    &field,
+                    field.clone(),
+                    "an end date without a start date: give `start` too".to_string(),
+                ));
+            }
             // What the cover has room for: a name of three lines at most.
             for (key, text, limit) in [
                 ("name", Some(&details.name), MISSION_NAME_MAX),
