@@ -32,7 +32,15 @@ impl Settings {
             langs: if langs.is_empty() {
                 project.config.languages.clone()
             } else {
-                langs.to_vec()
+                // Each language once, in the order asked (`--lang fr --lang fr` wrote the
+                // same file twice).
+                let mut once = Vec::new();
+                for &lang in langs {
+                    if !once.contains(&lang) {
+                        once.push(lang);
+                    }
+                }
+                once
             },
             out_root: out
                 .map(Path::to_path_buf)
@@ -70,6 +78,8 @@ mod tests {
             Some(Path::new("/tmp/x")),
         );
         assert_eq!(chosen.langs, [Lang::En]);
+        let twice = Settings::resolve(&project, root, &[Lang::Fr, Lang::En, Lang::Fr], None, None);
+        assert_eq!(twice.langs, [Lang::Fr, Lang::En]);
         assert_eq!(chosen.out_dir(), Path::new("/tmp/x/2024-Q4"));
     }
 }
