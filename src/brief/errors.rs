@@ -71,18 +71,7 @@ impl Renderer<'_> {
         profile: &Profile,
         lang: Lang,
     ) -> Option<InputError> {
-        if typst.stage != TypesetStage::Export {
-            return None;
-        }
-        // typst-pdf says: the text "🍁" could not be displayed with font "Inter".
-        let mut texts: Vec<&str> = typst
-            .messages
-            .iter()
-            .filter(|m| m.contains("could not be displayed"))
-            .filter_map(|m| m.split('"').nth(1))
-            .collect();
-        texts.sort_unstable();
-        texts.dedup();
+        let texts = typst.undisplayable();
         let first = *texts.first()?;
         let field = profile
             .localized_fields()

@@ -236,12 +236,7 @@ fn mission_text_at_fault(
     ];
     let (field, message) = match failure {
         TypesetFailure::Typst(typst) => {
-            // typst-pdf says: the text "🚀" could not be displayed with font "Inter".
-            let missing = typst
-                .messages
-                .iter()
-                .filter(|m| m.contains("could not be displayed"))
-                .find_map(|m| m.split('"').nth(1))?;
+            let missing = *typst.undisplayable().first()?;
             let (field, _) = fields.iter().find(|(_, text)| {
                 text.and_then(|t| t.get(lang))
                     .is_some_and(|t| t.contains(missing))

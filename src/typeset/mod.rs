@@ -299,6 +299,25 @@ pub struct TypesetError {
     pub line: Option<usize>,
 }
 
+impl TypesetError {
+    /// The texts no font could draw, each once, in order, when exporting failed for that
+    /// (typst-pdf says: the text "🍁" could not be displayed with font "Inter").
+    pub fn undisplayable(&self) -> Vec<&str> {
+        if self.stage != TypesetStage::Export {
+            return Vec::new();
+        }
+        let mut texts: Vec<&str> = self
+            .messages
+            .iter()
+            .filter(|m| m.contains("could not be displayed"))
+            .filter_map(|m| m.split('"').nth(1))
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        texts
+    }
+}
+
 impl std::fmt::Display for TypesetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "typesetting failed: {}", self.messages.join("; "))
