@@ -1,7 +1,8 @@
 //! A small locator map of the partner country, drawn as vector SVG from the Natural Earth
 //! 1:50m outlines (world-atlas TopoJSON): its neighbours in grey, the country in the brand
 //! colour, framed around its main territory (the lower 48 states, metropolitan France), up
-//! to two territories left out in insets at the bottom left (Alaska and Hawaii), a
+//! to two territories left out in insets in corners the country leaves free (Alaska and
+//! Hawaii), a
 //! marker where the country is too small to see at the map's scale, and a dot for Brussels
 //! when it is in the frame.
 
@@ -395,12 +396,13 @@ impl World {
         // scale, so that the map still shows the whole country: the largest first, each in
         // the first place along the bottom or top edge where it covers neither the partner,
         // nor Brussels with its label, nor another inset; one with no such place is left out.
+        // Whether an inset at (x, y) of `scale` keeps 2 units clear of a box.
+        let clear_of = |(x, y, scale): (f64, f64, f64), &(a0, b0, a1, b1): &Rect| {
+            let (x1, y1) = (x + WIDTH * scale, y + HEIGHT * scale);
+            a1 < x - 2.0 || a0 > x1 + 2.0 || b1 < y - 2.0 || b0 > y1 + 2.0
+        };
         let mut slots: Vec<(f64, f64, f64)> = Vec::new();
         for &bounds in left_out.iter().take(2) {
-            let clear_of = |(x, y, scale): (f64, f64, f64), &(a0, b0, a1, b1): &Rect| {
-                let (x1, y1) = (x + WIDTH * scale, y + HEIGHT * scale);
-                a1 < x - 2.0 || a0 > x1 + 2.0 || b1 < y - 2.0 || b0 > y1 + 2.0
-            };
             let place = [INSET, SMALL_INSET]
                 .into_iter()
                 .flat_map(|scale| {
@@ -890,7 +892,8 @@ mod tests {
                 .map(|inset| inset.split("</g>").next().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
-        // Alaska and Hawaii, in the partner's colour, side by side inside the map.
+        // Alaska and Hawaii, in the partner's colour, inside the map (bottom left and
+        // bottom right: Texas leaves no room beside Alaska).
         let us = insets(840);
         assert_eq!(us.len(), 2, "{us:?}");
         for inset in &us {
