@@ -79,6 +79,7 @@ fn main() -> Result<()> {
         send: false,
         limit: None,
         resend_uncertain: false,
+        resend_changed: false,
     };
     let started = Instant::now();
     let outcome = mail::run(&args, &mut std::io::sink(), &mut std::io::sink())?;

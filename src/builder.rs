@@ -284,6 +284,7 @@ pub fn build(
                         bytes,
                         inputs: crate::incremental::digest(&key, &files),
                         files,
+                        draft: request.draft,
                     },
                     brief.record,
                 );

@@ -137,6 +137,10 @@ pub struct MailArgs {
     /// answered (they may have arrived).
     #[arg(long, requires = "send")]
     pub resend_uncertain: bool,
+    /// Send again to the recipients already sent briefs of this edition that have been
+    /// rebuilt since (a corrected brief); says how many before sending.
+    #[arg(long, requires = "send")]
+    pub resend_changed: bool,
 }
 
 #[derive(Debug, Args)]

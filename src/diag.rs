@@ -58,13 +58,13 @@ pub fn emit_as(
         let id = *ids.entry(name.clone()).or_insert_with(|| {
             let loaded = sources.text(&error.file);
             if !loaded.is_empty() {
-                return Some(files.add(name.clone(), loaded.to_string()));
+                return Some(files.add(name.clone(), visible(loaded)));
             }
             let text = crate::limits::read(&root.join(&error.file))
                 .ok()
                 .or_else(|| crate::limits::read(&error.file).ok())
                 .and_then(|b| String::from_utf8(b).ok())?;
-            Some(files.add(name.clone(), text))
+            Some(files.add(name.clone(), visible(&text)))
         });
         let message = match &error.field {
             Some(field) => format!("{field}: {}", error.message),
@@ -116,6 +116,27 @@ pub fn json_line(severity: Severity, error: &InputError) -> String {
         "help": error.help,
     })
     .to_string()
+}
+
+/// `text` with every control character but line ends and tabs shown as a symbol of one
+/// character (ESC as `␛`, BEL as `␇`; C1 controls as `�`), so that a line quoted under a
+/// message cannot move the cursor, clear the screen or retitle the terminal
+/// (`ESC]0;…BEL ESC[2J` in a partner's name). One character for one keeps the columns.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let shown = match c {
+            '\n' | '\t' => c,
+            '\r' if chars.peek() == Some(&'\n') => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        };
+        out.push(shown);
+    }
+    out
 }
 
 /// The longest source line shown under a message.
@@ -187,6 +208,53 @@ mod tests {
             !text.contains('\u{1b}'),
             "no colour codes off a terminal: {text}"
         );
+    }
+
+    #[test]
+    fn control_characters_in_a_quoted_line_reach_no_terminal() {
+        // Issue 26.17: a name holding `ESC]0;…BEL ESC[2J` was escaped in the message and
+        // written raw in the line quoted under it.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("r.csv"),
+            "email,name\r\nx@y,Evil\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m name\r\n",
+        )
+        .unwrap();
+        let error = InputError::new("r.csv", "bad")
+            .at(Some(2), Some(5))
+            .field("name");
+        for colour in [false, true] {
+            let mut out = Vec::new();
+            emit(
+                std::slice::from_ref(&error),
+                dir.path(),
+                &Sources::default(),
+                &mut out,
+                colour,
+            )
+            .unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                !text.contains('\u{7}') && !text.contains('\u{9b}'),
+                "{text}"
+            );
+            assert!(
+                !text.contains("\u{1b}]") && !text.contains("\u{1b}[2J"),
+                "{text}"
+            );
+            if !colour {
+                assert!(
+                    text.contains("Evil␛]0;owned␇␛[2J\u{fffd}31m name"),
+                    "{text}"
+                );
+                assert!(!text.contains('\u{1b}'), "{text}");
+                // The caret still under the column named.
+                let quoted = text.lines().find(|l| l.contains("Evil")).unwrap();
+                let caret = text.lines().find(|l| l.contains('^')).unwrap();
+                let at = |line: &str, pat: char| line.chars().position(|c| c == pat).unwrap();
+                assert_eq!(at(caret, '^'), at(quoted, 'E'), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -93,10 +93,9 @@ pub fn glance(briefs: &[&BriefFigures]) -> Glance {
                 .iter()
                 .map(|&m| {
                     let f = briefs[m].figures.iter().find(|f| f.id == id)?;
-                    let change_marked = f.change.as_deref().is_some_and(|c| c.ends_with('†'));
                     Some(GlanceCell {
                         value: f.printed.clone(),
-                        illustrative: f.illustrative && !change_marked,
+                        illustrative: f.marks().value,
                         period: Some(f.period.clone()),
                         change: f.change.clone(),
                         label: (f.label != label).then(|| f.label.clone()),
@@ -142,6 +141,7 @@ mod tests {
 
     fn figure(id: &str, part: Part, label: &str, printed: &str) -> PrintedFigure {
         PrintedFigure {
+            marks: None,
             id: id.into(),
             part,
             label: label.into(),

@@ -96,6 +96,9 @@ pub struct ManifestEntry {
     /// before files were recorded: such briefs are rebuilt.
     #[serde(default)]
     pub files: Inputs,
+    /// Built with `--draft`: never mailed, replaced by the final build of the brief.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Serialize, Deserialize)]

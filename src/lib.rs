@@ -41,6 +41,7 @@ pub mod incremental;
 pub mod limits;
 pub mod mail;
 pub mod map;
+pub mod marks;
 pub mod output;
 pub mod profile;
 pub mod project;

@@ -95,12 +95,34 @@ pub struct PrintedFigure {
     /// The change as printed ("+4.8% on 2023").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// Whether any row behind the value or its change is illustrative.
     #[serde(default)]
     pub illustrative: bool,
+    /// Which printed parts carry † (value, compared value, change), as [`crate::marks`]
+    /// decided them; absent from records of older versions and from figures printed
+    /// without a change (see [`PrintedFigure::marks`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marks: Option<crate::marks::Marks>,
     /// The dataset rows behind the value (`data/datasets/bru-goods.csv:7`), or the
     /// reference file it was read from.
     #[serde(default)]
     pub rows: Vec<String>,
+}
+
+impl PrintedFigure {
+    /// Which printed parts carry †: as recorded, or, for a figure recorded without them,
+    /// as it was printed then (its change marked when it ends with †, its value when it
+    /// is illustrative and its change is not).
+    pub fn marks(&self) -> crate::marks::Marks {
+        self.marks.unwrap_or_else(|| {
+            let change = self.change.as_deref().is_some_and(crate::marks::is_marked);
+            crate::marks::Marks {
+                value: self.illustrative && !change,
+                base: change,
+                change,
+            }
+        })
+    }
 }
 
 /// The earlier value a change is computed against.
@@ -306,6 +328,7 @@ impl From<Stored> for BriefFigures {
             Some(figures) => figures,
             None => {
                 let keys = stored.key_figures.into_iter().map(|k| PrintedFigure {
+                    marks: None,
                     id: format!("key/{}", k.id),
                     part: Part::KeyFigure,
                     label: k.label,
@@ -330,6 +353,7 @@ impl From<Stored> for BriefFigures {
                 .into_iter()
                 .flat_map(|(part, name, items)| {
                     items.into_iter().map(move |c| PrintedFigure {
+                        marks: None,
                         id: format!("{name}/{}", c.code),
                         part,
                         label: c.label,
@@ -365,6 +389,7 @@ mod tests {
 
     fn figure(id: &str, period: &str, value: f64, base: Option<(&str, f64)>) -> PrintedFigure {
         PrintedFigure {
+            marks: None,
             id: id.into(),
             part: Part::KeyFigure,
             label: id.into(),

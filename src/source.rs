@@ -30,6 +30,91 @@ impl Sources {
     }
 }
 
+/// `text` with Windows line ends (`\r\n`) as plain ones. The csv crate counts a line at each
+/// `\n` but starts a record after the `\r`, so in a CRLF file every record's line came one
+/// early (underlining another person's row); columns are unchanged, the `\r` being last.
+pub fn lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A stream with Windows line ends read as plain ones (see [`lf`]), for files too large to
+/// hold: a `\r` is dropped when a `\n` follows it.
+pub struct Lf<R> {
+    inner: std::io::BufReader<R>,
+}
+
+impl<R: std::io::Read> Lf<R> {
+    pub fn new(inner: R) -> Self {
+        Lf {
+            inner: std::io::BufReader::new(inner),
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Lf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        let mut written = 0;
+        while written < buf.len() {
+            let (byte, next) = {
+                let available = self.inner.fill_buf()?;
+                match available {
+                    [] => break,
+                    [byte] => (*byte, None),
+                    [byte, next, ..] => (*byte, Some(*next)),
+                }
+            };
+            self.inner.consume(1);
+            if byte == b'\r' {
+                // The byte after a `\r` at the end of the buffer is read first.
+                let next = match next {
+                    Some(next) => Some(next),
+                    None => self.inner.fill_buf()?.first().copied(),
+                };
+                if next == Some(b'\n') {
+                    continue;
+                }
+            }
+            buf[written] = byte;
+            written += 1;
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod lf_tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn windows_line_ends_read_as_plain_ones() {
+        assert_eq!(lf("a\r\nb\r\n"), "a\nb\n");
+        assert_eq!(lf("a\rb\n"), "a\rb\n");
+        // One byte a read, so that a `\r` ends every fill.
+        struct OneByte(&'static [u8]);
+        impl Read for OneByte {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let Some((first, rest)) = self.0.split_first() else {
+                    return Ok(0);
+                };
+                buf[0] = *first;
+                self.0 = rest;
+                Ok(1)
+            }
+        }
+        let mut out = String::new();
+        Lf::new(OneByte(b"a,b\r\nc\rd\r\n\r"))
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "a,b\nc\rd\n\r");
+    }
+}
+
 /// Reads a file as UTF-8 text, naming the file in every error.
 pub fn read(root: &Path, rel: &Path) -> Result<String, InputError> {
     let bytes = crate::limits::read(&root.join(rel));

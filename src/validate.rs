@@ -36,6 +36,35 @@ pub fn dataset(project: &Project, dataset: &Dataset, langs: &[Lang]) -> Vec<Inpu
     errors
 }
 
+/// Datasets updated after the edition's last day: the edition is older than its data
+/// ("Q3 2025 edition · data as of 13 February 2026"), most likely an `edition:` left behind.
+/// Warnings of `check`, at each dataset's `last_update`.
+pub fn edition_dates(project: &Project, edition: crate::vocab::Edition) -> Vec<InputError> {
+    let (year, month, day) = edition.last_day();
+    project
+        .datasets
+        .iter()
+        .filter(|d| {
+            let u = &d.meta.last_update;
+            (u.year, u.month, u.day) > (year, month, day)
+        })
+        .map(|d| {
+            let (line, column) = project.sources.locate(&d.meta_path, "last_update");
+            InputError::new(
+                &d.meta_path,
+                format!(
+                    "the data were updated on {} but the edition {edition} ends on {year:04}-{month:02}-{day:02}: \
+                     the briefs would say \"{edition} edition · data as of\" a later date; set `edition:` in \
+                     marketbrief.yaml to the current quarter (or `--edition`)",
+                    d.meta.last_update
+                ),
+            )
+            .at(line, column)
+            .field("last_update")
+        })
+        .collect()
+}
+
 /// The longest mission name and season the handout's cover has room for, in characters.
 const MISSION_NAME_MAX: usize = 100;
 const MISSION_SEASON_MAX: usize = 60;

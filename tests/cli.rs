@@ -364,3 +364,67 @@ fn a_name_too_long_for_its_column_breaks_instead_of_overflowing() {
     assert!(common::squash(&pdf).contains(long), "{pdf}");
     assert!(pdf.contains("Montréal"), "{pdf}");
 }
+
+/// Issue 22.6: a Q3 2025 edition built from data updated in February 2026 printed
+/// "Q3 2025 edition · data as of 13 February 2026" without a word from `check`.
+#[test]
+fn check_warns_when_the_edition_is_older_than_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    let meta = dir.path().join("data/datasets/be-goods.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("last_update:"))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &meta,
+        text.replace("last_update: 2025-07-23", "last_update: 2026-02-13"),
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["check"]);
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(
+        output.status.success(),
+        "a warning, not an error: {out}{err}"
+    );
+    assert!(
+        err.contains(&format!("data/datasets/be-goods.yaml:{line}:")),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the data were updated on 2026-02-13 but the edition 2025-Q3 ends on 2025-09-30"
+        ),
+        "{err}"
+    );
+    assert!(out.contains("no errors, 1 warning"), "{out}");
+    // The other datasets, updated before the edition's end, say nothing.
+    assert!(!err.contains("bru-goods.yaml"), "{err}");
+}
+
+/// Issue 22.7: `new ma` was silent though no dataset had a row for Morocco beyond the
+/// regional ranking, and `new` of a market without any row gave a draft with no figure.
+#[test]
+fn new_warns_when_no_dataset_has_rows_for_the_market() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    // Kenya: in no sample dataset.
+    let output = run_in(dir.path(), &["new", "ke"]);
+    assert!(output.status.success(), "{output:?}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("warning: no dataset in data/datasets has rows for KE"),
+        "{err}"
+    );
+    assert!(dir.path().join("data/profiles/ke.yaml").is_file());
+    // Germany has rows (the regional ranking's): no warning.
+    let output = run_in(dir.path(), &["new", "de"]);
+    assert!(output.status.success(), "{output:?}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("warning"), "{err}");
+}

@@ -90,7 +90,7 @@ pub(super) fn write(
         )
     })?;
     let context = timings.time(Stage::Context, || -> Result<_> {
-        let cover = cover::write(
+        let mut cover = cover::write(
             w,
             &cover::Cover {
                 config,
@@ -104,6 +104,12 @@ pub(super) fn write(
             },
             &mut files,
         )?;
+        // A draft says so in the PDF's title and subject, where a mail client, a file
+        // browser and a search index read them.
+        if inputs.draft {
+            cover.title = w.fill("brief.draft_title", &[("title", &cover.title)])?;
+            cover.subject = w.fill("brief.draft_title", &[("title", &cover.subject)])?;
+        }
         let world_bank = cover.world_bank;
         Ok(BriefContext {
             lang: w.lang.code(),

@@ -240,6 +240,7 @@ fn glance(
             };
             let value = w.fmt.scaled(unit, amount)?.full();
             w.note(PrintedFigure {
+                marks: None,
                 id: id.to_string(),
                 part: Part::Facts,
                 label: w.phrase(label)?,

@@ -8,6 +8,7 @@ use crate::dataset::Dataset;
 use crate::dataset::Flow;
 use crate::error::{Error, Result};
 use crate::figures::{Figures, HISTORY_YEARS, KeyFigure, KeyFigureId, Measure, Reporter};
+use crate::marks::{Marks, mark};
 use crate::record::{Base, BriefFigures, Part, PrintedFigure};
 use crate::typeset::Files;
 use serde::Serialize;
@@ -47,6 +48,9 @@ struct Card {
     illustrative: bool,
     /// Set when the figure comes from a dataset that covers only some products.
     partial: Option<String>,
+    /// What carries † (`illustrative` is the value's; the change has its own in its text).
+    #[serde(skip)]
+    marks: Marks,
 }
 
 /// A card's sparkline: the SVG's path among the brief's files, and what it shows in words.
@@ -117,6 +121,7 @@ pub(super) fn write(
             _ => None,
         };
         let note = PrintedFigure {
+            marks: Some(card.marks),
             id: k.id.record_id(),
             part: Part::KeyFigure,
             label: card.label.clone(),
@@ -168,6 +173,20 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         label
     };
     let previous_year = (k.year - 1).to_string();
+    // The one rule: the value marked when its own rows are illustrative, what it is
+    // compared with when its rows are, the change when either is.
+    // A rank is compared with the previous rank, an amount through its change.
+    let compared = match k.id.spec().measure {
+        Measure::Rank => k.previous.is_some(),
+        _ => k.change().is_some(),
+    };
+    let marks = Marks::of(
+        k.origin.illustrative(),
+        k.previous_origin
+            .as_ref()
+            .filter(|_| compared)
+            .map(|o| o.illustrative()),
+    );
     if k.id.spec().measure == Measure::Rank {
         let rank = k.value as u32;
         let number = w.fmt.rank(rank)?;
@@ -176,14 +195,18 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             None => String::new(),
         };
         // "14ᵉ en 2023" says where it was; an arrow beside it read as "14 places down".
+        // It is the earlier rank itself, marked as that year's ranking is.
         let change = match k.previous {
-            Some(prev) => Some(w.fill(
-                "figures.rank_previous",
-                &[
-                    ("rank", &w.fmt.rank(prev as u32)?),
-                    ("year", &previous_year),
-                ],
-            )?),
+            Some(prev) => Some(mark(
+                &w.fill(
+                    "figures.rank_previous",
+                    &[
+                        ("rank", &w.fmt.rank(prev as u32)?),
+                        ("year", &previous_year),
+                    ],
+                )?,
+                marks.base,
+            )),
             None => None,
         };
         return Ok(Card {
@@ -195,8 +218,9 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             year: k.year,
             sparkline: None,
             change,
-            illustrative: k.illustrative,
+            illustrative: marks.value,
             partial,
+            marks,
         });
     }
     let amount = w.fmt.money(k.value)?;
@@ -211,17 +235,9 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         )?,
         None => w.fill("figures.no_previous", &[("year", &previous_year)])?,
     };
-    // The mark goes on what is illustrative: the value, or only the change when the value
-    // is published and the year it is compared with is not (a published 24 million marked
-    // "illustrative" would contradict the chart's solid point).
-    let value_illustrative = k.origin.illustrative();
-    let base_illustrative = k.previous_origin.as_ref().is_some_and(|o| o.illustrative());
-    let change = if base_illustrative && !value_illustrative {
-        format!("{change}\u{a0}†")
-    } else {
-        change
-    };
-    let change = Some(change);
+    // A change is marked when it is computed from an illustrative year, the value's or the
+    // one it is compared with; "no 2023 figure" is no number and carries nothing.
+    let change = Some(mark(&change, marks.change));
     Ok(Card {
         id: k.id,
         label,
@@ -231,8 +247,9 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         year: k.year,
         sparkline: None,
         change,
-        illustrative: value_illustrative,
+        illustrative: marks.value,
         partial,
+        marks,
     })
 }
 
@@ -264,6 +281,7 @@ fn sparkline(
     files.insert(path.clone(), Arc::new(svg.into_bytes()));
     for p in &k.history {
         w.note(PrintedFigure {
+            marks: None,
             id: format!("sparkline/{}/{}", k.id.key(), p.year),
             part: Part::Sparkline,
             label: label.to_string(),
@@ -341,6 +359,7 @@ fn year_to_date(
                 .as_ref()
                 .is_some_and(|o| o.illustrative());
         w.note(PrintedFigure {
+            marks: None,
             id: format!("ytd/{}", ytd.id.key()),
             part: Part::YearToDate,
             label,

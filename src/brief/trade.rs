@@ -118,6 +118,7 @@ impl Trade<'_> {
             ] {
                 for p in points {
                     self.w.note(PrintedFigure {
+                        marks: None,
                         id: format!("trend/{name}/{}", p.year),
                         part: Part::Trend,
                         label: label.to_string(),
@@ -223,6 +224,7 @@ impl Trade<'_> {
                     .chain(total_origin.rows.iter().cloned())
                     .collect();
                 self.w.note(PrintedFigure {
+                    marks: None,
                     id: format!("{name}/share"),
                     part: Part::Share,
                     label: self.w.cat.get("charts.share_label")?.to_string(),
@@ -236,6 +238,7 @@ impl Trade<'_> {
                     rows,
                 });
                 self.w.note(PrintedFigure {
+                    marks: None,
                     id: format!("{name}/total"),
                     part: Part::Share,
                     label: self.w.cat.get("charts.total_label")?.to_string(),
@@ -263,6 +266,7 @@ impl Trade<'_> {
     fn note_axis(&self, chart: &str, labels: &[String]) {
         for (n, label) in labels.iter().enumerate() {
             self.w.note(PrintedFigure {
+                marks: None,
                 id: format!("{chart}/axis/{n}"),
                 part: Part::Axis,
                 label: format!("{chart} axis"),
@@ -297,6 +301,7 @@ impl Trade<'_> {
             _ => None,
         };
         self.w.note(PrintedFigure {
+            marks: None,
             id: format!("{}/{}", part.id(), item.code),
             part,
             label: label.to_string(),
@@ -357,6 +362,7 @@ impl Trade<'_> {
                 (share, &share_text, &b.total_origin)
             {
                 self.w.note(PrintedFigure {
+                    marks: None,
                     id: format!("chapters/{}/share", item.code),
                     part: Part::Share,
                     label: format!("{label} ({})", self.w.cat.get(share_key)?),

@@ -88,7 +88,7 @@ pub fn run(
         crate::cmd::mail::check_recipients(&project, args.recipients.as_deref())?;
     errors.extend(mail_errors);
     // The style of what advisers wrote: warnings, located like errors.
-    let mut warnings = Vec::new();
+    let mut warnings = validate::edition_dates(&project, edition);
     match crate::style::load(&project.assets) {
         Ok(rules) => {
             for entry in project.profiles.iter().filter(|e| e.profile.is_ok()) {

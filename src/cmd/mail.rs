@@ -1,16 +1,17 @@
 //! `marketbrief mail`: builds any missing brief of the edition, writes one message per
 //! consenting recipient to `<out>/<edition>/mail/<email>.eml` with `outbox.csv`, and sends
 //! nothing — unless `--send`, which sends what the ledger `sent.jsonl` has not recorded as
-//! sent, one message at a time, each recorded before and after.
+//! sent, one message at a time, each recorded before and after. A message is known by its
+//! delivery (edition, recipient, countries; see [`crate::mail::ledger`]), never by its file.
 
 use crate::cli::{BuildArgs, MailArgs};
 use crate::cmd::Outcome;
 use crate::error::InputError;
 use crate::i18n::Lang;
-use crate::mail::ledger::{Known, Ledger, Record, Status};
+use crate::mail::ledger::{Delivery, Known, Ledger, Record, Status};
 use crate::mail::message::Composer;
 use crate::mail::recipients::{self, Recipient};
-use crate::mail::send::{Delivery, Mailer};
+use crate::mail::send::{Delivery as SendResult, Mailer};
 use crate::mail::{RECIPIENTS_FILE, file_stem, now_rfc3339};
 use crate::project::Project;
 use anyhow::{Context, Result, anyhow, bail};
@@ -59,6 +60,9 @@ struct Entry {
     message_id: String,
     hash: String,
     briefs: String,
+    delivery: Option<Delivery>,
+    /// The SHA-256 of the message as prepared: the file is sent only if it still holds it.
+    digest: String,
 }
 
 const READY: &str = "ready";
@@ -67,6 +71,8 @@ const TOO_LARGE: &str = "too large";
 const ALREADY_SENT: &str = "already sent";
 const UNCERTAIN: &str = "uncertain";
 const SENT: &str = "sent";
+/// Sent before with briefs that have changed since (sent again with --resend-changed).
+const CHANGED: &str = "sent, briefs changed since";
 const FAILED: &str = "failed";
 
 pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
@@ -131,6 +137,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     );
     let (edition, out_dir) = (settings.edition, settings.out_dir());
     build_missing(args, &selected, &settings, out, err)?;
+    refuse_drafts(&selected, &settings)?;
 
     let mail_dir = out_dir.join("mail");
     std::fs::create_dir_all(&mail_dir)
@@ -152,6 +159,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let project_ref = &project;
     let mut composer = Composer::new(project_ref, &config, edition, &out_dir)?;
     let mut entries = Vec::new();
+    let mut files = BTreeSet::new();
     for (recipient, countries) in &selected {
         let lang = recipient.lang.unwrap_or(Lang::En);
         let mut entry = Entry {
@@ -166,6 +174,8 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             message_id: String::new(),
             hash: String::new(),
             briefs: String::new(),
+            delivery: None,
+            digest: String::new(),
         };
         if recipient.consent {
             let prepared = composer.compose(recipient, countries).with_context(|| {
@@ -177,7 +187,19 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
                 )
             })?;
             let file = mail_dir.join(format!("{}.eml", file_stem(&recipient.email)));
+            // One file, one recipient (file names are one-to-one; checked all the same,
+            // for a file written twice would send one person's message to another).
+            if !files.insert(file.clone()) {
+                bail!(
+                    "{}:{}: the message to {} would replace another recipient's ({}): nothing sent",
+                    read.origin.display(),
+                    recipient.line,
+                    recipient.email,
+                    file.display()
+                );
+            }
             write_message(&file, &prepared.bytes)?;
+            let delivery = Delivery::new(&edition.to_string(), &recipient.email, countries);
             entry.bytes = prepared.bytes.len();
             entry.attachments = prepared.attachments;
             entry.status = if prepared.bytes.len() > max_bytes {
@@ -190,14 +212,15 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
                 )?;
                 TOO_LARGE
             } else {
-                match ledger.known(&prepared.message_id) {
-                    Some(Known::Sent) => ALREADY_SENT,
-                    // The same briefs reached this mailbox in a message worded otherwise.
-                    _ if ledger.delivered(&recipient.email, &prepared.briefs) => ALREADY_SENT,
-                    Some(Known::Uncertain) => UNCERTAIN,
-                    Some(Known::Failed) | None => READY,
+                match ledger.known(&delivery, &prepared.message_id, &prepared.briefs) {
+                    Known::Sent => ALREADY_SENT,
+                    Known::SentChanged => CHANGED,
+                    Known::Uncertain => UNCERTAIN,
+                    Known::Unsent => READY,
                 }
             };
+            entry.digest = crate::incremental::sha256(&prepared.bytes);
+            entry.delivery = Some(delivery);
             entry.file = Some(file);
             entry.to = Some(prepared.to);
             entry.message_id = prepared.message_id;
@@ -217,11 +240,12 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             if prepared == 1 { "" } else { "s" },
             mail_dir.display(),
             count(&entries, READY),
-            count(&entries, ALREADY_SENT),
+            count(&entries, ALREADY_SENT) + count(&entries, CHANGED),
             count(&entries, UNCERTAIN),
             count(&entries, TOO_LARGE),
             count(&entries, NOT_CONSENTED)
         )?;
+        say_changed(&entries, out)?;
         return Ok(if count(&entries, TOO_LARGE) > 0 {
             Outcome::Failure
         } else {
@@ -232,7 +256,11 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let to_send: Vec<usize> = entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.status == READY || (args.resend_uncertain && e.status == UNCERTAIN))
+        .filter(|(_, e)| {
+            e.status == READY
+                || (args.resend_uncertain && e.status == UNCERTAIN)
+                || (args.resend_changed && e.status == CHANGED)
+        })
         .map(|(i, _)| i)
         .take(args.limit.unwrap_or(usize::MAX))
         .collect();
@@ -240,7 +268,24 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         count(&entries, UNCERTAIN)
     } else {
         0
+    } + if args.resend_changed {
+        count(&entries, CHANGED)
+    } else {
+        0
     };
+    if args.resend_changed {
+        let again = to_send
+            .iter()
+            .filter(|&&i| entries[i].status == CHANGED)
+            .count();
+        writeln!(
+            err,
+            "--resend-changed: sending {again} message{} again, to recipients sent earlier briefs of this edition that have changed since",
+            if again == 1 { "" } else { "s" }
+        )?;
+    } else {
+        say_changed(&entries, out)?;
+    }
     let left = (count(&entries, READY) + resendable).saturating_sub(to_send.len());
     let progress = progress_bar(to_send.len());
     for &i in &to_send {
@@ -250,6 +295,15 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         };
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        // What goes out is what was prepared for this recipient, or nothing.
+        if crate::incremental::sha256(&bytes) != entry.digest {
+            bail!(
+                "{} changed after it was prepared for {}: nothing more sent; run `marketbrief mail --send` again",
+                file.display(),
+                entry.email
+            );
+        }
+        let delivery = entry.delivery.clone();
         let record = |status, reply| Record {
             time: now_rfc3339(),
             status,
@@ -258,14 +312,16 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             hash: entry.hash.clone(),
             reply,
             briefs: Some(entry.briefs.clone()),
+            edition: delivery.as_ref().map(|d| d.edition.clone()),
+            countries: delivery.as_ref().map(|d| d.countries.clone()),
         };
         ledger.append(&record(Status::Sending, None))?;
         let (status, reply, outcome) = match mailer.send(&from, to, &bytes) {
-            Delivery::Sent(reply) => (Some(Status::Sent), reply, SENT),
-            Delivery::Failed(reply) => (Some(Status::Failed), reply, FAILED),
+            SendResult::Sent(reply) => (Some(Status::Sent), reply, SENT),
+            SendResult::Failed(reply) => (Some(Status::Failed), reply, FAILED),
             // The `sending` record stays without an outcome: the message is uncertain,
             // sent again only with --resend-uncertain.
-            Delivery::Uncertain(reply) => (None, reply, UNCERTAIN),
+            SendResult::Uncertain(reply) => (None, reply, UNCERTAIN),
         };
         if let Some(status) = status {
             ledger.append(&record(status, Some(reply.clone())))?;
@@ -283,7 +339,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         out,
         "sent {}, skipped {} already sent, {} failed, {} not consented, {} uncertain{}{}",
         count(&entries, SENT),
-        count(&entries, ALREADY_SENT),
+        count(&entries, ALREADY_SENT) + count(&entries, CHANGED),
         count(&entries, FAILED),
         count(&entries, NOT_CONSENTED),
         uncertain,
@@ -320,11 +376,24 @@ fn count(entries: &[Entry], status: &str) -> usize {
     entries.iter().filter(|e| e.status == status).count()
 }
 
+/// Says how many recipients were sent briefs that have changed since, and how to send the
+/// new ones (never done unasked).
+fn say_changed(entries: &[Entry], out: &mut dyn Write) -> Result<()> {
+    let changed = count(entries, CHANGED);
+    if changed > 0 {
+        writeln!(
+            out,
+            "{changed} of those already sent had briefs that changed since (rebuilt in this edition); not sent again: `marketbrief mail --send --resend-changed` sends them the new ones"
+        )?;
+    }
+    Ok(())
+}
+
 /// The recipients `--to` and `--country` select, each with the countries to attach.
 fn select<'r>(list: &'r [Recipient], args: &MailArgs) -> Result<Vec<(&'r Recipient, Vec<String>)>> {
-    let wanted_to: BTreeSet<String> = args.to.iter().map(|t| file_stem(t.trim())).collect();
+    let wanted_to: BTreeSet<String> = args.to.iter().map(|t| t.trim().to_lowercase()).collect();
     for to in &wanted_to {
-        if !list.iter().any(|r| &file_stem(&r.email) == to) {
+        if !list.iter().any(|r| &r.email.trim().to_lowercase() == to) {
             bail!("--to {to}: no such address in the recipients file");
         }
     }
@@ -337,7 +406,7 @@ fn select<'r>(list: &'r [Recipient], args: &MailArgs) -> Result<Vec<(&'r Recipie
     }
     Ok(list
         .iter()
-        .filter(|r| wanted_to.is_empty() || wanted_to.contains(&file_stem(&r.email)))
+        .filter(|r| wanted_to.is_empty() || wanted_to.contains(&r.email.trim().to_lowercase()))
         .filter_map(|r| {
             let countries: Vec<String> = r
                 .countries
@@ -381,6 +450,42 @@ fn build_missing(
         }
     }
     Ok(())
+}
+
+/// Refuses to attach a brief built with `--draft`, naming each: a draft is for the
+/// adviser's eyes, never a company's.
+fn refuse_drafts(
+    selected: &[(&Recipient, Vec<String>)],
+    settings: &crate::settings::Settings,
+) -> Result<()> {
+    let out_dir = settings.out_dir();
+    let state = crate::incremental::State::load(&out_dir, settings.edition)?;
+    let mut drafts = BTreeSet::new();
+    for (recipient, countries) in selected.iter().filter(|(r, _)| r.consent) {
+        let Some(lang) = recipient.lang else { continue };
+        for code in countries {
+            let file = format!("{code}-{lang}.pdf");
+            if state.entry(&file).is_some_and(|e| e.draft) {
+                drafts.insert((code.clone(), lang, file));
+            }
+        }
+    }
+    if drafts.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = drafts
+        .iter()
+        .map(|(_, _, file)| out_dir.join(file).display().to_string())
+        .collect();
+    let Some((code, lang, _)) = drafts.first() else {
+        return Ok(());
+    };
+    bail!(
+        "{} {} a draft (built with --draft), and a draft is never mailed: build the final brief{} (`marketbrief build --country {code} --lang {lang}`), then run `marketbrief mail` again; nothing prepared",
+        names.join(", "),
+        if names.len() == 1 { "is" } else { "are each" },
+        if names.len() == 1 { "" } else { "s" },
+    )
 }
 
 /// Writes a message file whole or not at all (through a temporary file renamed into

@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Import(crate::cli::ImportSource::Csv(args)) => import::run_mapped(&args, info),
         Command::Import(crate::cli::ImportSource::Xlsx(args)) => import::run_sheet(&args, info),
         Command::Init(args) => init::run(&args, info),
-        Command::New(args) => new::run(&args, info),
+        Command::New(args) => new::run(&args, info, err),
         Command::Schema(args) => schema::run(&args, info),
         Command::Completions(args) => shell::completions(&args, &mut asked),
         Command::Man(args) => shell::man(&args, info),

@@ -10,7 +10,7 @@ use crate::reference::Reference;
 use anyhow::{Result, bail};
 use std::io::Write;
 
-pub fn run(args: &NewArgs, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     let project = Project::load(&args.project)?;
     let code = args.code.to_ascii_uppercase();
     let Some(names) = project.reference.country_names.get(&code) else {
@@ -83,6 +83,22 @@ sources: []\n",
         "wrote {}: fill it in, then run `marketbrief check`",
         path.display()
     )?;
+    // A brief needs a trade figure: said now, not when the draft comes out without one.
+    let partner = code.as_str();
+    let with_rows: Vec<&str> = project
+        .datasets
+        .iter()
+        .filter(|d| d.observations.keys().any(|k| k.partner == partner))
+        .map(|d| d.id.as_str())
+        .collect();
+    if with_rows.is_empty() {
+        writeln!(
+            err,
+            "warning: no dataset in {} has rows for {code}: the brief will have no trade figure until one does \
+             (import Eurostat Comext with `marketbrief import comext FILE`, or your own with `import csv`/`import xlsx`)",
+            crate::project::DATASETS_DIR,
+        )?;
+    }
     let schema = args
         .project
         .join(crate::schema::SCHEMAS_DIR)

@@ -439,20 +439,33 @@ impl Dataset {
                 );
             }
         }
-        // A period that starts after the dataset's last update cannot have been published
-        // in it: a slip that would headline "Key figures 2030" in a 2025 edition.
+        // A period that had not ended at the dataset's last update cannot have a final
+        // value in it: a row for 2025 in a file updated in July 2025 would print "Key
+        // figures 2025 … −38 % on 2024" from seven months (and a slip such as 2030 would
+        // headline a 2025 edition). A month, quarter or year has ended when the update is
+        // dated after its last month.
+        let updated = (meta.last_update.year, meta.last_update.month);
         for (key, obs) in &observations {
-            let starts = match key.period {
-                Period::Year(y) => (y, 1),
-                Period::Quarter(y, q) => (y, (q - 1) * 3 + 1),
+            let ends = match key.period {
+                Period::Year(y) => (y, 12),
+                Period::Quarter(y, q) => (y, q * 3),
                 Period::Month(y, m) => (y, m),
             };
-            if starts > (meta.last_update.year, meta.last_update.month) {
+            if ends >= updated {
+                let (what, fix) = match key.period {
+                    Period::Year(_) => ("year", "give the months that had ended as YYYY-MM rows, "),
+                    Period::Quarter(..) => (
+                        "quarter",
+                        "give the months that had ended as YYYY-MM rows, ",
+                    ),
+                    Period::Month(..) => ("month", ""),
+                };
                 errors.push(
                     InputError::new(
                         csv_path,
                         format!(
-                            "the period `{}` starts after the dataset's last update ({}): check the period or `last_update`",
+                            "the {what} `{}` had not ended at the dataset's last update ({}): its value is not final; \
+                             remove the row, {fix}or check `last_update`",
                             key.period, meta.last_update
                         ),
                     )

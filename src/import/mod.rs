@@ -181,7 +181,9 @@ pub fn read_comext(
     input: impl Read,
     reporter: &str,
 ) -> Result<(MonthlySums, ImportReport), InputError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(crate::source::Lf::new(input));
     let headers = reader
         .headers()
         .map_err(|e| {
@@ -579,6 +581,15 @@ mod tests {
             "lines 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 and 2 more"
         );
         assert_eq!(report.skipped["another reporter"].count, 1);
+        assert_eq!(report.skipped["another reporter"].places("line"), "line 27");
+        // Issue 26.18: saved with Windows line ends, the same lines (they came one early).
+        let crlf = csv.replace('\n', "\r\n");
+        let (_, report) = read_comext(Path::new("x.csv"), crlf.as_bytes(), "BE").unwrap();
+        assert_eq!(report.rows_read, 26);
+        assert_eq!(
+            report.skipped["not a value in euros (quantities)"].places("line"),
+            "lines 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 and 2 more"
+        );
         assert_eq!(report.skipped["another reporter"].places("line"), "line 27");
         let rows = aggregate(&sums, "BE", true);
         let key = |p, product: &str| {

@@ -1,11 +1,20 @@
 //! `sent.jsonl`: one JSON record a line, appended and flushed to disk before a message is
-//! handed to the server (`sending`) and after its answer (`sent` or `failed`). A message
-//! with a `sent` record is never sent again; one whose `sending` has no outcome (the run
-//! died mid-send) is uncertain: it may have reached the recipient.
+//! handed to the server (`sending`) and after its answer (`sent` or `failed`).
+//!
+//! What the ledger counts is a [`Delivery`]: an edition's briefs of some countries to one
+//! mailbox. Neither the message's wording (a corrected name) nor the PDFs' bytes (a rebuild
+//! with a fixed template) make a new delivery, so neither sends a message again; sending
+//! corrected briefs again is asked for by name (`--resend-changed`). A delivery whose
+//! `sending` has no outcome (the run died mid-send) is uncertain: it may have reached the
+//! recipient, and every message to that mailbox waits for `--resend-uncertain`, whatever
+//! was edited since.
+//!
+//! Records written before deliveries were recorded (no `edition`, no `countries`) still
+//! count, by their Message-ID and by the briefs they carried.
 
 use crate::error::{Error, IoResultExt, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -33,25 +42,83 @@ pub struct Record {
     /// A hash of the briefs attached (see `Prepared::briefs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub briefs: Option<String>,
+    /// The edition and countries of the delivery (absent from records of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countries: Option<Vec<String>>,
 }
 
-/// What the ledger knows about a message, by Message-ID.
+impl Record {
+    /// The delivery this record is about, when it says.
+    pub fn delivery(&self) -> Option<Delivery> {
+        Some(Delivery::new(
+            self.edition.as_deref()?,
+            &self.recipient,
+            self.countries.as_deref()?,
+        ))
+    }
+}
+
+/// What identifies a message within a mail folder: the edition, the mailbox (lower-cased)
+/// and the countries whose briefs it carries — never a file name, a wording or a hash of
+/// bytes that a rebuild may change.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Delivery {
+    pub edition: String,
+    pub mailbox: String,
+    pub countries: Vec<String>,
+}
+
+impl Delivery {
+    pub fn new(edition: &str, recipient: &str, countries: &[String]) -> Delivery {
+        let mut countries: Vec<String> = countries.iter().map(|c| c.to_lowercase()).collect();
+        countries.sort();
+        countries.dedup();
+        Delivery {
+            edition: edition.to_string(),
+            mailbox: recipient.trim().to_lowercase(),
+            countries,
+        }
+    }
+}
+
+/// What the ledger says of a message about to be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known {
-    /// Sent: never again.
+    /// Never sent, or refused: may be sent.
+    Unsent,
+    /// Sent with these very briefs: never again.
     Sent,
-    /// Handed to the server with no outcome recorded: it may have arrived.
+    /// Sent, with briefs that have changed since: again only with `--resend-changed`.
+    SentChanged,
+    /// A message to this mailbox was handed to the server with no outcome recorded: it
+    /// may have arrived. Nothing more goes to the mailbox without `--resend-uncertain`.
     Uncertain,
-    /// Refused or not delivered: may be sent again.
-    Failed,
+}
+
+/// What the records of one delivery (or one older message) add up to.
+#[derive(Debug, Default)]
+struct State {
+    /// The briefs of the last message the server accepted.
+    sent: Option<String>,
+    /// A `sending` with no outcome after it.
+    pending: bool,
+}
+
+/// Records of older versions are keyed by Message-ID.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Delivery(Delivery),
+    Legacy(String),
 }
 
 pub struct Ledger {
     path: PathBuf,
     file: Option<std::fs::File>,
-    known: BTreeMap<String, Known>,
-    /// The mailboxes (lower case) sent each set of briefs.
-    delivered: std::collections::BTreeSet<(String, String)>,
+    states: BTreeMap<Key, (String, State)>,
+    /// Older records: the mailboxes (lower case) sent each set of briefs.
+    legacy_delivered: BTreeSet<(String, String)>,
 }
 
 impl Ledger {
@@ -60,50 +127,92 @@ impl Ledger {
     /// then unknown, and the message it was about stays uncertain or unsent.
     pub fn open(dir: &Path) -> Result<Ledger> {
         let path = dir.join(LEDGER_FILE);
-        let mut known = BTreeMap::new();
-        let mut delivered = std::collections::BTreeSet::new();
-        match std::fs::read_to_string(&path) {
+        let mut ledger = Ledger {
+            path,
+            file: None,
+            states: BTreeMap::new(),
+            legacy_delivered: BTreeSet::new(),
+        };
+        match std::fs::read_to_string(&ledger.path) {
             Ok(text) => {
                 for line in text.lines() {
-                    let Ok(record) = serde_json::from_str::<Record>(line) else {
-                        continue;
-                    };
-                    let state = match record.status {
-                        Status::Sending => Known::Uncertain,
-                        Status::Sent => Known::Sent,
-                        Status::Failed => Known::Failed,
-                    };
-                    if record.status == Status::Sent
-                        && let Some(briefs) = &record.briefs
-                    {
-                        delivered.insert((record.recipient.to_lowercase(), briefs.clone()));
-                    }
-                    // Once sent, always sent (a later resend of an uncertain one included).
-                    if known.get(&record.message_id) != Some(&Known::Sent) {
-                        known.insert(record.message_id, state);
+                    if let Ok(record) = serde_json::from_str::<Record>(line) {
+                        ledger.note(&record);
                     }
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("read", &path, e)),
+            Err(e) => return Err(Error::io("read", &ledger.path, e)),
         }
-        Ok(Ledger {
-            path,
-            file: None,
-            known,
-            delivered,
-        })
+        Ok(ledger)
     }
 
-    pub fn known(&self, message_id: &str) -> Option<Known> {
-        self.known.get(message_id).copied()
+    fn note(&mut self, record: &Record) {
+        let key = match record.delivery() {
+            Some(delivery) => Key::Delivery(delivery),
+            None => {
+                if record.status == Status::Sent
+                    && let Some(briefs) = &record.briefs
+                {
+                    self.legacy_delivered
+                        .insert((record.recipient.to_lowercase(), briefs.clone()));
+                }
+                Key::Legacy(record.message_id.clone())
+            }
+        };
+        let mailbox = record.recipient.trim().to_lowercase();
+        // An outcome for a mailbox with an uncertain message comes only from
+        // `--resend-uncertain`: asked for, it settles every uncertain message to the mailbox
+        // (one of other countries, or worded otherwise, included).
+        if record.status != Status::Sending {
+            for (other, state) in self.states.values_mut() {
+                if *other == mailbox {
+                    state.pending = false;
+                }
+            }
+        }
+        let (_, state) = self
+            .states
+            .entry(key)
+            .or_insert_with(|| (mailbox, State::default()));
+        match record.status {
+            Status::Sending => state.pending = true,
+            Status::Sent => state.sent = Some(record.briefs.clone().unwrap_or_default()),
+            Status::Failed => {}
+        }
     }
 
-    /// Whether `recipient`'s mailbox was sent these very briefs already (in a message worded
-    /// otherwise, or addressed in other letter case): not a new message.
-    pub fn delivered(&self, recipient: &str, briefs: &str) -> bool {
-        self.delivered
-            .contains(&(recipient.to_lowercase(), briefs.to_string()))
+    /// What is known of the message carrying `briefs` (their hash) for `delivery`, with
+    /// Message-ID `message_id` (for records of older versions).
+    pub fn known(&self, delivery: &Delivery, message_id: &str, briefs: &str) -> Known {
+        let uncertain = self
+            .states
+            .values()
+            .any(|(mailbox, state)| state.pending && *mailbox == delivery.mailbox);
+        if uncertain {
+            return Known::Uncertain;
+        }
+        if let Some((_, state)) = self.states.get(&Key::Delivery(delivery.clone()))
+            && let Some(sent) = &state.sent
+        {
+            return if sent == briefs {
+                Known::Sent
+            } else {
+                Known::SentChanged
+            };
+        }
+        let legacy_sent = self
+            .states
+            .get(&Key::Legacy(message_id.to_string()))
+            .is_some_and(|(_, state)| state.sent.is_some());
+        if legacy_sent
+            || self
+                .legacy_delivered
+                .contains(&(delivery.mailbox.clone(), briefs.to_string()))
+        {
+            return Known::Sent;
+        }
+        Known::Unsent
     }
 
     /// Appends a record and waits until it is on disk.
@@ -129,18 +238,7 @@ impl Ledger {
                 .and_then(|()| file.sync_data())
                 .io("write", &self.path)?;
         }
-        let state = match record.status {
-            Status::Sending => Known::Uncertain,
-            Status::Sent => Known::Sent,
-            Status::Failed => Known::Failed,
-        };
-        if record.status == Status::Sent
-            && let Some(briefs) = &record.briefs
-        {
-            self.delivered
-                .insert((record.recipient.to_lowercase(), briefs.clone()));
-        }
-        self.known.insert(record.message_id.clone(), state);
+        self.note(record);
         Ok(())
     }
 }
@@ -161,15 +259,23 @@ fn ends_with_newline(path: &Path) -> bool {
 mod tests {
     use super::*;
 
-    fn record(status: Status, id: &str) -> Record {
+    fn delivery(to: &str, countries: &[&str]) -> Delivery {
+        let countries: Vec<String> = countries.iter().map(|c| c.to_string()).collect();
+        Delivery::new("2025-Q3", to, &countries)
+    }
+
+    fn record(status: Status, to: &str, countries: &[&str], briefs: &str) -> Record {
+        let d = delivery(to, countries);
         Record {
             time: crate::mail::now_rfc3339(),
             status,
-            recipient: "a@b.example".into(),
-            message_id: id.into(),
+            recipient: to.into(),
+            message_id: format!("<{to}.{briefs}>"),
             hash: "h".into(),
             reply: None,
-            briefs: None,
+            briefs: Some(briefs.into()),
+            edition: Some(d.edition),
+            countries: Some(d.countries),
         }
     }
 
@@ -177,9 +283,15 @@ mod tests {
     fn remembers_outcomes_and_survives_a_torn_line() {
         let dir = tempfile::tempdir().unwrap();
         let mut ledger = Ledger::open(dir.path()).unwrap();
-        ledger.append(&record(Status::Sending, "<1>")).unwrap();
-        ledger.append(&record(Status::Sent, "<1>")).unwrap();
-        ledger.append(&record(Status::Sending, "<2>")).unwrap();
+        ledger
+            .append(&record(Status::Sending, "a@x", &["ca"], "b1"))
+            .unwrap();
+        ledger
+            .append(&record(Status::Sent, "a@x", &["ca"], "b1"))
+            .unwrap();
+        ledger
+            .append(&record(Status::Sending, "b@x", &["ca"], "b1"))
+            .unwrap();
         drop(ledger);
         // A crash in the middle of a record.
         let path = dir.path().join(LEDGER_FILE);
@@ -187,11 +299,111 @@ mod tests {
         text.push_str("{\"time\":\"2025");
         std::fs::write(&path, text).unwrap();
         let mut ledger = Ledger::open(dir.path()).unwrap();
-        assert_eq!(ledger.known("<1>"), Some(Known::Sent));
-        assert_eq!(ledger.known("<2>"), Some(Known::Uncertain));
-        assert_eq!(ledger.known("<3>"), None);
-        ledger.append(&record(Status::Failed, "<3>")).unwrap();
+        let a = delivery("a@x", &["ca"]);
+        let b = delivery("b@x", &["ca"]);
+        let c = delivery("c@x", &["ca"]);
+        assert_eq!(ledger.known(&a, "<other>", "b1"), Known::Sent);
+        assert_eq!(ledger.known(&b, "<other>", "b1"), Known::Uncertain);
+        assert_eq!(ledger.known(&c, "<c>", "b1"), Known::Unsent);
+        ledger
+            .append(&record(Status::Sending, "c@x", &["ca"], "b1"))
+            .unwrap();
+        ledger
+            .append(&record(Status::Failed, "c@x", &["ca"], "b1"))
+            .unwrap();
         let ledger = Ledger::open(dir.path()).unwrap();
-        assert_eq!(ledger.known("<3>"), Some(Known::Failed));
+        assert_eq!(ledger.known(&c, "<c>", "b1"), Known::Unsent);
+    }
+
+    #[test]
+    fn a_delivery_is_its_recipient_and_countries_not_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::open(dir.path()).unwrap();
+        ledger
+            .append(&record(Status::Sending, "Jan@X", &["mx", "ca"], "b1"))
+            .unwrap();
+        ledger
+            .append(&record(Status::Sent, "Jan@X", &["mx", "ca"], "b1"))
+            .unwrap();
+        // The same delivery, whatever the letter case, order, wording or Message-ID.
+        let same = delivery("jan@x", &["ca", "mx"]);
+        assert_eq!(ledger.known(&same, "<reworded>", "b1"), Known::Sent);
+        // Rebuilt briefs: sent already, with other briefs.
+        assert_eq!(ledger.known(&same, "<rebuilt>", "b2"), Known::SentChanged);
+        // Other countries are another delivery; another edition too.
+        assert_eq!(
+            ledger.known(&delivery("jan@x", &["ca"]), "<x>", "b1"),
+            Known::Unsent
+        );
+        let next = Delivery::new("2025-Q4", "jan@x", &["ca".into(), "mx".into()]);
+        assert_eq!(ledger.known(&next, "<y>", "b1"), Known::Unsent);
+    }
+
+    #[test]
+    fn an_uncertain_message_holds_its_mailbox_whatever_is_edited() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::open(dir.path()).unwrap();
+        ledger
+            .append(&record(Status::Sending, "jan@x", &["ca"], "b1"))
+            .unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        for (countries, briefs) in [(&["ca"][..], "b1"), (&["ca"], "b2"), (&["ca", "mx"], "b3")] {
+            assert_eq!(
+                ledger.known(&delivery("JAN@x", countries), "<new>", briefs),
+                Known::Uncertain
+            );
+        }
+        assert_eq!(
+            ledger.known(&delivery("ann@x", &["ca"]), "<a>", "b1"),
+            Known::Unsent
+        );
+        // Sent again when told (`--resend-uncertain`), with other countries: settled.
+        let mut ledger = ledger;
+        ledger
+            .append(&record(Status::Sending, "jan@x", &["ca", "mx"], "b3"))
+            .unwrap();
+        ledger
+            .append(&record(Status::Sent, "jan@x", &["ca", "mx"], "b3"))
+            .unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        assert_eq!(
+            ledger.known(&delivery("jan@x", &["ca", "mx"]), "<n>", "b3"),
+            Known::Sent
+        );
+        assert_eq!(
+            ledger.known(&delivery("jan@x", &["ca"]), "<n>", "b1"),
+            Known::Unsent
+        );
+    }
+
+    #[test]
+    fn records_of_older_versions_still_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = |status: &str, id: &str, to: &str| {
+            format!(
+                "{{\"time\":\"2025-10-01T08:00:00Z\",\"status\":\"{status}\",\"recipient\":\"{to}\",\"message_id\":\"{id}\",\"hash\":\"h\",\"briefs\":\"b1\"}}\n"
+            )
+        };
+        let text = old("sending", "<1>", "a@x")
+            + &old("sent", "<1>", "a@x")
+            + &old("sending", "<2>", "b@x");
+        std::fs::write(dir.path().join(LEDGER_FILE), text).unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        assert_eq!(
+            ledger.known(&delivery("a@x", &["ca"]), "<1>", "b9"),
+            Known::Sent
+        );
+        assert_eq!(
+            ledger.known(&delivery("a@x", &["ca"]), "<9>", "b1"),
+            Known::Sent
+        );
+        assert_eq!(
+            ledger.known(&delivery("a@x", &["ca"]), "<9>", "b9"),
+            Known::Unsent
+        );
+        assert_eq!(
+            ledger.known(&delivery("b@x", &["mx"]), "<9>", "b9"),
+            Known::Uncertain
+        );
     }
 }

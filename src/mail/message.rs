@@ -320,8 +320,10 @@ impl<'a> Composer<'a> {
                     label: f.label.clone(),
                     value: f.printed.clone(),
                     period: f.period.clone(),
+                    // The change as printed carries its own mark; the value is marked
+                    // only when its own rows are illustrative (crate::marks).
                     change: f.change.clone(),
-                    illustrative: f.illustrative,
+                    illustrative: f.marks().value,
                 })
                 .collect();
             let mut interests = Vec::new();
@@ -350,7 +352,10 @@ impl<'a> Composer<'a> {
         }
         // Sample figures are marked † as in the brief, with the brief's note.
         let any_illustrative = country_contexts.iter().any(|c| {
-            c.figures.iter().any(|f| f.illustrative) || c.interests.iter().any(|i| i.illustrative)
+            c.figures
+                .iter()
+                .any(|f| f.illustrative || f.change.as_deref().is_some_and(crate::marks::is_marked))
+                || c.interests.iter().any(|i| i.illustrative)
         });
         let illustrative_note = if any_illustrative {
             Some(self.phrase(lang, "sources.illustrative", &[])?)

@@ -143,7 +143,8 @@ pub fn parse_csv(origin: &Path, bytes: &[u8]) -> Recipients {
             return out;
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::source::lf(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let text = &*text;
     let lines: Vec<&str> = text.lines().collect();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -500,6 +501,23 @@ mod tests {
             "{shown:?}"
         );
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn windows_line_ends_keep_each_row_at_its_line() {
+        // Issue 26.18: in a CRLF file every diagnostic pointed one line early, under
+        // another person's row.
+        let r = parse(
+            "email,name,company,lang,countries,interests,adviser,consent\r\n\
+             a@x.example,A,Acme,nl,ca,,,yes\r\n\
+             not-an-address,B,Acme,nl,ca,,,yes\r\n\
+             c@x.example,C,Acme,xx,ca,,,yes\r\n",
+        );
+        assert_eq!(r.list[0].line, 2);
+        let lines: Vec<_> = r.errors.iter().map(|e| (e.line, e.column)).collect();
+        assert!(lines.contains(&(Some(3), Some(1))), "{:?}", r.errors);
+        assert!(lines.contains(&(Some(4), Some(20))), "{:?}", r.errors);
+        assert_eq!(r.list.last().unwrap().name, "C");
     }
 
     #[test]

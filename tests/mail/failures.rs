@@ -3,7 +3,7 @@
 
 use crate::smtp::Server;
 use crate::{HEADER, edition_dir, ledger, mail, project};
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, MimeHeaders};
 use std::collections::BTreeSet;
 use std::process::Command;
 
@@ -227,4 +227,249 @@ fn a_reader_that_stops_reading_does_not_stop_the_mailing() {
         2,
         "{outbox}"
     );
+}
+
+/// Issue 26.1: `a_b@x.example-049186d5` was the file name of `a/b@x.example`'s message
+/// (its stem and a hash), so both recipients read one `.eml`: one's name, company and brief
+/// went to the other's address, and the ledger said both were sent.
+#[test]
+fn two_addresses_never_share_a_message() {
+    let server = Server::start();
+    let recipients = format!(
+        "{HEADER}\
+         a/b@x.example,Anna Slash,Slash SA,fr,ca,,,yes\n\
+         a_b@x.example-049186d5,Bert Under,Under NV,en,mx,,,yes\n"
+    );
+    let dir = project(server.port, &recipients);
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 2,"), "{out}");
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    for (to, name, attachment) in [
+        (
+            "a/b@x.example",
+            "Anna Slash",
+            "Fiche-marche-Canada-2025-Q3.pdf",
+        ),
+        (
+            "a_b@x.example-049186d5",
+            "Bert Under",
+            "Market-brief-Mexico-2025-Q3.pdf",
+        ),
+    ] {
+        let got: Vec<_> = received.iter().filter(|r| r.to == [to]).collect();
+        assert_eq!(got.len(), 1, "{to}: {received:?}");
+        let message = MessageParser::default().parse(&got[0].data).unwrap();
+        let header_to = message.to().unwrap().first().unwrap();
+        assert_eq!(header_to.address(), Some(to));
+        assert_eq!(header_to.name(), Some(name));
+        assert!(message.body_text(0).unwrap().contains(name), "{to}");
+        let names: Vec<&str> = message
+            .attachments()
+            .filter_map(|a| a.attachment_name())
+            .collect();
+        assert_eq!(names, [attachment], "{to}");
+    }
+    let mail_dir = edition_dir(dir.path()).join("mail");
+    let emls = std::fs::read_dir(&mail_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "eml")
+        })
+        .count();
+    assert_eq!(emls, 2);
+}
+
+/// Issue 26.2: a message handed over without an answer was sent a second time once the
+/// recipient's name was corrected (a new wording, a new Message-ID).
+#[test]
+fn an_uncertain_message_stays_uncertain_whatever_is_edited() {
+    let server = Server::start();
+    server
+        .state
+        .lock()
+        .unwrap()
+        .drop_after_data
+        .insert("silent@firm.example".into());
+    let dir = project(
+        server.port,
+        &format!("{HEADER}silent@firm.example,Silent,Firm,en,ca,,,yes\n"),
+    );
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(!ok && out.contains("1 uncertain"), "{out}{err}");
+    assert_eq!(server.received().len(), 1);
+    server.state.lock().unwrap().drop_after_data.clear();
+    // The name corrected, the address in capitals, then a country added: still uncertain.
+    for row in [
+        "Silent@Firm.example,Sylvie Lent,Firm SA,en,ca,,,yes",
+        "silent@firm.example,Sylvie Lent,Firm SA,en,ca;mx,,,yes",
+    ] {
+        std::fs::write(
+            dir.path().join("data/recipients.csv"),
+            format!("{HEADER}{row}\n"),
+        )
+        .unwrap();
+        let (ok, out, err) = mail(dir.path(), &["--send"]);
+        assert!(!ok, "{out}{err}");
+        assert!(
+            out.contains("sent 0,") && out.contains("1 uncertain"),
+            "{out}"
+        );
+        assert_eq!(server.received().len(), 1, "sent again after: {row}");
+    }
+    let (ok, out, err) = mail(dir.path(), &["--send", "--resend-uncertain"]);
+    assert!(ok && out.contains("sent 1,"), "{out}{err}");
+    assert_eq!(server.received().len(), 2);
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(
+        ok && out.contains("sent 0, skipped 1 already sent"),
+        "{out}{err}"
+    );
+}
+
+/// Issue 26.3: deliveries were keyed by the attachments' bytes, so a rebuild within the
+/// edition (a corrected profile, a new version) made every recipient "not yet sent".
+#[test]
+fn rebuilt_briefs_are_sent_again_only_when_asked() {
+    let server = Server::start();
+    let dir = project(
+        server.port,
+        &format!(
+            "{HEADER}jan@firm.example,Jan,Firm,en,ca,,,yes\nann@firm.example,Ann,Firm,en,mx,,,yes\n"
+        ),
+    );
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok && out.contains("sent 2,"), "{out}{err}");
+    let pdf = edition_dir(dir.path()).join("ca-en.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+    // A correction to Canada's profile, rebuilt within the same edition.
+    let profile = dir.path().join("data/profiles/ca.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let fixed = text.replacen("  en: >-\n", "  en: >-\n    Corrected. ", 1);
+    assert_ne!(text, fixed);
+    std::fs::write(&profile, fixed).unwrap();
+    let build = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["build", "--country", "ca", "--lang", "en", "--project"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{build:?}");
+    assert_ne!(
+        std::fs::read(&pdf).unwrap(),
+        before,
+        "the brief was not rebuilt"
+    );
+
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("sent 0, skipped 2 already sent"), "{out}");
+    assert!(
+        out.contains("1 of those already sent had briefs that changed since")
+            && out.contains("--resend-changed"),
+        "{out}"
+    );
+    assert_eq!(server.received().len(), 2);
+    let outbox = std::fs::read_to_string(edition_dir(dir.path()).join("mail/outbox.csv")).unwrap();
+    assert!(
+        outbox
+            .lines()
+            .any(|l| l.starts_with("jan@firm.example")
+                && l.ends_with(",\"sent, briefs changed since\"")),
+        "{outbox}"
+    );
+
+    // Asked for by name: says how many, sends those, and only once.
+    let (ok, out, err) = mail(dir.path(), &["--send", "--resend-changed"]);
+    assert!(ok, "{out}{err}");
+    assert!(err.contains("sending 1 message again"), "{err}");
+    assert!(out.contains("sent 1, skipped 1 already sent"), "{out}");
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert_eq!(received[2].to, ["jan@firm.example"]);
+    let (ok, out, err) = mail(dir.path(), &["--send", "--resend-changed"]);
+    assert!(
+        ok && out.contains("sent 0, skipped 2 already sent"),
+        "{out}{err}"
+    );
+    assert_eq!(server.received().len(), 3);
+}
+
+/// Issue 22.5: a complete profile built with `--draft` was attached to company mails as
+/// it was, DRAFT mark and all. A draft says so in its metadata and its text, is never
+/// attached, and the final build replaces it.
+#[test]
+fn a_draft_is_never_mailed_and_says_what_it_is() {
+    let server = Server::start();
+    let dir = project(
+        server.port,
+        &format!("{HEADER}jan@firm.example,Jan,Firm,en,ca,,,yes\n"),
+    );
+    let build = |draft: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_marketbrief"));
+        command.args(["build", "--country", "ca", "--lang", "en"]);
+        if draft {
+            command.arg("--draft");
+        }
+        let output = command.arg("--project").arg(dir.path()).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    build(true);
+    let pdf = edition_dir(dir.path()).join("ca-en.pdf");
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .unwrap();
+    let info = doc.get_dictionary(info).unwrap();
+    let field = |name: &[u8]| crate::common::pdf_string(info.get(name).unwrap().as_str().unwrap());
+    assert_eq!(field(b"Title"), "DRAFT – Canada: market brief");
+    assert!(
+        field(b"Subject").starts_with("DRAFT – "),
+        "{}",
+        field(b"Subject")
+    );
+    let text = crate::common::pdf_text(&pdf);
+    assert!(
+        crate::common::squash(&text).contains(&crate::common::squash(
+            "Draft, not for distribution: texts and figures may still change."
+        )),
+        "{text}"
+    );
+
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(!ok, "{out}{err}");
+    assert!(
+        err.contains("ca-en.pdf is a draft") && err.contains("never mailed"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+    assert!(
+        !edition_dir(dir.path())
+            .join("mail/jan@firm.example.eml")
+            .exists()
+    );
+
+    // The final build replaces the draft, which can then be sent.
+    build(false);
+    let final_info = lopdf::Document::load(&pdf).unwrap();
+    let title = final_info
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .and_then(|r| final_info.get_dictionary(r))
+        .unwrap()
+        .get(b"Title")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_vec();
+    assert_eq!(crate::common::pdf_string(&title), "Canada: market brief");
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok && out.contains("sent 1,"), "{out}{err}");
 }

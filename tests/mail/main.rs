@@ -421,3 +421,102 @@ fn an_xlsx_export_is_read_like_the_csv() {
     );
     assert!(!String::from_utf8_lossy(&zoe.data).contains("États"));
 }
+
+/// Whether a dataset row (`data/datasets/bru-goods.csv:7`) of the project is illustrative.
+fn row_illustrative(project: &Path, row: &str) -> bool {
+    let (file, line) = row.rsplit_once(':').unwrap();
+    let line: usize = line.parse().unwrap();
+    let text = std::fs::read_to_string(project.join(file)).unwrap();
+    let fields: Vec<&str> = text.lines().nth(line - 1).unwrap().split(',').collect();
+    *fields.last().unwrap() == "illustrative"
+}
+
+/// Issue 22.4: the mails put † on published figures (Brussels' 32.4 million to Canada,
+/// Belgium's 2.6 billion) because they marked the value whenever the year it is compared
+/// with was illustrative. One rule: a printed number carries † exactly when a row it was
+/// computed from is illustrative — the value from its rows, the change from both years'.
+#[test]
+fn the_marks_in_the_mail_are_those_the_rows_say() {
+    let server = Server::start();
+    let recipients = format!(
+        "{HEADER}\
+         a@firm.example,A,Firm,en,ca,,,yes\n\
+         b@firm.example,B,Firm,fr,mx,,,yes\n\
+         c@firm.example,C,Firm,nl,us,,,yes\n\
+         d@firm.example,D,Firm,en,jp,,,yes\n"
+    );
+    let dir = project(server.port, &recipients);
+    let root = dir.path();
+    let (ok, out, err) = mail(root, &["--send"]);
+    assert!(ok, "{out}{err}");
+    let figures = figures(root);
+    let received = server.received();
+    let mut published_values = 0;
+    let mut marked_changes = 0;
+    for (to, brief) in [
+        ("a@firm.example", "ca-en"),
+        ("b@firm.example", "mx-fr"),
+        ("c@firm.example", "us-nl"),
+        ("d@firm.example", "jp-en"),
+    ] {
+        let raw = &received.iter().find(|r| r.to == [to]).unwrap().data;
+        let message = MessageParser::default().parse(raw).unwrap();
+        let text = fold(&message.body_text(0).unwrap());
+        let key_figures: Vec<&serde_json::Value> = figures["briefs"][brief]["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["part"] == "key_figure")
+            .take(3)
+            .collect();
+        assert_eq!(key_figures.len(), 3, "{brief}");
+        for f in key_figures {
+            let id = f["id"].as_str().unwrap();
+            let rows: Vec<&str> = f["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            let base_rows: Vec<&str> = f["base"]["rows"]
+                .as_array()
+                .map(|rows| rows.iter().map(|r| r.as_str().unwrap()).collect())
+                .unwrap_or_default();
+            if id.ends_with("_rank") {
+                continue;
+            }
+            let value = rows.iter().any(|r| row_illustrative(root, r));
+            let base = base_rows.iter().any(|r| row_illustrative(root, r));
+            // The record keeps what the rows say.
+            assert_eq!(f["marks"]["value"], value, "{brief} {id}");
+            assert_eq!(f["marks"]["change"], value || base, "{brief} {id}");
+            let change = f["change"].as_str().unwrap();
+            assert_eq!(
+                change.ends_with('†'),
+                value || base,
+                "{brief} {id}: {change}"
+            );
+            // The mail says it as the brief does.
+            let printed = fold(f["printed"].as_str().unwrap());
+            let at = text
+                .find(&printed)
+                .unwrap_or_else(|| panic!("{brief}: {printed} not in {text}"));
+            let after = &text[at + printed.len()..];
+            assert_eq!(
+                after.starts_with(" †"),
+                value,
+                "{brief} {id}: {printed}{}",
+                &after[..after.len().min(40)]
+            );
+            assert!(
+                after.contains(&fold(change)),
+                "{brief} {id}: the change {change} not after the value"
+            );
+            published_values += usize::from(!value);
+            marked_changes += usize::from(!value && base);
+        }
+    }
+    // The cases that were wrong are among those checked.
+    assert!(published_values >= 4, "{published_values}");
+    assert!(marked_changes >= 2, "{marked_changes}");
+}
