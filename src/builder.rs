@@ -285,6 +285,7 @@ pub fn build(
                         inputs: crate::incremental::digest(&key, &files),
                         files,
                         draft: request.draft,
+                        figures_sha256: String::new(),
                     },
                     brief.record,
                 );

@@ -99,6 +99,11 @@ pub struct ManifestEntry {
     /// Built with `--draft`: never mailed, replaced by the final build of the brief.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    /// The SHA-256 of what `figures.json` records of the brief: the two files of the
+    /// record are written one after the other, and a brief is current only when both say
+    /// the same (absent from manifests of older versions: such briefs are rebuilt).
+    #[serde(default)]
+    pub figures_sha256: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -111,6 +116,15 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const FIGURES_FILE: &str = "figures.json";
 
 pub use crate::deps::sha256;
+
+/// The SHA-256 of what the record says a brief printed.
+pub fn figures_sha256(figures: &crate::record::BriefFigures) -> String {
+    sha256(
+        serde_json::to_string(figures)
+            .unwrap_or_default()
+            .as_bytes(),
+    )
+}
 
 impl State {
     /// Reads the record of `out_dir`; a missing or unreadable one means "nothing built yet".
@@ -149,7 +163,10 @@ impl State {
         };
         now == entry.files
             && digest(key, &now) == entry.inputs
-            && self.figures.contains_key(file.trim_end_matches(".pdf"))
+            && self
+                .figures
+                .get(file.trim_end_matches(".pdf"))
+                .is_some_and(|f| figures_sha256(f) == entry.figures_sha256)
             && std::fs::read(pdf).is_ok_and(|bytes| sha256(&bytes) == entry.sha256)
     }
 
@@ -158,8 +175,9 @@ impl State {
         self.manifest.briefs.iter().find(|e| e.file == file)
     }
 
-    /// Records a brief just written.
-    pub fn record(&mut self, entry: ManifestEntry, figures: crate::record::BriefFigures) {
+    /// Records a brief just written (its entry's `figures_sha256` is set here).
+    pub fn record(&mut self, mut entry: ManifestEntry, figures: crate::record::BriefFigures) {
+        entry.figures_sha256 = figures_sha256(&figures);
         let name = entry.file.trim_end_matches(".pdf").to_string();
         match self
             .manifest
@@ -184,7 +202,10 @@ impl State {
         }
     }
 
-    /// Writes `manifest.json` and `figures.json`, only if something changed.
+    /// Writes `figures.json` then `manifest.json`, only if something changed. The manifest
+    /// is what marks a brief current, so it goes last: a write that fails (a full disk)
+    /// leaves the old manifest, whose hashes no longer match the new PDFs or figures, and
+    /// the next build rebuilds those briefs instead of calling them unchanged.
     pub fn save(&self) -> Result<()> {
         if !self.changed {
             return Ok(());
@@ -194,8 +215,8 @@ impl State {
             briefs: self.figures.clone(),
         };
         for (name, text) in [
-            (MANIFEST_FILE, serde_json::to_string_pretty(&self.manifest)),
             (FIGURES_FILE, serde_json::to_string_pretty(&figures)),
+            (MANIFEST_FILE, serde_json::to_string_pretty(&self.manifest)),
         ] {
             let path = self.dir.join(name);
             let text = text.map_err(|e| Error::Record {

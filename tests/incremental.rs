@@ -618,3 +618,42 @@ fn a_template_pulled_in_with_include_is_an_input() {
         "the included part is not an input: {log}"
     );
 }
+
+/// Issue 26.5: a build into a full disk wrote the manifest and the PDFs but not
+/// `figures.json`; every later build said "skipped 12 unchanged" and `diff`, `mail` and the
+/// "since the last edition" box read the old numbers until `--force`. The manifest now goes
+/// last and records what `figures.json` says of each brief: a torn record is rebuilt.
+#[test]
+fn a_record_torn_between_its_two_files_is_rebuilt() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let out = tempfile::tempdir().unwrap();
+    let mut args = BuildArgs::for_project(project.path());
+    args.out = Some(out.path().to_path_buf());
+    args.countries = vec!["ca".into()];
+    args.langs = vec![marketbrief::i18n::Lang::En];
+    run(&args);
+    let dir = out.path().join("2025-Q3");
+    let old_figures = std::fs::read(dir.join("figures.json")).unwrap();
+
+    // New data, built; then figures.json as if its write had failed.
+    let csv = project.path().join("data/datasets/bru-goods.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let changed = text.replace(
+        "BE-BRU,CA,export,2024,TOTAL,32400000,published",
+        "BE-BRU,CA,export,2024,TOTAL,99900000,published",
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&csv, changed).unwrap();
+    let log = run(&args);
+    assert!(log.contains("built 1 brief"), "{log}");
+    std::fs::write(dir.join("figures.json"), &old_figures).unwrap();
+
+    let log = run(&args);
+    assert!(
+        log.contains("built 1 brief") && !log.contains("skipped 1 unchanged"),
+        "the torn record was taken as current: {log}"
+    );
+    let figures = std::fs::read_to_string(dir.join("figures.json")).unwrap();
+    assert!(figures.contains("99900000"), "figures.json still old");
+}

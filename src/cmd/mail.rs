@@ -4,7 +4,7 @@
 //! sent, one message at a time, each recorded before and after. A message is known by its
 //! delivery (edition, recipient, countries; see [`crate::mail::ledger`]), never by its file.
 
-use crate::cli::{BuildArgs, MailArgs};
+use crate::cli::MailArgs;
 use crate::cmd::Outcome;
 use crate::error::InputError;
 use crate::i18n::Lang;
@@ -18,6 +18,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// After this many messages in a row for which the server could not be reached (each
+/// retried with growing pauses), the run stops rather than spend half a minute on each of
+/// the others.
+const UNREACHABLE_STOP: usize = 3;
 
 /// The file listing every prepared message and what became of it.
 pub const OUTBOX_FILE: &str = "outbox.csv";
@@ -136,8 +141,10 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         args.out.as_deref(),
     );
     let (edition, out_dir) = (settings.edition, settings.out_dir());
-    build_missing(args, &selected, &settings, out, err)?;
+    // A draft is refused before anything is built: rebuilding it as final is the
+    // adviser's decision, not the mailing's.
     refuse_drafts(&selected, &settings)?;
+    build_out_of_date(&project, &selected, &settings, out, err)?;
 
     let mail_dir = out_dir.join("mail");
     std::fs::create_dir_all(&mail_dir)
@@ -288,6 +295,8 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     }
     let left = (count(&entries, READY) + resendable).saturating_sub(to_send.len());
     let progress = progress_bar(to_send.len());
+    let mut unreachable_in_a_row = 0;
+    let mut stopped = false;
     for &i in &to_send {
         let entry = &mut entries[i];
         let (Some(file), Some(to)) = (&entry.file, &entry.to) else {
@@ -315,13 +324,33 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             edition: delivery.as_ref().map(|d| d.edition.clone()),
             countries: delivery.as_ref().map(|d| d.countries.clone()),
         };
-        ledger.append(&record(Status::Sending, None))?;
-        let (status, reply, outcome) = match mailer.send(&from, to, &bytes) {
+        // `sending` is recorded once the server is reached, just before the message is
+        // handed over: a run killed while it waits to retry an unreachable server leaves
+        // nothing uncertain.
+        let mut handed_over = false;
+        let delivery = mailer.send(&from, to, &bytes, &mut || {
+            handed_over = true;
+            ledger.append(&record(Status::Sending, None))
+        });
+        let delivery = delivery?;
+        let unreachable = matches!(delivery, SendResult::Unreachable(_));
+        let (status, reply, outcome) = match delivery {
             SendResult::Sent(reply) => (Some(Status::Sent), reply, SENT),
             SendResult::Failed(reply) => (Some(Status::Failed), reply, FAILED),
+            SendResult::Unreachable(reply) => (
+                // Nothing to settle when nothing was handed over.
+                handed_over.then_some(Status::Failed),
+                reply,
+                FAILED,
+            ),
             // The `sending` record stays without an outcome: the message is uncertain,
             // sent again only with --resend-uncertain.
             SendResult::Uncertain(reply) => (None, reply, UNCERTAIN),
+        };
+        unreachable_in_a_row = if unreachable {
+            unreachable_in_a_row + 1
+        } else {
+            0
         };
         if let Some(status) = status {
             ledger.append(&record(status, Some(reply.clone())))?;
@@ -331,9 +360,25 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         }
         entry.status = outcome;
         progress.inc(1);
+        if unreachable_in_a_row >= UNREACHABLE_STOP {
+            stopped = true;
+            break;
+        }
     }
     progress.finish_and_clear();
     write_outbox(&mail_dir, &entries)?;
+    if stopped {
+        let not_tried = count(&entries, READY);
+        writeln!(
+            err,
+            "error: stopped: the SMTP server {}:{} could not be reached for {UNREACHABLE_STOP} messages in a row \
+             (nothing was handed over; they are not uncertain). Check mail.smtp and the network, then run \
+             `marketbrief mail --send` again: it sends the {} failed and the {not_tried} not tried",
+            config.smtp.host.trim(),
+            config.smtp.port(),
+            count(&entries, FAILED),
+        )?;
+    }
     let uncertain = count(&entries, UNCERTAIN);
     writeln!(
         out,
@@ -364,7 +409,10 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             if uncertain == 1 { "it" } else { "them" },
         )?;
     }
-    let clean = count(&entries, FAILED) == 0 && count(&entries, TOO_LARGE) == 0 && uncertain == 0;
+    let clean = !stopped
+        && count(&entries, FAILED) == 0
+        && count(&entries, TOO_LARGE) == 0
+        && uncertain == 0;
     Ok(if clean {
         Outcome::Success
     } else {
@@ -419,35 +467,54 @@ fn select<'r>(list: &'r [Recipient], args: &MailArgs) -> Result<Vec<(&'r Recipie
         .collect())
 }
 
-/// Builds the briefs the messages attach that the edition does not have yet.
-fn build_missing(
-    args: &MailArgs,
+/// Brings the briefs the messages attach up to date, as `build` would: a brief missing, or
+/// out of date with its inputs (new data, an edited profile), or whose PDF or record no
+/// longer matches the edition's manifest (a build killed between writing the PDFs and the
+/// record, a truncated file) is built again; the others are left as they are. Nothing is
+/// attached from disk on trust.
+fn build_out_of_date(
+    project: &Project,
     selected: &[(&Recipient, Vec<String>)],
     settings: &crate::settings::Settings,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    let (out_root, out_dir) = (&settings.out_root, settings.out_dir());
-    let recorded = crate::incremental::read_figures(&out_dir).unwrap_or_default();
-    let mut missing: BTreeMap<Lang, BTreeSet<String>> = BTreeMap::new();
+    let mut needed: BTreeMap<Lang, BTreeSet<String>> = BTreeMap::new();
     for (recipient, countries) in selected.iter().filter(|(r, _)| r.consent) {
         let Some(lang) = recipient.lang else { continue };
-        for code in countries {
-            let name = format!("{code}-{lang}");
-            if !out_dir.join(format!("{name}.pdf")).is_file() || !recorded.contains_key(&name) {
-                missing.entry(lang).or_default().insert(code.clone());
+        needed
+            .entry(lang)
+            .or_default()
+            .extend(countries.iter().cloned());
+    }
+    let mut failed = false;
+    for (lang, codes) in needed {
+        let settings = crate::settings::Settings {
+            langs: vec![lang],
+            ..settings.clone()
+        };
+        let request = crate::builder::Request {
+            countries: codes.into_iter().collect(),
+            ..Default::default()
+        };
+        let report =
+            crate::builder::build(project, &settings, &request, &mut BTreeSet::new(), &())?;
+        for (name, outcome) in &report.briefs {
+            match outcome {
+                crate::builder::BriefOutcome::Built { pdf, .. } => writeln!(
+                    out,
+                    "wrote {} (missing or out of date, to attach)",
+                    pdf.display()
+                )?,
+                crate::builder::BriefOutcome::Failed(e) => {
+                    failed = true;
+                    writeln!(err, "error: {name}: {}", crate::error::chain(e))?;
+                }
             }
         }
     }
-    for (lang, codes) in missing {
-        let mut build = BuildArgs::for_project(&args.project);
-        build.out = Some(out_root.to_path_buf());
-        build.edition = Some(settings.edition);
-        build.langs = vec![lang];
-        build.countries = codes.into_iter().collect();
-        if crate::cmd::build::run(&build, out, err)? != Outcome::Success {
-            bail!("the briefs to attach could not all be built: nothing prepared");
-        }
+    if failed {
+        bail!("the briefs to attach could not all be built: nothing prepared");
     }
     Ok(())
 }

@@ -169,7 +169,69 @@ impl Mapping {
             .field("delimiter")
             .into());
         }
+        if let Some((field, why)) = mapping.problem() {
+            let (line, column) = crate::source::locate(&text, field);
+            return Err(InputError::new(path, why)
+                .at(line, column)
+                .field(field)
+                .into());
+        }
         Ok(mapping)
+    }
+
+    /// A setting that would import wrong numbers without a word: a `unit` of 0 (every
+    /// value 0), a negative or endless one, a decimal mark other than `.` or `,`, or a
+    /// thousands separator that is the decimal mark too (`thousands: "."` with the default
+    /// decimal point read 1234567.5 as 12345675) or a digit.
+    fn problem(&self) -> Option<(&'static str, String)> {
+        if !(self.unit.is_finite() && self.unit > 0.0) {
+            return Some((
+                "unit",
+                format!(
+                    "expected what one unit of the file's values is worth in euros, a number above 0 (1, 1000, 1000000), found `{}`",
+                    crate::limits::quote(&self.unit.to_string())
+                ),
+            ));
+        }
+        if self.decimal != "." && self.decimal != "," {
+            return Some((
+                "decimal",
+                format!(
+                    "expected `.` or `,`, found `{}`",
+                    crate::limits::quote(&self.decimal)
+                ),
+            ));
+        }
+        if let Some(thousands) = &self.thousands {
+            if thousands.is_empty()
+                || thousands
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            {
+                return Some((
+                    "thousands",
+                    format!(
+                        "expected a separator such as `.`, ` ` or `'`, found `{}`",
+                        crate::limits::quote(thousands)
+                    ),
+                ));
+            }
+            if thousands.contains(self.decimal.as_str()) {
+                return Some((
+                    "thousands",
+                    format!(
+                        "`{thousands}` is also the decimal mark (`decimal: \"{}\"`{}): every decimal would be read as thousands; set `decimal` to the file's decimal mark",
+                        self.decimal,
+                        if self.decimal == "." {
+                            ", the default"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
+        }
+        None
     }
 
     fn delimiter_byte(&self) -> u8 {
@@ -750,6 +812,51 @@ mod tests {
             "columns: {partner: p, flow: f, period: t, value: v}\nconstants: {reporter: BE}\nmetadata: {}\n",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn settings_that_would_corrupt_every_value_are_refused_at_their_line() {
+        // Issue 26.7: `unit: 0` imported every value as 0; `thousands: "."` with the default
+        // decimal point turned 1234567.5 into 12345675.
+        let base = "columns: {partner: p, flow: f, period: t, value: v}\nconstants: {reporter: BE}\nmetadata: {}\n";
+        let dir = tempfile::tempdir().unwrap();
+        for (extra, field, line, words) in [
+            ("unit: 0\n", "unit", 4, "a number above 0"),
+            ("unit: -1000\n", "unit", 4, "a number above 0"),
+            ("unit: .nan\n", "unit", 4, "a number above 0"),
+            (
+                "thousands: \".\"\n",
+                "thousands",
+                4,
+                "is also the decimal mark",
+            ),
+            (
+                "decimal: \",\"\nthousands: \",\"\n",
+                "thousands",
+                5,
+                "is also the decimal mark",
+            ),
+            ("thousands: \"0\"\n", "thousands", 4, "expected a separator"),
+            ("decimal: \";\"\n", "decimal", 4, "expected `.` or `,`"),
+        ] {
+            let path = dir.path().join("m.yaml");
+            std::fs::write(&path, format!("{base}{extra}")).unwrap();
+            let err = match Mapping::load(&path) {
+                Err(crate::error::Error::Input(errors)) => errors.0.into_iter().next().unwrap(),
+                other => panic!("{extra}: {:?}", other.map(|_| ())),
+            };
+            assert_eq!(err.field.as_deref(), Some(field), "{extra}");
+            assert_eq!(err.line, Some(line), "{extra}: {err}");
+            assert!(err.message.contains(words), "{extra}: {err}");
+        }
+        // What is right passes: a decimal comma with a thousands point, a unit of 1000.
+        let path = dir.path().join("m.yaml");
+        std::fs::write(
+            &path,
+            format!("{base}decimal: \",\"\nthousands: \".\"\nunit: 1000\n"),
+        )
+        .unwrap();
+        assert!(Mapping::load(&path).is_ok());
     }
 
     #[test]

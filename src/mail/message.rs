@@ -59,6 +59,8 @@ pub struct Composer<'a> {
     edition: Edition,
     out_dir: PathBuf,
     figures: BTreeMap<String, BriefFigures>,
+    /// The edition's manifest: each PDF is attached only if it is the one recorded.
+    manifest: crate::incremental::State,
     formatters: BTreeMap<Lang, LocaleFormatter>,
     env: Environment<'static>,
     briefs: BTreeMap<(String, Lang), Brief>,
@@ -75,6 +77,7 @@ impl<'a> Composer<'a> {
         out_dir: &Path,
     ) -> Result<Self> {
         let figures = crate::incremental::read_figures(out_dir)?;
+        let manifest = crate::incremental::State::load(out_dir, edition)?;
         let mut formatters = BTreeMap::new();
         for &lang in &project.config.languages {
             formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
@@ -98,6 +101,7 @@ impl<'a> Composer<'a> {
             edition,
             out_dir: out_dir.to_path_buf(),
             figures,
+            manifest,
             formatters,
             env: environment(&project.assets),
             briefs: BTreeMap::new(),
@@ -124,6 +128,15 @@ impl<'a> Composer<'a> {
         if !self.briefs.contains_key(&key) {
             let path = self.out_dir.join(format!("{code}-{lang}.pdf"));
             let pdf = std::fs::read(&path).io("read the brief", &path)?;
+            let file = format!("{code}-{lang}.pdf");
+            let recorded = self.manifest.entry(&file).map(|e| e.sha256.as_str());
+            if recorded != Some(crate::incremental::sha256(&pdf).as_str()) {
+                return Err(mail_error!(
+                    "{} is not the brief the edition's record describes (it changed after it was built): \
+                     run `marketbrief build --country {code} --lang {lang}`, then `marketbrief mail` again",
+                    path.display()
+                ));
+            }
             let country = self.country_name(code, lang)?;
             let words: String = country
                 .chars()

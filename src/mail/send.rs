@@ -24,6 +24,8 @@ pub enum Delivery {
     Sent(String),
     /// Refused for good (5xx), or still failing after the retries: not delivered.
     Failed(String),
+    /// The server could not be reached, after the retries: nothing was handed over.
+    Unreachable(String),
     /// The server was reached and the message handed over, but no answer came (the
     /// connection dropped or timed out): it may have arrived, so it is never sent again
     /// without `--resend-uncertain`.
@@ -100,10 +102,19 @@ impl Mailer {
     }
 
     /// Sends one message, waiting for the rate limit first and retrying transient errors.
-    pub fn send(&mut self, from: &Address, to: &Address, bytes: &[u8]) -> Delivery {
+    /// `handing_over` runs each time the server has been reached and the message is about
+    /// to be handed to it — only then may it arrive, so only then is it recorded as being
+    /// sent; an error there (the record cannot be written) sends nothing and is returned.
+    pub fn send(
+        &mut self,
+        from: &Address,
+        to: &Address,
+        bytes: &[u8],
+        handing_over: &mut dyn FnMut() -> Result<()>,
+    ) -> Result<Delivery> {
         let envelope = match Envelope::new(Some(from.clone()), vec![to.clone()]) {
             Ok(envelope) => envelope,
-            Err(e) => return Delivery::Failed(format!("no envelope: {e}")),
+            Err(e) => return Ok(Delivery::Failed(format!("no envelope: {e}"))),
         };
         let mut wait = self.backoff;
         let mut attempt = 0;
@@ -116,14 +127,18 @@ impl Mailer {
                 }
             }
             self.last = Some(Instant::now());
-            let (reply, retry) = match self.attempt(&envelope, bytes) {
-                Attempt::Accepted(reply) => return Delivery::Sent(reply),
-                Attempt::NoAnswer(reply) => return Delivery::Uncertain(reply),
-                Attempt::Refused { reply, permanent } => (reply, !permanent),
-                Attempt::Unreachable(reply) => (reply, true),
+            let (reply, retry, reached) = match self.attempt(&envelope, bytes, handing_over)? {
+                Attempt::Accepted(reply) => return Ok(Delivery::Sent(reply)),
+                Attempt::NoAnswer(reply) => return Ok(Delivery::Uncertain(reply)),
+                Attempt::Refused { reply, permanent } => (reply, !permanent, true),
+                Attempt::Unreachable(reply) => (reply, true, false),
             };
             if !retry || attempt >= RETRIES {
-                return Delivery::Failed(reply);
+                return Ok(if reached {
+                    Delivery::Failed(reply)
+                } else {
+                    Delivery::Unreachable(reply)
+                });
             }
             attempt += 1;
             std::thread::sleep(wait);
@@ -134,15 +149,24 @@ impl Mailer {
     /// One try. A server that cannot be reached has received nothing, and a refusal is an
     /// answer: both are safe to retry. Once connected, an error without an answer (a
     /// dropped connection, a timeout) may come after the whole message went through.
-    fn attempt(&self, envelope: &Envelope, bytes: &[u8]) -> Attempt {
+    fn attempt(
+        &self,
+        envelope: &Envelope,
+        bytes: &[u8],
+        handing_over: &mut dyn FnMut() -> Result<()>,
+    ) -> Result<Attempt> {
         match self.transport.test_connection() {
             Ok(true) => {}
-            Ok(false) => return Attempt::Unreachable("the server did not greet".into()),
+            Ok(false) => return Ok(Attempt::Unreachable("the server did not greet".into())),
             Err(e) => {
-                return Attempt::Unreachable(format!("cannot reach the server: {}", describe(&e)));
+                return Ok(Attempt::Unreachable(format!(
+                    "cannot reach the server: {}",
+                    describe(&e)
+                )));
             }
         }
-        match self.transport.send_raw(envelope, bytes) {
+        handing_over()?;
+        Ok(match self.transport.send_raw(envelope, bytes) {
             Ok(response) => {
                 let text: Vec<&str> = response.message().collect();
                 Attempt::Accepted(format!("{} {}", response.code(), text.join(" ")))
@@ -155,7 +179,7 @@ impl Mailer {
                 "no answer from the server after the message was handed over ({})",
                 describe(&e)
             )),
-        }
+        })
     }
 }
 

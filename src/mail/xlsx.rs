@@ -33,6 +33,22 @@ pub fn parse_xlsx(origin: &Path, bytes: Vec<u8>) -> Recipients {
     let mut header: Option<Vec<String>> = None;
     for (i, row) in range.rows().enumerate() {
         let line = first_row as usize + i + 1;
+        // A formula's error (`#REF!`, `#N/A`, `#VALUE!`) is no value: read as text it became
+        // "Dear #REF!". Each is an error at its cell, which stops the mailing.
+        for (j, cell) in row.iter().enumerate() {
+            if let calamine::Data::Error(e) = cell {
+                let column = first_col as usize + j + 1;
+                let mut error = InputError::new(
+                    origin,
+                    format!("the cell holds the spreadsheet error `{e}`, not a value: correct it in the workbook and export again"),
+                )
+                .at(Some(line), Some(column));
+                if let Some(name) = header.as_ref().and_then(|h| h.get(j)) {
+                    error = error.field(name.clone());
+                }
+                out.errors.push(error);
+            }
+        }
         let cells: Vec<Cell> = row
             .iter()
             .enumerate()

@@ -473,3 +473,109 @@ fn a_draft_is_never_mailed_and_says_what_it_is() {
     let (ok, out, err) = mail(dir.path(), &["--send"]);
     assert!(ok && out.contains("sent 1,"), "{out}{err}");
 }
+
+/// Issue 26.4: `mail` trusted whatever was on disk — after data changed, the message quoted
+/// EUR 32.4 million while its attachment printed 99.9 million; a PDF truncated to 5,000
+/// bytes was attached as "ready". Briefs out of date with their inputs or their record are
+/// built again before anything is attached.
+#[test]
+fn mail_attaches_only_briefs_true_to_their_inputs_and_record() {
+    let server = Server::start();
+    let dir = project(
+        server.port,
+        &format!(
+            "{HEADER}jan@firm.example,Jan,Firm,en,ca,,,yes\nann@firm.example,Ann,Firm,en,mx,,,yes\n"
+        ),
+    );
+    let (ok, out, err) = mail(dir.path(), &[]);
+    assert!(ok, "{out}{err}");
+    // New data for Canada; Mexico's PDF cut short.
+    let csv = dir.path().join("data/datasets/bru-goods.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let changed = text.replace(
+        "BE-BRU,CA,export,2024,TOTAL,32400000,published",
+        "BE-BRU,CA,export,2024,TOTAL,99900000,published",
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&csv, changed).unwrap();
+    let mx = edition_dir(dir.path()).join("mx-en.pdf");
+    let whole = std::fs::read(&mx).unwrap();
+    std::fs::write(&mx, &whole[..5000]).unwrap();
+
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("ca-en.pdf (missing or out of date"), "{out}");
+    assert!(out.contains("mx-en.pdf (missing or out of date"), "{out}");
+    let received = server.received();
+    let jan = received
+        .iter()
+        .find(|r| r.to == ["jan@firm.example"])
+        .unwrap();
+    let message = MessageParser::default().parse(&jan.data).unwrap();
+    let body = message.body_text(0).unwrap().replace('\u{a0}', " ");
+    assert!(body.contains("EUR 99.9 million"), "{body}");
+    assert!(!body.contains("32.4"), "{body}");
+    let attachment = message.attachments().next().unwrap();
+    let pdf = crate::common::pdf_bytes_text(attachment.contents());
+    assert!(
+        crate::common::squash(&pdf).contains(&crate::common::squash("99.9")),
+        "the attachment does not print the new figure"
+    );
+    let ann = received
+        .iter()
+        .find(|r| r.to == ["ann@firm.example"])
+        .unwrap();
+    let message = MessageParser::default().parse(&ann.data).unwrap();
+    let attached = message.attachments().next().unwrap().contents().to_vec();
+    assert!(attached.len() > 5000 && attached.starts_with(b"%PDF"));
+    assert_eq!(attached, std::fs::read(&mx).unwrap());
+}
+
+/// Issue 26.14: an unreachable SMTP server cost 35 s a message, forever, and a run killed
+/// during the pauses left messages "uncertain" though nothing was handed over. The run now
+/// stops after three messages in a row could not reach the server, and records `sending`
+/// only once the server is reached.
+#[test]
+fn an_unreachable_server_stops_the_run_and_leaves_nothing_uncertain() {
+    // A loopback port where nothing listens.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut recipients = HEADER.to_string();
+    for i in 0..6 {
+        recipients.push_str(&format!("p{i}@firm{i}.example,P{i},Firm,en,ca,,,yes\n"));
+    }
+    let dir = project(port, &recipients);
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(!ok, "{out}{err}");
+    assert!(
+        err.contains("could not be reached for 3 messages in a row")
+            && err.contains("they are not uncertain")
+            && err.contains("the 3 failed and the 3 not tried"),
+        "{err}"
+    );
+    assert!(
+        out.contains("sent 0,") && out.contains("0 uncertain"),
+        "{out}"
+    );
+    assert!(
+        !ledger(dir.path()).iter().any(|r| r["status"] == "sending"),
+        "nothing was handed over: {:?}",
+        ledger(dir.path())
+    );
+    let outbox = std::fs::read_to_string(edition_dir(dir.path()).join("mail/outbox.csv")).unwrap();
+    assert_eq!(outbox.lines().filter(|l| l.ends_with(",failed")).count(), 3);
+    assert_eq!(outbox.lines().filter(|l| l.ends_with(",ready")).count(), 3);
+
+    // The server back: every message goes, none held as uncertain.
+    let server = Server::start();
+    let config_path = dir.path().join("marketbrief.yaml");
+    let config = std::fs::read_to_string(&config_path)
+        .unwrap()
+        .replace(&format!("port: {port}"), &format!("port: {}", server.port));
+    std::fs::write(&config_path, config).unwrap();
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok && out.contains("sent 6,"), "{out}{err}");
+    assert_eq!(server.received().len(), 6);
+}

@@ -520,3 +520,52 @@ fn the_marks_in_the_mail_are_those_the_rows_say() {
     assert!(published_values >= 4, "{published_values}");
     assert!(marked_changes >= 2, "{marked_changes}");
 }
+
+/// Issue 26.7: a `#REF!` cell (a formula whose reference was deleted) in a CRM export was
+/// read as the text "#REF!" and greeted the recipient as "Dear #REF!".
+#[test]
+fn a_spreadsheet_error_cell_is_an_error_at_its_cell() {
+    let dir = project(25, HEADER);
+    let path = dir.path().join("crm.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "email",
+        "name",
+        "company",
+        "lang",
+        "countries",
+        "interests",
+        "adviser",
+        "consent",
+    ];
+    for (c, cell) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *cell).unwrap();
+    }
+    for (c, cell) in ["a@firm.example", "", "Firm", "en", "ca", "", "", "yes"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *cell).unwrap();
+    }
+    sheet
+        .write_formula(
+            1,
+            1,
+            rust_xlsxwriter::Formula::new("=Contacts!#REF!").set_result("#REF!"),
+        )
+        .unwrap();
+    book.save(&path).unwrap();
+    let read = marketbrief::mail::recipients::read(dir.path(), Path::new("crm.xlsx")).unwrap();
+    let error = read
+        .errors
+        .iter()
+        .find(|e| e.message.contains("#REF!"))
+        .unwrap_or_else(|| panic!("{:?}", read.errors));
+    assert_eq!((error.line, error.column), (Some(2), Some(2)));
+    assert_eq!(error.field.as_deref(), Some("name"));
+    assert!(error.message.contains("spreadsheet error"), "{error}");
+    // Nothing is prepared while it is there.
+    let (ok, out, _) = mail(dir.path(), &["--recipients", path.to_str().unwrap()]);
+    assert!(!ok && out.contains("nothing prepared"), "{out}");
+}
