@@ -21,7 +21,8 @@ fn stages(c: &mut Criterion) {
     let profile = entry.profile.as_ref().expect("a valid profile");
     let edition = project.config.edition;
     let reporters = Reporters {
-        region: &project.config.region.code,
+        region: project.config.region.as_ref().map(|r| r.code.as_str()),
+        cards: &project.config.key_figures,
         national: &project.config.country.code,
     };
 

@@ -156,7 +156,8 @@ pub struct InitArgs {
         default_value = "fr,nl,en"
     )]
     pub langs: Vec<Lang>,
-    /// The region the agency works for (its ISO 3166-2 code): BE-BRU, BE-VLG or BE-WAL.
+    /// The region the agency works for (its ISO 3166-2 code): BE-BRU, BE-VLG or BE-WAL;
+    /// BE (or none) for a national agency, whose briefs use the country's figures.
     #[arg(long, value_name = "CODE", default_value = "BE-BRU")]
     pub region: String,
 }

@@ -6,7 +6,6 @@
 //! marker where the country is too small to see at the map's scale, and a dot for Brussels
 //! when it is in the frame.
 
-use crate::vocab::Lang;
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -53,9 +52,6 @@ enum Shape {
 /// The map's size in SVG units (4:3).
 const WIDTH: f64 = 240.0;
 const HEIGHT: f64 = 180.0;
-
-/// Brussels (Grand-Place), longitude and latitude.
-const BRUSSELS: (f64, f64) = (4.352, 50.847);
 
 /// Partner area below which a marker shows where the country is, in square map units
 /// (about a 6 × 6 square, 1 mm across in print).
@@ -179,17 +175,9 @@ pub struct World {
 pub struct MapStyle<'a> {
     /// The partner's fill, `#rrggbb`.
     pub colour: &'a str,
-    /// The label of the Brussels dot, drawn when Brussels is in the frame.
-    pub brussels: Option<&'a str>,
-}
-
-/// Brussels's name in a language, for the map's dot.
-pub fn brussels_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "Bruxelles",
-        Lang::Nl => "Brussel",
-        Lang::En => "Brussels",
-    }
+    /// The agency's seat — its label, and its longitude and latitude — drawn as a dot
+    /// when it is in the frame.
+    pub seat: Option<(&'a str, (f64, f64))>,
 }
 
 /// The part of the globe a map shows: centre, and size in projected units (longitude
@@ -360,13 +348,13 @@ impl World {
                 r##"<circle cx="{x:.1}" cy="{y:.1}" r="8" fill="none" stroke="{colour}" stroke-width="1.6"/><circle cx="{x:.1}" cy="{y:.1}" r="3.2" fill="{colour}" stroke="#ffffff" stroke-width="0.8"/>"##
             );
         }
-        // What the insets must not cover: the partner, and Brussels with its label.
+        // What the insets must not cover: the partner, and the seat with its label.
         let mut keep_clear: Vec<Rect> = self
             .partner_points(&frame, numeric)
             .map(|(x, y)| (x, y, x, y))
             .collect();
-        if let Some(label) = style.brussels {
-            let (x, y) = frame.project(BRUSSELS);
+        if let Some((label, place)) = style.seat {
+            let (x, y) = frame.project(place);
             // Only well inside the frame, so that the dot is never cut by its edge.
             if (4.0..=WIDTH - 4.0).contains(&x) && (4.0..=HEIGHT - 4.0).contains(&y) {
                 // The label away from the partner, unless it has no room there.
@@ -739,7 +727,7 @@ mod tests {
 
     const STYLE: MapStyle = MapStyle {
         colour: "#123456",
-        brussels: Some("Bruxelles"),
+        seat: Some(("Bruxelles", (4.352, 50.847))),
     };
 
     #[test]
@@ -925,8 +913,23 @@ mod tests {
         assert!(dot(442), "Luxembourg");
         assert!(dot(250), "France");
         assert!(!dot(124), "Canada");
+        // Another agency's seat, where it is: Namur for a Walloon agency.
+        let namur = MapStyle {
+            seat: Some(("Namur", (4.8675, 50.4669))),
+            ..STYLE
+        };
+        let france = world.locator_svg(250, &namur).unwrap();
+        assert!(france.contains(">Namur</text>"), "{france}");
+        assert!(!france.contains("Bruxelles"));
+        assert_ne!(
+            france,
+            world
+                .locator_svg(250, &STYLE)
+                .unwrap()
+                .replace("Bruxelles", "Namur")
+        );
         let unlabelled = MapStyle {
-            brussels: None,
+            seat: None,
             ..STYLE
         };
         assert!(

@@ -109,6 +109,11 @@ pub struct PrintedFigure {
     pub rows: Vec<String>,
 }
 
+/// Whether a key figure's record id (`key/region_export_rank`) is a rank's.
+pub fn is_rank(id: &str) -> bool {
+    id.starts_with("key/") && id.ends_with("_rank")
+}
+
 impl PrintedFigure {
     /// Which printed parts carry †: as recorded, or, for a figure recorded without them,
     /// as it was printed then (its change marked when it ends with †, its value when it

@@ -86,15 +86,20 @@ pub const REGIONS: [Region; 3] = [
     },
 ];
 
-/// The region of a code, in any letter case.
-pub fn region(code: &str) -> Result<&'static Region> {
+/// The region of a code, in any letter case; `None` for a national agency (`BE` or
+/// `none`).
+pub fn region(code: &str) -> Result<Option<&'static Region>> {
+    if code.eq_ignore_ascii_case("BE") || code.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
     REGIONS
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(code))
+        .map(Some)
         .ok_or_else(|| {
             let known: Vec<&str> = REGIONS.iter().map(|r| r.code).collect();
             Error::Request(format!(
-                "unknown region `{code}`: init knows {}; for another region, start with one of them and edit `region:` in marketbrief.yaml",
+                "unknown region `{code}`: init knows {} and BE (a national agency); for another region, start with one of them and edit `region:` in marketbrief.yaml",
                 known.join(", ")
             ))
         })
@@ -102,7 +107,12 @@ pub fn region(code: &str) -> Result<&'static Region> {
 
 /// Writes a new project into `dir` (created if need be) and returns the files written,
 /// relative to `dir`. Nothing is written when any of them exists already.
-pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Result<Vec<PathBuf>> {
+pub fn init(
+    dir: &Path,
+    langs: &[Lang],
+    region: Option<&Region>,
+    edition: Edition,
+) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     collect(&SKELETON, &mut files);
     let targets: Vec<(PathBuf, &include_dir::File)> = files
@@ -159,7 +169,7 @@ pub fn init(dir: &Path, langs: &[Lang], region: &Region, edition: Edition) -> Re
         })
         .collect();
     let context = minijinja::context! {
-        region => minijinja::Value::from(minijinja::value::Serde(region)),
+        region => region.map(|r| minijinja::Value::from(minijinja::value::Serde(r))),
         languages => names.join(", "),
         language_names => join_words(&language_names),
         edition => edition.to_string(),

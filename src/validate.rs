@@ -1,7 +1,7 @@
 //! Validation of what a build uses, before anything is drawn or typeset: every translation
 //! present for the languages being built, codes known, trade rows present.
 
-use crate::dataset::{Dataset, Flow, TOTAL};
+use crate::dataset::{Dataset, TOTAL};
 use crate::error::InputError;
 use crate::i18n::Lang;
 use crate::profile::{Localized, Profile};
@@ -34,6 +34,66 @@ pub fn dataset(project: &Project, dataset: &Dataset, langs: &[Lang]) -> Vec<Inpu
     let mut errors = Vec::new();
     dataset_codes(project, dataset, langs, &mut errors);
     errors
+}
+
+/// The configured key-figure cards a profile's brief leaves out because the datasets cannot
+/// fill them ("no BE-WAL goods exports to DE in data/datasets"): warnings of `check`, at
+/// the profile's `country`. A card is never filled with anything else.
+pub fn left_out_cards(project: &Project, path: &Path, profile: &Profile) -> Vec<InputError> {
+    use crate::figures::Measure;
+    let code = profile.country.to_ascii_uppercase();
+    let figures = crate::figures::compute(
+        &project.datasets,
+        &project.reference.classifications,
+        &project.config.reporters(),
+        &code,
+    );
+    let (line, column) = project.sources.locate(path, "country");
+    figures
+        .left_out
+        .iter()
+        .map(|left| {
+            let id = left.id;
+            let reporter = left.reporter.as_deref().unwrap_or("the region");
+            let what = match id.measure {
+                Measure::Goods | Measure::Services => {
+                    let measure = if id.measure == Measure::Goods {
+                        "goods"
+                    } else {
+                        "services"
+                    };
+                    match id.flow {
+                        crate::dataset::Flow::Export => {
+                            format!("no {reporter} {measure} exports to {code}")
+                        }
+                        crate::dataset::Flow::Import => {
+                            format!("no {reporter} {measure} imports from {code}")
+                        }
+                    }
+                }
+                Measure::Rank => format!(
+                    "no year in which {reporter}'s goods exports to {code} and to every other market have their annual total"
+                ),
+            };
+            let why = if left.partial {
+                format!(
+                    "the only total of {reporter} with {code} in {} is over the products a dataset covers (its `coverage`), never a key figure; the products table shows them, titled with what it covers",
+                    crate::project::DATASETS_DIR
+                )
+            } else {
+                format!("{what} in {}", crate::project::DATASETS_DIR)
+            };
+            InputError::new(
+                path,
+                format!(
+                    "the brief leaves out the key-figure card `{}` of marketbrief.yaml: {why}",
+                    id.key(),
+                ),
+            )
+            .at(line, column)
+            .field("country")
+        })
+        .collect()
 }
 
 /// Datasets updated after the edition's last day: the edition is older than its data
@@ -271,15 +331,22 @@ pub fn profile(
             );
         }
     }
-    let region = &project.config.region.code;
+    // A brief needs one trade figure at least: a total of the agency's or the country's
+    // trade with the partner (a national agency, or a region without regional data,
+    // prints the country's).
+    let config = &project.config;
+    let reporters: Vec<&str> = config
+        .region
+        .iter()
+        .map(|r| r.code.as_str())
+        .chain([config.country.code.as_str()])
+        .collect();
     let has_rows = project.datasets.iter().any(|d| {
         d.observations.keys().any(|k| {
-            &k.reporter == region
-                && k.partner == code
-                && k.flow == Flow::Export
-                && k.product == TOTAL
+            reporters.contains(&k.reporter.as_str()) && k.partner == code && k.product == TOTAL
         })
     });
+    let region = reporters.join(" or ");
     // When a dataset failed to load, missing rows say nothing about the profile.
     if !has_rows && project.problems.is_empty() {
         let (line, col) = locate("country");
@@ -287,7 +354,7 @@ pub fn profile(
             InputError::new(
                 path,
                 format!(
-                    "no trade rows for {code}: the datasets in data/datasets have no {region} exports (product {TOTAL}) to this country"
+                    "no trade rows for {code}: the datasets in data/datasets have no {region} trade (product {TOTAL}) with this country"
                 ),
             )
             .at(line, col)

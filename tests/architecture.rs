@@ -94,3 +94,37 @@ fn only_the_commands_use_anyhow() {
         "library modules returning anyhow errors (use crate::error::Error): {offenders:?}"
     );
 }
+
+/// A fresh clone has nothing beside it: no source, test, benchmark or build script reads
+/// the team's shared folder beside the repository (what a test needs is copied into `tests/fixtures/` with
+/// its source and licence).
+#[test]
+fn nothing_reads_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches", "fuzz"] {
+        if root.join(dir).is_dir() {
+            rust_files(&root.join(dir), &mut files);
+        }
+    }
+    files.push(root.join("build.rs"));
+    let pattern = ["..", "/shared"].concat();
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            std::fs::read_to_string(path)
+                .unwrap_or_default()
+                .contains(&pattern)
+        })
+        .map(|path| path.strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "read outside the repository: {offenders:?}"
+    );
+    assert!(
+        !std::fs::read_to_string(root.join(".ci/run"))
+            .unwrap()
+            .contains(&pattern)
+    );
+}

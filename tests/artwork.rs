@@ -80,7 +80,7 @@ fn every_locator_map_typesets() {
     .unwrap();
     let style = MapStyle {
         colour: "#1d4f91",
-        brussels: Some("Bruxelles"),
+        seat: Some(("Bruxelles", (4.352, 50.847))),
     };
     let mut files = Files::new();
     let mut main = String::from(

@@ -428,3 +428,33 @@ fn new_warns_when_no_dataset_has_rows_for_the_market() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// Issue 22.1: `init` serves a national agency too (`--region BE`, or `none`): no region,
+/// the country's figures, a project that builds at once.
+#[test]
+fn init_serves_a_national_agency() {
+    for region in ["BE", "none"] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = run_in(dir.path(), &["init", "agency", "--region", region]);
+        assert!(output.status.success(), "{output:?}");
+        let project = dir.path().join("agency");
+        let config = std::fs::read_to_string(project.join("marketbrief.yaml")).unwrap();
+        assert!(!config.contains("\nregion:"), "{config}");
+        let output = run_in(&project, &["check"]);
+        let out = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && out.contains("no problems"),
+            "{out}{output:?}"
+        );
+        let output = run_in(&project, &["build", "--lang", "en"]);
+        assert!(output.status.success(), "{output:?}");
+        let edition = std::fs::read_dir(project.join("output"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.is_dir())
+            .unwrap();
+        let figures = std::fs::read_to_string(edition.join("figures.json")).unwrap();
+        assert!(figures.contains("key/national_goods_imports"), "{figures}");
+        assert!(!figures.contains("key/region_"), "{figures}");
+    }
+}

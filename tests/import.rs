@@ -1,4 +1,4 @@
-//! Real data in: the shared Eurostat Comext extract imported, checked against sums made
+//! Real data in: the Eurostat Comext extract (tests/fixtures/comext) imported, checked against sums made
 //! independently from the raw file, then a draft brief for a new country built from it.
 
 mod common;
@@ -13,12 +13,13 @@ use std::process::Command;
 
 fn comext_extract() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/eurostat-comext/ds045409_BE_2023_2024.csv")
+        .join("tests/fixtures/comext/ds045409_BE_2023_2024.csv")
 }
 
 /// The months of each (partner, flow, year) of reporter BE in the raw file.
 fn raw_months() -> BTreeMap<(String, String, String), std::collections::BTreeSet<String>> {
-    let text = std::fs::read_to_string(comext_extract()).expect("the shared Comext extract");
+    let text = std::fs::read_to_string(comext_extract())
+        .expect("the Comext extract in tests/fixtures/comext");
     let mut months: BTreeMap<_, std::collections::BTreeSet<String>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -37,7 +38,8 @@ fn raw_months() -> BTreeMap<(String, String, String), std::collections::BTreeSet
 /// Yearly export and import values of reporter BE by (partner, flow, year), summed straight
 /// from the raw file, for the years the file covers completely for that partner and flow.
 fn expected_totals() -> BTreeMap<(String, String, String), f64> {
-    let text = std::fs::read_to_string(comext_extract()).expect("the shared Comext extract");
+    let text = std::fs::read_to_string(comext_extract())
+        .expect("the Comext extract in tests/fixtures/comext");
     let complete = raw_months();
     let mut sums = BTreeMap::new();
     for line in text.lines().skip(1) {
@@ -219,8 +221,27 @@ fn draft_brief_for_germany_from_imported_data() {
         Outcome::Success
     );
 
+    // The covered products' total (EUR 43.9 million in 2024) is no key figure: a total of 18
+    // CN8 codes beside a region's total would read as Belgium's exports to Germany (issue
+    // 22.3). It shows only in the chapter table, whose shares say they are of the covered
+    // products.
     let exports = expected_totals()[&("DE".to_string(), "export".to_string(), "2024".to_string())];
     let catalogues = marketbrief::assets::Assets::embedded();
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2025-Q3/figures.json")).unwrap(),
+    )
+    .unwrap();
+    for lang in ["fr", "nl", "en"] {
+        let figures = record["briefs"][format!("de-{lang}")]["figures"]
+            .as_array()
+            .unwrap();
+        assert!(
+            !figures
+                .iter()
+                .any(|f| f["id"].as_str().unwrap().starts_with("key/national")),
+            "{lang}: a key figure from the covered products' total"
+        );
+    }
     for (lang, draft, partial, chapter, share, why) in [
         (
             Lang::Fr,
@@ -254,13 +275,13 @@ fn draft_brief_for_germany_from_imported_data() {
         let bytes = std::fs::read(out.path().join(format!("2025-Q3/de-{lang}.pdf"))).unwrap();
         let text = common::pdf_bytes_text(&bytes);
         assert!(
-            text.contains(&expected),
-            "{lang}: `{expected}` not in {text}"
+            !text.contains(&expected),
+            "{lang}: the covered products' total `{expected}` is printed: {text}"
         );
         assert!(text.contains(draft), "{lang}: no draft mark");
         assert!(
-            text.contains(partial),
-            "{lang}: the partial total's card does not say it covers some products only"
+            !text.contains(partial),
+            "{lang}: a card of the covered products' total"
         );
         // The CN chapter table: largest chapter first, its label in the brief's language,
         // shares said to be of the covered products only.
@@ -270,7 +291,30 @@ fn draft_brief_for_germany_from_imported_data() {
     }
 }
 
-/// A copy of the sample project with the whole shared Comext extract imported.
+/// The imported extract taken as if it held every product: its metadata without
+/// `coverage`. For the tests of months and years, which are not about products — a total
+/// over some products is never a key figure (issue 22.3), so with its coverage said the
+/// extract would give no card to check.
+fn as_if_every_product(project: &Path) {
+    let path = project.join("data/datasets/comext-goods.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut inside = false;
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            if line.starts_with("coverage:") {
+                inside = true;
+            } else if !line.starts_with("  ") {
+                inside = false;
+            }
+            !inside
+        })
+        .collect();
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("coverage"));
+}
+
+/// A copy of the sample project with the whole Comext extract imported.
 fn project_with_comext() -> tempfile::TempDir {
     let project = tempfile::tempdir().unwrap();
     copy_project(project.path());
@@ -441,6 +485,7 @@ fn a_partial_year_gives_year_to_date_figures_only() {
         report.contains("2025: January–November for 1 partner (DE)"),
         "{report}"
     );
+    as_if_every_product(project.path());
     marketbrief(project.path(), &["new", "de"]);
     marketbrief(project.path(), &["build", "--draft", "--country", "de"]);
     let en = common::pdf_text(&project.path().join("output/2025-Q3/de-en.pdf"));
@@ -448,20 +493,21 @@ fn a_partial_year_gives_year_to_date_figures_only() {
     assert!(en.contains("EUR 12 million"), "the 2024 total: {en}");
     assert!(
         en.contains(
-            "Goods exports of Belgium, covered products only, Jan–Nov 2025: EUR 12.1 million (+10% on Jan–Nov 2024)"
+            "Goods exports of Belgium, Jan–Nov 2025: EUR 12.1 million (+10% on Jan–Nov 2024)"
         ),
         "{en}"
     );
     let fr = common::pdf_text(&project.path().join("output/2025-Q3/de-fr.pdf"));
+    // Compared without spaces: a line may break after the dash ("janv.–/nov.").
     assert!(
-        fr.contains(
+        common::squash(&fr).contains(&common::squash(
             "janv.–nov. 2025 : 12,1 millions d’euros (+10 % par rapport à janv.–nov. 2024)"
-        ),
+        )),
         "{fr}"
     );
 }
 
-/// The shared extract as Eurostat would publish it before intra-EU December is out:
+/// The extract as Eurostat would publish it before intra-EU December is out:
 /// Germany, France and the Netherlands stop at November 2024, Italy at October; every
 /// other partner (China among them) keeps all of 2024.
 fn extract_with_partial_partners(to: &Path) -> PathBuf {
@@ -575,6 +621,7 @@ fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
     // Germany's brief: the key figure is 2023's, said so on its card; Jan–Nov 2024 is year to
     // date against Jan–Nov 2023; the chapter table holds 2023. The eleven months are never
     // printed as "2024".
+    as_if_every_product(project.path());
     marketbrief(project.path(), &["new", "de"]);
     marketbrief(project.path(), &["build", "--draft", "--country", "de"]);
     let raw = std::fs::read_to_string(comext_extract()).unwrap();
@@ -730,13 +777,13 @@ fn diff_reports_a_change_in_the_chapter_table() {
         ],
     );
     let lines: Vec<&str> = report.lines().skip(1).collect();
-    // Exactly what a reader sees change: the card, the chapter's value and the shares whose
-    // printed percentage moved (plastics down, paper up); shares that print the same are
-    // not reported, and the region's figures did not move.
+    // Exactly what a reader sees change: the chapter's value and the shares whose printed
+    // percentage moved (plastics down, paper up); shares that print the same are not
+    // reported, and the region's figures did not move. The covered products' total is no
+    // key figure (issue 22.3): no card to revise.
     assert_eq!(
         lines,
         [
-            "DE,revision,\"Goods exports of Belgium, covered products only, 2024 revised\",EUR\u{A0}43.9\u{A0}million,EUR\u{A0}42.9\u{A0}million,\u{2212}2.3%",
             "DE,revision,\"chapter table: Plastics and articles thereof, 2024 revised\",EUR\u{A0}28\u{A0}million,EUR\u{A0}27\u{A0}million,\u{2212}3.6%",
             "DE,revision,\"chapter table: Plastics and articles thereof (Share of covered products), 2024 revised\",64%,63%,",
             "DE,revision,\"chapter table: Paper and paperboard; articles of paper pulp, of paper or of paperboard (Share of covered products), 2024 revised\",34%,35%,",

@@ -1,5 +1,5 @@
 //! The bytes of every sample PDF, pinned: the sample briefs, the mission bundle and the
-//! Germany draft built from the shared Comext extract. A refactor must leave them
+//! Germany draft built from the Comext extract in tests/fixtures/comext. A refactor must leave them
 //! identical; a change that alters output on purpose regenerates the pins in the same
 //! commit with `MARKETBRIEF_BLESS=1 cargo test --test pinned` (and says so).
 
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 const PINS: &str = "tests/pinned-pdfs.sha256";
 
 fn comext_extract() -> PathBuf {
-    sample_project().join("../shared/data/eurostat-comext/ds045409_BE_2023_2024.csv")
+    sample_project().join("tests/fixtures/comext/ds045409_BE_2023_2024.csv")
 }
 
 /// `name → SHA-256` of every PDF under `dir`, named from `dir`.

@@ -108,15 +108,12 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
     let edition_label = w.fmt.edition(&edition)?;
 
     w.deps.read(crate::reference::WORLD_ATLAS);
-    // The project's own name for Brussels when it is the Brussels region.
-    let brussels = if config.region.code == "BE-BRU" {
-        w.text(&config.region.short)
-    } else {
-        crate::map::brussels_name(w.lang).to_string()
-    };
+    // The agency's seat, named in the brief's language.
+    let seat = config.seat();
+    let seat_name = w.text(&seat.name);
     let style = crate::map::MapStyle {
         colour: &config.brand_colour.0,
-        brussels: Some(&brussels),
+        seat: Some((&seat_name, (seat.lon, seat.lat))),
     };
     if let Some(map) = reference.locator_map(&code, &style) {
         files.insert(w.path("map.svg"), Arc::new(map.into_bytes()));
@@ -149,7 +146,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
         keywords: vec![
             w.phrase("brief.kind")?,
             country.to_string(),
-            w.text(&config.region.short),
+            w.text(&config.agency().short),
             edition.to_string(),
             edition_label.clone(),
         ],
@@ -158,8 +155,8 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
             name: country.to_string(),
         },
         region: Named {
-            code: config.region.code.clone(),
-            name: w.text(&config.region.name),
+            code: config.agency().code.clone(),
+            name: w.text(&config.agency().name),
         },
         publisher: Publisher {
             name: w.text(&config.publisher.name),
@@ -182,7 +179,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
             .facts
             .get(&code)
             .is_some_and(|f| f.population.is_some() || f.gdp_usd.is_some()),
-        glance: glance(w, reference, profile, &code)?,
+        glance: glance(w, reference, profile, &code, &w.text(&config.seat().name))?,
         facts_source: w.phrase("brief.facts_source")?,
         map_path: files
             .contains_key(&w.path("map.svg"))
@@ -202,6 +199,7 @@ fn glance(
     reference: &Reference,
     profile: &crate::profile::Profile,
     code: &str,
+    seat: &str,
 ) -> Result<Vec<GlanceItem>> {
     let mut items = Vec::new();
     w.deps.read_all(crate::reference::WORLD_BANK_FILES);
@@ -263,6 +261,7 @@ fn glance(
         }
     }
     let own = &profile.at_a_glance;
+    // "Time difference with …" names the agency's seat, not always Brussels.
     for (label, fact) in [
         ("brief.glance_currency", &own.currency),
         ("brief.glance_languages", &own.languages),
@@ -270,7 +269,7 @@ fn glance(
     ] {
         if let Some(fact) = fact {
             items.push(GlanceItem {
-                label: w.phrase(label)?,
+                label: w.fill(label, &[("seat", seat)])?,
                 value: w.text(fact),
                 year: None,
             });

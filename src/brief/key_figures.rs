@@ -7,7 +7,7 @@ use crate::config::{Config, Edition};
 use crate::dataset::Dataset;
 use crate::dataset::Flow;
 use crate::error::{Error, Result};
-use crate::figures::{Figures, HISTORY_YEARS, KeyFigure, KeyFigureId, Measure, Reporter};
+use crate::figures::{Figures, HISTORY_YEARS, KeyFigure, KeyFigureId, Reporter};
 use crate::marks::{Marks, mark};
 use crate::record::{Base, BriefFigures, Part, PrintedFigure};
 use crate::typeset::Files;
@@ -88,10 +88,15 @@ pub(super) fn write(
     previous: Option<(Edition, &BriefFigures)>,
     files: &mut Files,
 ) -> Result<KeyFiguresContext> {
-    let region_of = w.text(&config.region.of);
+    // A region's card exists only in a project with a region (figures leave it out).
+    let region_of = config
+        .region
+        .as_ref()
+        .map(|r| w.text(&r.of))
+        .unwrap_or_default();
     let national_of = w.text(&config.country.of);
-    let mut region_cards = Vec::new();
-    let mut national_cards = Vec::new();
+    // The cards grouped by reporter, the groups in the order of their first card.
+    let mut groups: Vec<(Reporter, Vec<Card>)> = Vec::new();
     let mut labels = Vec::new();
     // The heading names the first card's year; any card of another year says its own.
     let key_year = figures
@@ -101,7 +106,7 @@ pub(super) fn write(
         .unwrap_or(edition.year);
     let mut key_notes = Vec::new();
     for k in &figures.key_figures {
-        let spec = k.id.spec();
+        let spec = k.id;
         let who = match spec.reporter {
             Reporter::Region => &region_of,
             Reporter::National => &national_of,
@@ -111,7 +116,7 @@ pub(super) fn write(
             (Some(value), Some(origin)) => Some(Base {
                 period: (k.year - 1).to_string(),
                 value,
-                printed: if spec.measure == Measure::Rank {
+                printed: if spec.is_rank() {
                     w.fmt.rank(value as u32)?
                 } else {
                     w.fmt.money(value)?.full()
@@ -138,19 +143,22 @@ pub(super) fn write(
         // Noted after the figure it draws, in the record as on the card.
         card.sparkline = sparkline(w, k, &card.label, files)?;
         labels.push((k.id, card.label.clone()));
-        match spec.reporter {
-            Reporter::National => national_cards.push(card),
-            Reporter::Region => region_cards.push(card),
+        match groups.iter_mut().find(|(r, _)| *r == spec.reporter) {
+            Some((_, cards)) => cards.push(card),
+            None => groups.push((spec.reporter, vec![card])),
         }
     }
-    let card_groups: Vec<CardGroup> = [
-        (w.text(&config.region.name), region_cards),
-        (w.text(&config.country.name), national_cards),
-    ]
-    .into_iter()
-    .filter(|(_, cards)| !cards.is_empty())
-    .map(|(name, cards)| CardGroup { name, cards })
-    .collect();
+    let card_groups: Vec<CardGroup> = groups
+        .into_iter()
+        .map(|(reporter, cards)| CardGroup {
+            name: match reporter {
+                Reporter::Region => config.region.as_ref().map(|r| w.text(&r.name)),
+                Reporter::National => Some(w.text(&config.country.name)),
+            }
+            .unwrap_or_default(),
+            cards,
+        })
+        .collect();
     Ok(KeyFiguresContext {
         key_figures_heading: w.fill("brief.key_figures", &[("year", &key_year.to_string())])?,
         card_groups,
@@ -163,7 +171,7 @@ pub(super) fn write(
 }
 
 fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Card> {
-    let label = w.fill(k.id.spec().label, &[("who", who)])?;
+    let label = w.fill(k.id.label(), &[("who", who)])?;
     // A total of only the products a dataset covers is never the country's total: its
     // label says so, and the card does not set it as a headline figure.
     let partial = w.partial_mark(datasets, &k.dataset)?;
@@ -176,9 +184,10 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
     // The one rule: the value marked when its own rows are illustrative, what it is
     // compared with when its rows are, the change when either is.
     // A rank is compared with the previous rank, an amount through its change.
-    let compared = match k.id.spec().measure {
-        Measure::Rank => k.previous.is_some(),
-        _ => k.change().is_some(),
+    let compared = if k.id.is_rank() {
+        k.previous.is_some()
+    } else {
+        k.change().is_some()
     };
     let marks = Marks::of(
         k.origin.illustrative(),
@@ -187,7 +196,7 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             .filter(|_| compared)
             .map(|o| o.illustrative()),
     );
-    if k.id.spec().measure == Measure::Rank {
+    if k.id.is_rank() {
         let rank = k.value as u32;
         let number = w.fmt.rank(rank)?;
         let after = match k.out_of {
@@ -265,18 +274,17 @@ fn sparkline(
     if k.history.len() < 3 {
         return Ok(None);
     }
-    let spec = k.id.spec();
+    let spec = k.id;
     let colour = match spec.flow {
         Flow::Export => charts::EXPORTS,
         Flow::Import => charts::IMPORTS,
     };
     let years = k.year - HISTORY_YEARS + 1..=k.year;
-    let svg = charts::sparkline(&k.history, years, colour, spec.measure == Measure::Rank).map_err(
-        |e| Error::Chart {
+    let svg =
+        charts::sparkline(&k.history, years, colour, spec.is_rank()).map_err(|e| Error::Chart {
             what: "a key figure's sparkline",
             message: e.to_string(),
-        },
-    )?;
+        })?;
     let path = w.path(&format!("charts/spark-{}.svg", k.id.key()));
     files.insert(path.clone(), Arc::new(svg.into_bytes()));
     for p in &k.history {
@@ -396,7 +404,6 @@ fn since_last(
         figures: key_figures,
         legacy: false,
     };
-    let rank_id = KeyFigureId::RegionExportRank.record_id();
     let mut moves: Vec<(f64, String)> = Vec::new();
     for change in crate::record::compare(previous, &current) {
         let (Some(old), Some(new)) = (change.old, change.new) else {
@@ -422,7 +429,7 @@ fn since_last(
                 (ratio.abs(), item)
             }
             None => {
-                let (weight, change) = if new.id == rank_id {
+                let (weight, change) = if crate::record::is_rank(&new.id) {
                     // A move of one place weighs like a change of 10 %.
                     ((old.value - new.value).abs() / 10.0, String::new())
                 } else if let Some(ratio) = change.ratio() {

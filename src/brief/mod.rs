@@ -22,7 +22,7 @@ use crate::config::Edition;
 use crate::deps::Deps;
 use crate::error::Result;
 use crate::error::{Error, InputErrors};
-use crate::figures::{self, Figures, Reporters};
+use crate::figures::{self, Figures};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
 use crate::profile::Profile;
@@ -229,10 +229,7 @@ impl<'p> Renderer<'p> {
             figures::compute(
                 &self.project.datasets,
                 &self.project.reference.classifications,
-                &Reporters {
-                    region: &config.region.code,
-                    national: &config.country.code,
-                },
+                &config.reporters(),
                 &country,
             )
         });

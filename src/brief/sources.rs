@@ -91,7 +91,7 @@ pub(super) fn write(
         datasets: sources,
         publications,
         method: {
-            let method = w.fill("brief.method", &[("region", &w.text(&config.region.of))])?;
+            let method = w.fill("brief.method", &[("region", &w.text(&config.agency().of))])?;
             if some_illustrative {
                 format!("{method} {}", w.phrase("sources.illustrative")?)
             } else {

@@ -3,7 +3,7 @@
 use super::writer::Writer;
 use super::{key_figures, narrative, next_steps, sources, trade};
 use crate::deps::Deps;
-use crate::figures::{self, Figures, KEY_FIGURES, KeyFigureId, Reporters};
+use crate::figures::{self, Figures, KeyFigureId, Reporters};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
 use crate::profile::Profile;
@@ -24,7 +24,8 @@ fn sample() -> (Project, Profile, Figures) {
         &project.datasets,
         &project.reference.classifications,
         &Reporters {
-            region: &project.config.region.code,
+            region: project.config.region.as_ref().map(|r| r.code.as_str()),
+            cards: &project.config.key_figures,
             national: &project.config.country.code,
         },
         "CA",
@@ -41,21 +42,38 @@ fn with_writer<T>(project: &Project, lang: Lang, f: impl FnOnce(&Writer) -> T) -
 }
 
 #[test]
-fn every_key_figure_is_described_once() {
-    for id in [
-        KeyFigureId::RegionGoodsExports,
-        KeyFigureId::RegionGoodsImports,
-        KeyFigureId::NationalGoodsExports,
-        KeyFigureId::NationalServicesExports,
-        KeyFigureId::RegionExportRank,
-    ] {
-        assert_eq!(
-            KEY_FIGURES.iter().filter(|s| s.id == id).count(),
-            1,
-            "{id:?}"
-        );
-        assert_eq!(id.spec().id, id);
+fn every_card_has_a_key_of_its_own_and_a_label_in_every_language() {
+    use crate::dataset::Flow;
+    use crate::figures::{Measure, Reporter};
+    let (project, _, _) = sample();
+    let mut keys = std::collections::BTreeSet::new();
+    for reporter in [Reporter::Region, Reporter::National] {
+        for measure in [Measure::Goods, Measure::Services, Measure::Rank] {
+            for flow in [Flow::Export, Flow::Import] {
+                let id = KeyFigureId::new(reporter, measure, flow);
+                assert!(keys.insert(id.key()), "{id:?}");
+                for lang in [Lang::Fr, Lang::Nl, Lang::En] {
+                    assert!(
+                        project.catalogue(lang).get(id.label()).is_ok(),
+                        "{lang}: {}",
+                        id.label()
+                    );
+                }
+            }
+        }
     }
+    // The default cards keep the record ids of earlier editions.
+    let ids: Vec<String> = KeyFigureId::DEFAULT.iter().map(|k| k.record_id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "key/region_goods_exports",
+            "key/region_goods_imports",
+            "key/national_goods_exports",
+            "key/national_services_exports",
+            "key/region_export_rank"
+        ]
+    );
 }
 
 #[test]

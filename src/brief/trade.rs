@@ -87,7 +87,7 @@ struct Trade<'a> {
 impl Trade<'_> {
     fn charts(&self, country: &str, files: &mut Files) -> Result<Vec<ChartContext>> {
         let config = &self.config;
-        let region = self.w.text(&config.region.short);
+        let region = self.w.text(&config.agency().short);
         let national = self.w.text(&config.country.short);
         let unit = self.w.cat.get("charts.unit_millions")?.to_string();
         let mut out = Vec::new();
@@ -323,8 +323,8 @@ impl Trade<'_> {
             return Ok(None);
         };
         let config = &self.config;
-        let who = if b.reporter == config.region.code {
-            self.w.text(&config.region.short)
+        let who = if b.reporter == config.agency().code {
+            self.w.text(&config.agency().short)
         } else {
             self.w.text(&config.country.short)
         };

@@ -89,6 +89,18 @@ pub fn run(
     errors.extend(mail_errors);
     // The style of what advisers wrote: warnings, located like errors.
     let mut warnings = validate::edition_dates(&project, edition);
+    // Only when the datasets loaded (missing rows say nothing otherwise), and for profiles
+    // without errors of their own (no brief is built from those).
+    if project.problems.is_empty() {
+        for entry in &project.profiles {
+            if errors.iter().any(|e| e.file == entry.path) {
+                continue;
+            }
+            if let Ok(profile) = &entry.profile {
+                warnings.extend(validate::left_out_cards(&project, &entry.path, profile));
+            }
+        }
+    }
     match crate::style::load(&project.assets) {
         Ok(rules) => {
             for entry in project.profiles.iter().filter(|e| e.profile.is_ok()) {

@@ -159,7 +159,7 @@ pub fn compare(
             None => figure.label.clone(),
             Some(place) => format!("{place}: {}", figure.label),
         };
-        let rank = figure.id == crate::figures::KeyFigureId::RegionExportRank.record_id();
+        let rank = figure.part == Part::KeyFigure && record::is_rank(&figure.id);
         let moved = |old: &PrintedFigure, new: &PrintedFigure| -> Result<String> {
             Ok(if rank {
                 places(old.value - new.value)

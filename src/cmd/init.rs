@@ -32,9 +32,12 @@ pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<Outcome> {
     };
     writeln!(
         out,
-        "\nA new project for the {} (edition {edition}). The example profile and datasets are \
+        "\nA new project for {} (edition {edition}). The example profile and datasets are \
          illustrative: replace them with your own.\nNext: {cd}marketbrief build",
-        region.name.en
+        match region {
+            Some(region) => format!("the {}", region.name.en),
+            None => "a national agency (Belgium's figures, no region)".to_string(),
+        }
     )?;
     Ok(Outcome::Success)
 }

@@ -17,8 +17,11 @@ pub const CONFIG_FILE: &str = "marketbrief.yaml";
 pub struct Config {
     /// Who publishes the briefs: printed on every page.
     pub publisher: Publisher,
-    /// The region the agency works for, as it appears in the trade datasets.
-    pub region: Region,
+    /// The region the agency works for, as it appears in the trade datasets. A national
+    /// agency has none: its briefs are built from country-level data, without regional
+    /// cards.
+    #[serde(default)]
+    pub region: Option<Region>,
     /// The country the region belongs to, as it appears in the trade datasets.
     pub country: Region,
     /// Brand colour as `#rrggbb`.
@@ -27,6 +30,17 @@ pub struct Config {
     pub languages: Vec<Lang>,
     /// The current edition, e.g. `2025-Q3`.
     pub edition: Edition,
+    /// The key-figure cards every brief prints, in order: whose trade (`region` or
+    /// `country`), what (`goods`, `services`, `rank`) and which way (`export`, `import`).
+    /// A card the data cannot fill for a partner is left out of that brief, and `check`
+    /// says so. Default: the region's goods exports and imports, the country's goods and
+    /// services exports, the region's export rank; without a region, the country's goods
+    /// exports and imports and services exports.
+    #[serde(default, rename = "key_figures")]
+    key_figures_given: Option<Vec<crate::figures::KeyFigureId>>,
+    /// The cards, as given or by default (set by [`Config::parse`]).
+    #[serde(skip)]
+    pub key_figures: Vec<crate::figures::KeyFigureId>,
     /// Give each brief a box with its three largest changes since the previous edition
     /// (read from that edition's figures.json).
     #[serde(default)]
@@ -126,6 +140,47 @@ pub struct Publisher {
     /// Its website (https://…).
     #[serde(default)]
     pub website: Option<String>,
+    /// The agency's seat: the dot on the locator map and the city of "time difference
+    /// with …". Default: from the region (BE-BRU and BE-VLG Brussels, BE-WAL Namur), or
+    /// Brussels for a national agency.
+    #[serde(default)]
+    pub seat: Option<Seat>,
+}
+
+/// A city: its name in each language and where it is.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Seat {
+    /// `{fr: Namur, nl: Namen, en: Namur}`.
+    pub name: Localized,
+    /// Latitude in degrees north (50.467).
+    pub lat: f64,
+    /// Longitude in degrees east (4.867).
+    pub lon: f64,
+}
+
+impl Seat {
+    fn known(fr: &str, nl: &str, en: &str, lat: f64, lon: f64) -> Seat {
+        use crate::i18n::Lang;
+        Seat {
+            name: Localized(
+                [(Lang::Fr, fr), (Lang::Nl, nl), (Lang::En, en)]
+                    .into_iter()
+                    .map(|(l, t)| (l, t.to_string()))
+                    .collect(),
+            ),
+            lat,
+            lon,
+        }
+    }
+
+    /// The seat of the agencies of a region, or of a national agency (`None`).
+    pub fn default_for(region: Option<&str>) -> Seat {
+        match region.map(str::to_ascii_uppercase).as_deref() {
+            Some("BE-WAL") => Seat::known("Namur", "Namen", "Namur", 50.4669, 4.8675),
+            _ => Seat::known("Bruxelles", "Brussel", "Brussels", 50.847, 4.352),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -143,8 +198,43 @@ pub struct Region {
 }
 
 impl Config {
+    /// The reporters figures are computed for, and the cards asked for.
+    pub fn reporters(&self) -> crate::figures::Reporters<'_> {
+        crate::figures::Reporters {
+            region: self.region.as_ref().map(|r| r.code.as_str()),
+            national: &self.country.code,
+            cards: &self.key_figures,
+        }
+    }
+
+    /// The agency's seat, as configured or the default of its region.
+    pub fn seat(&self) -> Seat {
+        self.publisher
+            .seat
+            .clone()
+            .unwrap_or_else(|| Seat::default_for(self.region.as_ref().map(|r| r.code.as_str())))
+    }
+
+    /// Who the agency works for: its region, or the country for a national agency — the
+    /// "Brussels" of "Brussels' exports", the reporter of its trend and products.
+    pub fn agency(&self) -> &Region {
+        self.region.as_ref().unwrap_or(&self.country)
+    }
+
     pub fn parse(origin: &Path, text: &str) -> Result<Config, InputError> {
-        let config: Config = InputError::parse_yaml(origin, text)?;
+        let mut config: Config = InputError::parse_yaml(origin, text)?;
+        config.key_figures = match (&config.key_figures_given, &config.region) {
+            (Some(cards), _) => cards.clone(),
+            (None, Some(_)) => crate::figures::KeyFigureId::DEFAULT.to_vec(),
+            (None, None) => crate::figures::KeyFigureId::NATIONAL_DEFAULT.to_vec(),
+        };
+        if let Some((i, problem)) = key_figure_problem(&config) {
+            let field = format!("key_figures[{i}]");
+            let (line, column) = crate::source::locate(text, &field);
+            return Err(InputError::new(origin, problem)
+                .at(line, column)
+                .field(field));
+        }
         if config.languages.is_empty() {
             return Err(
                 InputError::new(origin, "expected at least one language, found none")
@@ -176,15 +266,20 @@ impl Config {
 
     /// Every localized field of the configuration, with its path, for validation.
     pub fn localized_fields(&self) -> Vec<(String, &Localized)> {
-        let mut fields = vec![
-            ("publisher.name".into(), &self.publisher.name),
-            ("region.name".into(), &self.region.name),
-            ("region.short".into(), &self.region.short),
-            ("region.of".into(), &self.region.of),
+        let mut fields = vec![("publisher.name".into(), &self.publisher.name)];
+        if let Some(seat) = &self.publisher.seat {
+            fields.push(("publisher.seat.name".into(), &seat.name));
+        }
+        if let Some(region) = &self.region {
+            fields.push(("region.name".into(), &region.name));
+            fields.push(("region.short".into(), &region.short));
+            fields.push(("region.of".into(), &region.of));
+        }
+        fields.extend([
             ("country.name".into(), &self.country.name),
             ("country.short".into(), &self.country.short),
             ("country.of".into(), &self.country.of),
-        ];
+        ]);
         for (name, mission) in &self.missions {
             if let MissionConfig::Details(d) = mission {
                 fields.push((format!("missions.{name}.name"), &d.name));
@@ -195,6 +290,36 @@ impl Config {
         }
         fields
     }
+}
+
+/// The first card of `key_figures:` that cannot be: none at all, one listed twice, a rank of
+/// imports, a region's card in a project without a region.
+fn key_figure_problem(config: &Config) -> Option<(usize, String)> {
+    use crate::figures::{Measure, Reporter};
+    if config.key_figures.is_empty() {
+        return Some((
+            0,
+            "expected at least one card (or no `key_figures:`, for the default five)".into(),
+        ));
+    }
+    for (i, card) in config.key_figures.iter().enumerate() {
+        if config.key_figures[..i].contains(card) {
+            return Some((i, format!("`{}` is listed twice", card.key())));
+        }
+        if card.measure == Measure::Rank && card.flow == crate::dataset::Flow::Import {
+            return Some((
+                i,
+                "a rank is of export markets only: write `flow: export` or leave it out".into(),
+            ));
+        }
+        if card.reporter == Reporter::Region && config.region.is_none() {
+            return Some((
+                i,
+                "a card of the region, but marketbrief.yaml has no `region:` (a national agency): use `reporter: country`, or add the region".into(),
+            ));
+        }
+    }
+    None
 }
 
 /// An `#rrggbb` colour.

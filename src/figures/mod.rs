@@ -9,31 +9,71 @@ use crate::reference::Classification;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Which key figure a card shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyFigureId {
-    /// The region's goods exports to the country.
-    RegionGoodsExports,
-    /// The region's goods imports from the country.
-    RegionGoodsImports,
-    /// The national goods exports to the country.
-    NationalGoodsExports,
-    /// The national services exports to the country.
-    NationalServicesExports,
-    /// The country's rank among the region's goods export markets.
-    RegionExportRank,
+/// Which key figure a card shows: whose trade (the region's or the country's), what it
+/// counts and which way. `marketbrief.yaml` lists the cards an agency prints under
+/// `key_figures:`, in order; [`KeyFigureId::DEFAULT`] when it does not.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigureId {
+    /// `region` (the agency's region, `region:` in marketbrief.yaml) or `country`.
+    pub reporter: Reporter,
+    /// `goods`, `services` or `rank` (the partner's rank among the reporter's export
+    /// markets).
+    pub measure: Measure,
+    /// `export` (the default) or `import`.
+    #[serde(default = "export")]
+    pub flow: Flow,
 }
 
-/// Whose figure a key figure is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+fn export() -> Flow {
+    Flow::Export
+}
+
+/// Whose trade a key figure counts.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Reporter {
     Region,
+    #[serde(rename = "country")]
     National,
 }
 
 /// What a key figure counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Measure {
     /// Euros of goods trade.
     Goods,
@@ -43,90 +83,108 @@ pub enum Measure {
     Rank,
 }
 
-/// What one key figure is: the one place that says it.
-#[derive(Debug)]
-pub struct KeyFigureSpec {
-    pub id: KeyFigureId,
-    /// Its name in records and `figures.json` (`key/<key>`).
-    pub key: &'static str,
-    pub reporter: Reporter,
-    pub measure: Measure,
-    pub flow: Flow,
-    /// The catalogue phrase of the card's label (`{who}` is the reporter).
-    pub label: &'static str,
-}
-
-/// Every key figure, in the order the cards print them.
-pub const KEY_FIGURES: [KeyFigureSpec; 5] = [
-    KeyFigureSpec {
-        id: KeyFigureId::RegionGoodsExports,
-        key: "region_goods_exports",
-        reporter: Reporter::Region,
-        measure: Measure::Goods,
-        flow: Flow::Export,
-        label: "figures.goods_exports",
-    },
-    KeyFigureSpec {
-        id: KeyFigureId::RegionGoodsImports,
-        key: "region_goods_imports",
-        reporter: Reporter::Region,
-        measure: Measure::Goods,
-        flow: Flow::Import,
-        label: "figures.goods_imports",
-    },
-    KeyFigureSpec {
-        id: KeyFigureId::NationalGoodsExports,
-        key: "national_goods_exports",
-        reporter: Reporter::National,
-        measure: Measure::Goods,
-        flow: Flow::Export,
-        label: "figures.goods_exports",
-    },
-    KeyFigureSpec {
-        id: KeyFigureId::NationalServicesExports,
-        key: "national_services_exports",
-        reporter: Reporter::National,
-        measure: Measure::Services,
-        flow: Flow::Export,
-        label: "figures.services_exports",
-    },
-    KeyFigureSpec {
-        id: KeyFigureId::RegionExportRank,
-        key: "region_export_rank",
-        reporter: Reporter::Region,
-        measure: Measure::Rank,
-        flow: Flow::Export,
-        label: "figures.export_rank",
-    },
-];
-
 impl KeyFigureId {
-    /// What the figure is.
-    pub fn spec(self) -> &'static KeyFigureSpec {
-        KEY_FIGURES
-            .iter()
-            .find(|spec| spec.id == self)
-            .unwrap_or(&KEY_FIGURES[0])
+    pub const REGION_GOODS_EXPORTS: KeyFigureId =
+        KeyFigureId::new(Reporter::Region, Measure::Goods, Flow::Export);
+    pub const REGION_GOODS_IMPORTS: KeyFigureId =
+        KeyFigureId::new(Reporter::Region, Measure::Goods, Flow::Import);
+    pub const NATIONAL_GOODS_EXPORTS: KeyFigureId =
+        KeyFigureId::new(Reporter::National, Measure::Goods, Flow::Export);
+    pub const NATIONAL_SERVICES_EXPORTS: KeyFigureId =
+        KeyFigureId::new(Reporter::National, Measure::Services, Flow::Export);
+    pub const REGION_EXPORT_RANK: KeyFigureId =
+        KeyFigureId::new(Reporter::Region, Measure::Rank, Flow::Export);
+
+    /// The cards of a project that does not list its own, in this order.
+    pub const DEFAULT: [KeyFigureId; 5] = [
+        KeyFigureId::REGION_GOODS_EXPORTS,
+        KeyFigureId::REGION_GOODS_IMPORTS,
+        KeyFigureId::NATIONAL_GOODS_EXPORTS,
+        KeyFigureId::NATIONAL_SERVICES_EXPORTS,
+        KeyFigureId::REGION_EXPORT_RANK,
+    ];
+
+    /// The cards of a national agency (no region) that does not list its own. No rank: a
+    /// country's dataset seldom holds every export market, and a rank among the few it
+    /// holds would be false (a project that has them asks for it).
+    pub const NATIONAL_DEFAULT: [KeyFigureId; 3] = [
+        KeyFigureId::NATIONAL_GOODS_EXPORTS,
+        KeyFigureId::new(Reporter::National, Measure::Goods, Flow::Import),
+        KeyFigureId::NATIONAL_SERVICES_EXPORTS,
+    ];
+
+    pub const fn new(reporter: Reporter, measure: Measure, flow: Flow) -> KeyFigureId {
+        KeyFigureId {
+            reporter,
+            measure,
+            flow,
+        }
     }
 
-    /// Its name in records (`region_goods_exports`).
-    pub fn key(self) -> &'static str {
-        self.spec().key
+    /// Its name in records (`region_goods_exports`, `region_export_rank`), the same from
+    /// one edition to the next.
+    pub fn key(self) -> String {
+        let reporter = match self.reporter {
+            Reporter::Region => "region",
+            Reporter::National => "national",
+        };
+        let flow = self.flow.as_str();
+        match self.measure {
+            Measure::Goods => format!("{reporter}_goods_{flow}s"),
+            Measure::Services => format!("{reporter}_services_{flow}s"),
+            Measure::Rank => format!("{reporter}_{flow}_rank"),
+        }
     }
 
     /// Its id in `figures.json` (`key/region_goods_exports`).
     pub fn record_id(self) -> String {
         format!("key/{}", self.key())
     }
+
+    /// The catalogue phrase of the card's label (`{who}` is the reporter).
+    pub fn label(self) -> &'static str {
+        match (self.measure, self.flow) {
+            (Measure::Goods, Flow::Export) => "figures.goods_exports",
+            (Measure::Goods, Flow::Import) => "figures.goods_imports",
+            (Measure::Services, Flow::Export) => "figures.services_exports",
+            (Measure::Services, Flow::Import) => "figures.services_imports",
+            (Measure::Rank, _) => "figures.export_rank",
+        }
+    }
+
+    pub fn is_rank(self) -> bool {
+        self.measure == Measure::Rank
+    }
 }
 
-impl Reporters<'_> {
-    /// The reporter code of a key figure.
-    pub fn code(&self, reporter: Reporter) -> &str {
+impl Serialize for KeyFigureId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.key())
+    }
+}
+
+/// A configured card a brief leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    pub id: KeyFigureId,
+    /// The reporter's code, or `None` when the project has no region.
+    pub reporter: Option<String>,
+    /// Only a dataset of some products has the total: never a key figure.
+    pub partial: bool,
+}
+
+impl<'a> Reporters<'a> {
+    /// The reporter code of a key figure (`None`: a region's, in a project without one).
+    pub fn code(&self, reporter: Reporter) -> Option<&'a str> {
         match reporter {
             Reporter::Region => self.region,
-            Reporter::National => self.national,
+            Reporter::National => Some(self.national),
         }
+    }
+
+    /// The agency's own reporter: its region's, or the country's for a national agency.
+    pub fn agency(&self) -> &'a str {
+        self.region.unwrap_or(self.national)
     }
 }
 
@@ -170,7 +228,7 @@ impl Origin {
 pub struct KeyFigure {
     pub id: KeyFigureId,
     pub year: i32,
-    /// Euros, or the rank for [`KeyFigureId::RegionExportRank`].
+    /// Euros, or the rank for a rank.
     pub value: f64,
     pub previous: Option<f64>,
     /// For ranks: how many markets were ranked.
@@ -196,9 +254,9 @@ pub const HISTORY_YEARS: i32 = 5;
 impl KeyFigure {
     /// Relative change on the previous year (0.1 = +10 %), for amounts.
     pub fn change(&self) -> Option<f64> {
-        match (self.id, self.previous) {
-            (KeyFigureId::RegionExportRank, _) => None,
-            (_, Some(prev)) if prev > 0.0 => Some(self.value / prev - 1.0),
+        match (self.id.is_rank(), self.previous) {
+            (true, _) => None,
+            (false, Some(prev)) if prev > 0.0 => Some(self.value / prev - 1.0),
             _ => None,
         }
     }
@@ -280,6 +338,8 @@ impl YearToDate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
     pub key_figures: Vec<KeyFigure>,
+    /// The cards asked for that the data cannot fill.
+    pub left_out: Vec<LeftOut>,
     /// Year-to-date figures for key figures whose data go beyond their last complete year.
     pub year_to_date: Vec<YearToDate>,
     pub trend: Trend,
@@ -346,10 +406,12 @@ pub const TOP_CHAPTERS: usize = 5;
 /// The classification of the finer goods breakdown.
 pub const CN_CHAPTER: &str = "cn-chapter";
 
-/// The reporters figures are computed for.
+/// The reporters figures are computed for, and the key-figure cards asked for.
 pub struct Reporters<'a> {
-    pub region: &'a str,
+    /// The agency's region, when it has one (a national agency has none).
+    pub region: Option<&'a str>,
     pub national: &'a str,
+    pub cards: &'a [KeyFigureId],
 }
 
 /// Computes the figures for `country` (upper-case alpha-2) from `datasets`, whose product
@@ -369,6 +431,16 @@ pub fn compute(
         .filter(|d| d.meta.kind == Kind::Services)
         .collect();
 
+    // A dataset that covers only some products (an extract of some CN codes) has TOTAL rows
+    // that are those products' sum: never a headline. No card, rank or trend is made from
+    // it; its products show in a table whose title says what it covers.
+    let complete = |kind: Kind| -> Vec<&Dataset> {
+        datasets
+            .iter()
+            .filter(|d| d.meta.kind == kind && d.meta.coverage.is_none())
+            .collect()
+    };
+    let (goods_complete, services_complete) = (complete(Kind::Goods), complete(Kind::Services));
     let mut key_figures = Vec::new();
     let amount = |id, sets: &[&Dataset], reporter: &str, flow| {
         let series = annual_series(sets, reporter, country, flow, TOTAL);
@@ -397,34 +469,20 @@ pub fn compute(
             history,
         })
     };
-    for spec in &KEY_FIGURES {
-        let datasets = match spec.measure {
-            Measure::Goods => &goods,
-            Measure::Services => &services,
-            Measure::Rank => continue,
-        };
-        key_figures.extend(amount(
-            spec.id,
-            datasets,
-            reporters.code(spec.reporter),
-            spec.flow,
-        ));
-    }
-    // The rank of the exports' year, or of the latest year before it in which every
-    // market has its annual figure: ranking this market against only the markets already
-    // complete would be false.
-    if let Some(exports_year) = key_figures
-        .first()
-        .filter(|k| k.id == KeyFigureId::RegionGoodsExports)
-        .map(|k| k.year)
-        && let Some((year, rank)) = (0..3)
+    // The rank of a reporter's export markets, in the year of its latest exports, or the
+    // latest year before it in which every market has its annual figure: ranking this
+    // market against only the markets already complete would be false.
+    let rank = |id: KeyFigureId, reporter: &str| -> Option<KeyFigure> {
+        let exports_year = *annual_series(&goods_complete, reporter, country, Flow::Export, TOTAL)
+            .last_key_value()?
+            .0;
+        let (year, rank) = (0..3)
             .map(|back| exports_year - back)
-            .find_map(|y| Some((y, export_rank(&goods, reporters.region, country, y)?)))
-    {
-        let previous = export_rank(&goods, reporters.region, country, year - 1);
+            .find_map(|y| Some((y, export_rank(&goods_complete, reporter, country, y)?)))?;
+        let previous = export_rank(&goods_complete, reporter, country, year - 1);
         let history = (year - HISTORY_YEARS + 1..=year)
             .filter_map(|y| {
-                let rank = export_rank(&goods, reporters.region, country, y)?;
+                let rank = export_rank(&goods_complete, reporter, country, y)?;
                 Some(Point {
                     year: y,
                     value: rank.rank as f64,
@@ -433,8 +491,8 @@ pub fn compute(
                 })
             })
             .collect();
-        key_figures.push(KeyFigure {
-            id: KeyFigureId::RegionExportRank,
+        Some(KeyFigure {
+            id,
             year,
             value: rank.rank as f64,
             previous: previous.as_ref().map(|p| p.rank as f64),
@@ -445,24 +503,66 @@ pub fn compute(
             origin: rank.origin,
             previous_origin: previous.map(|p| p.origin),
             history,
-        });
+        })
+    };
+    // Each card asked for, in order; one the data cannot fill is left out and said, never
+    // filled with anything else.
+    let mut left_out = Vec::new();
+    for &id in reporters.cards {
+        let Some(reporter) = reporters.code(id.reporter) else {
+            left_out.push(LeftOut {
+                id,
+                reporter: None,
+                partial: false,
+            });
+            continue;
+        };
+        let figure = match (id.measure, id.flow) {
+            (Measure::Goods, flow) => amount(id, &goods_complete, reporter, flow),
+            (Measure::Services, flow) => amount(id, &services_complete, reporter, flow),
+            (Measure::Rank, Flow::Export) => rank(id, reporter),
+            // Ranks are of export markets only (the configuration says so).
+            (Measure::Rank, Flow::Import) => None,
+        };
+        match figure {
+            Some(figure) => key_figures.push(figure),
+            None => {
+                let sets = match id.measure {
+                    Measure::Services => &services,
+                    _ => &goods,
+                };
+                let partial = sets.iter().any(|d| {
+                    d.meta.coverage.is_some()
+                        && d.observations.keys().any(|k| {
+                            k.reporter == reporter
+                                && k.partner == country
+                                && k.product == TOTAL
+                                && (id.is_rank() || k.flow == id.flow)
+                        })
+                });
+                left_out.push(LeftOut {
+                    id,
+                    reporter: Some(reporter.to_string()),
+                    partial,
+                })
+            }
+        }
     }
 
     let year_to_date = key_figures
         .iter()
         .filter_map(|k| {
-            let spec = k.id.spec();
-            if spec.measure == Measure::Rank {
+            if k.id.is_rank() {
                 return None;
             }
-            let (reporter, flow) = (reporters.code(spec.reporter), spec.flow);
+            let (reporter, flow) = (reporters.code(k.id.reporter)?, k.id.flow);
             let dataset = crate::dataset::by_id(datasets, &k.dataset)?;
             year_to_date(dataset, k, reporter, country, flow)
         })
         .collect();
 
     let series = |flow| {
-        annual_series(&goods, reporters.region, country, flow, TOTAL)
+        annual_series(&goods_complete, reporters.agency(), country, flow, TOTAL)
             .into_iter()
             .map(|(year, a)| Point {
                 year,
@@ -492,7 +592,7 @@ pub fn compute(
     let top_products = breakdown(
         &goods,
         classifications,
-        reporters.region,
+        reporters.agency(),
         country,
         None,
         Some(TOP_PRODUCTS),
@@ -510,8 +610,10 @@ pub fn compute(
         .copied()
         .filter(|d| d.meta.classification.contains(CN_CHAPTER))
         .collect();
-    let top_chapters = [reporters.region, reporters.national]
+    let top_chapters = reporters
+        .region
         .into_iter()
+        .chain([reporters.national])
         .find_map(|reporter| {
             breakdown(
                 &chapter_sets,
@@ -543,6 +645,7 @@ pub fn compute(
             .any(|i| i.illustrative);
     Figures {
         key_figures,
+        left_out,
         year_to_date,
         trend,
         top_products,

@@ -47,7 +47,8 @@ fn key_figures_and_changes() {
         &sample(),
         &classifications(),
         &Reporters {
-            region: "BE-BRU",
+            region: Some("BE-BRU"),
+            cards: &KeyFigureId::DEFAULT,
             national: "BE",
         },
         "CA",
@@ -56,11 +57,11 @@ fn key_figures_and_changes() {
     assert_eq!(
         ids,
         [
-            KeyFigureId::RegionGoodsExports,
-            KeyFigureId::RegionGoodsImports,
-            KeyFigureId::NationalGoodsExports,
-            KeyFigureId::NationalServicesExports,
-            KeyFigureId::RegionExportRank
+            KeyFigureId::REGION_GOODS_EXPORTS,
+            KeyFigureId::REGION_GOODS_IMPORTS,
+            KeyFigureId::NATIONAL_GOODS_EXPORTS,
+            KeyFigureId::NATIONAL_SERVICES_EXPORTS,
+            KeyFigureId::REGION_EXPORT_RANK
         ]
     );
     let exports = &f.key_figures[0];
@@ -83,7 +84,8 @@ fn breakdown_sorted_with_growth() {
         &sample(),
         &classifications(),
         &Reporters {
-            region: "BE-BRU",
+            region: Some("BE-BRU"),
+            cards: &KeyFigureId::DEFAULT,
             national: "BE",
         },
         "CA",
@@ -120,7 +122,8 @@ fn a_partial_partner_gets_its_last_complete_year_and_year_to_date() {
     }
     let goods = dataset("comext", "goods", "hs-section", &rows);
     let reporters = Reporters {
-        region: "BE-BRU",
+        region: Some("BE-BRU"),
+        cards: &KeyFigureId::DEFAULT,
         national: "BE",
     };
     let de = compute(
@@ -142,7 +145,7 @@ fn a_partial_partner_gets_its_last_complete_year_and_year_to_date() {
     let rank = ca
         .key_figures
         .iter()
-        .find(|k| k.id == KeyFigureId::RegionExportRank)
+        .find(|k| k.id == KeyFigureId::REGION_EXPORT_RANK)
         .unwrap();
     assert_eq!((rank.year, rank.value, rank.out_of), (2024, 2.0, Some(3)));
 }
@@ -158,7 +161,8 @@ fn a_market_ahead_of_the_others_is_not_ranked_among_itself() {
          BE-BRU,CA,export,2025,TOTAL,40,published\n",
     );
     let reporters = Reporters {
-        region: "BE-BRU",
+        region: Some("BE-BRU"),
+        cards: &KeyFigureId::DEFAULT,
         national: "BE",
     };
     let f = compute(&[goods], &classifications(), &reporters, "CA");
@@ -166,7 +170,7 @@ fn a_market_ahead_of_the_others_is_not_ranked_among_itself() {
     let rank = f
         .key_figures
         .iter()
-        .find(|k| k.id == KeyFigureId::RegionExportRank)
+        .find(|k| k.id == KeyFigureId::REGION_EXPORT_RANK)
         .unwrap();
     assert_eq!((rank.year, rank.value, rank.out_of), (2024, 2.0, Some(2)));
 }
@@ -191,7 +195,8 @@ fn chapters_are_a_level_of_their_own() {
         &[goods],
         &classifications(),
         &Reporters {
-            region: "BE-BRU",
+            region: Some("BE-BRU"),
+            cards: &KeyFigureId::DEFAULT,
             national: "BE",
         },
         "DE",
@@ -218,7 +223,8 @@ fn the_trend_shows_the_last_ten_years_and_the_sparkline_the_last_five() {
         .collect();
     let sets = vec![dataset("goods", "goods", "hs-section", &rows)];
     let reporters = Reporters {
-        region: "BE-BRU",
+        region: Some("BE-BRU"),
+        cards: &KeyFigureId::DEFAULT,
         national: "BE",
     };
     let f = compute(&sets, &classifications(), &reporters, "CA");

@@ -227,7 +227,7 @@ impl<'a> Composer<'a> {
         let short = if national == Some(true) {
             &config.country.short
         } else {
-            &config.region.short
+            &config.agency().short
         };
         short.get(lang).unwrap_or_default().to_string()
     }
@@ -244,7 +244,7 @@ impl<'a> Composer<'a> {
                 .iter()
                 .find(|d| crate::deps::rel_path(&d.csv_path) == file)?;
             let (key, _) = dataset.observations.iter().find(|(_, o)| o.line == line)?;
-            Some(key.reporter != config.region.code)
+            Some(key.reporter != config.agency().code)
         })
     }
 
