@@ -247,3 +247,66 @@ fn the_cards_are_the_agency_s_choice_in_its_order() {
     let err = marketbrief_fails(project.path(), &["check"]);
     assert!(err.contains("has no `region:`"), "{err}");
 }
+
+/// Issue 22.1: a card added to or removed from `key_figures:` between two editions is a
+/// new or dropped figure in `diff`, never a change of value.
+#[test]
+fn a_card_added_or_dropped_between_editions_is_said_so() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let csv = project.path().join("data/datasets/be-goods.csv");
+    let mut rows = std::fs::read_to_string(&csv).unwrap();
+    rows.push_str("BE,CA,import,2023,TOTAL,2100000000,illustrative\nBE,CA,import,2024,TOTAL,2300000000,illustrative\n");
+    std::fs::write(&csv, rows).unwrap();
+    let config = project.path().join("marketbrief.yaml");
+    let base = std::fs::read_to_string(&config).unwrap();
+    let build = |edition: &str, cards: &str| {
+        std::fs::write(&config, format!("{base}key_figures:\n{cards}")).unwrap();
+        marketbrief(
+            project.path(),
+            &[
+                "build",
+                "--country",
+                "ca",
+                "--lang",
+                "en",
+                "--edition",
+                edition,
+            ],
+        );
+    };
+    build(
+        "2025-Q2",
+        "  - {reporter: region, measure: goods}\n  - {reporter: region, measure: rank}\n",
+    );
+    build(
+        "2025-Q3",
+        "  - {reporter: region, measure: goods}\n  - {reporter: country, measure: goods, flow: import}\n",
+    );
+    let report = marketbrief(
+        project.path(),
+        &[
+            "diff", "2025-Q2", "2025-Q3", "--format", "csv", "--lang", "en",
+        ],
+    );
+    let lines: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("of Belgium") || l.contains("Rank"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("CA,new figure,Goods imports of Belgium (2024),,EUR")),
+        "{report}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "CA,dropped figure,Rank among the export markets of Brussels (2024),31st of 44,,"
+        )),
+        "{report}"
+    );
+    assert!(
+        !report.contains("revision,\"Goods exports of Brussels"),
+        "{report}"
+    );
+}
