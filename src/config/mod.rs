@@ -228,6 +228,23 @@ impl Config {
             (None, Some(_)) => crate::figures::KeyFigureId::DEFAULT.to_vec(),
             (None, None) => crate::figures::KeyFigureId::NATIONAL_DEFAULT.to_vec(),
         };
+        if let Some(seat) = &config.publisher.seat {
+            for (field, value, limit) in [("lat", seat.lat, 90.0), ("lon", seat.lon, 180.0)] {
+                if !(value.is_finite() && value.abs() <= limit) {
+                    let field = format!("publisher.seat.{field}");
+                    let (line, column) = crate::source::locate(text, &field);
+                    return Err(InputError::new(
+                        origin,
+                        format!(
+                            "expected degrees between -{limit} and {limit}, found `{}`",
+                            crate::limits::quote(&value.to_string())
+                        ),
+                    )
+                    .at(line, column)
+                    .field(field));
+                }
+            }
+        }
         if let Some((i, problem)) = key_figure_problem(&config) {
             let field = format!("key_figures[{i}]");
             let (line, column) = crate::source::locate(text, &field);
