@@ -310,3 +310,71 @@ fn a_card_added_or_dropped_between_editions_is_said_so() {
         "{report}"
     );
 }
+
+/// Issue 22.1 and 22.3: a project holding only the imported Comext extract (Belgium's
+/// trade in 18 CN8 products) builds final German, French and Dutch briefs — a Walloon agency
+/// and a national one alike: the World Bank's facts, the products table titled with its
+/// coverage, no key-figure card from the covered products' total, and no †.
+#[test]
+fn the_comext_extract_alone_gives_final_briefs() {
+    let extract = common::sample_project().join("tests/fixtures/comext/ds045409_BE_2023_2024.csv");
+    for walloon in [true, false] {
+        let project = if walloon {
+            walloon_project()
+        } else {
+            let dir = tempfile::tempdir().unwrap();
+            copy_project(dir.path());
+            edit(&dir.path().join("marketbrief.yaml"), BRUSSELS_REGION, "");
+            dir
+        };
+        let root = project.path();
+        for entry in std::fs::read_dir(root.join("data/datasets")).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        // Three profiles written in full (the Canadian sample's texts stand in for them).
+        let ca = std::fs::read_to_string(root.join("data/profiles/ca.yaml")).unwrap();
+        for entry in std::fs::read_dir(root.join("data/profiles")).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        for code in ["de", "fr", "nl"] {
+            std::fs::write(
+                root.join(format!("data/profiles/{code}.yaml")),
+                ca.replace("country: CA", &format!("country: {}", code.to_uppercase())),
+            )
+            .unwrap();
+        }
+        marketbrief(root, &["import", "comext", extract.to_str().unwrap()]);
+        let out = tempfile::tempdir().unwrap();
+        let out_arg = out.path().to_str().unwrap();
+        // Final briefs (no --draft), for the quarter after the data.
+        marketbrief(root, &["build", "--edition", "2026-Q1", "--out", out_arg]);
+        let record: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join("2026-Q1/figures.json")).unwrap(),
+        )
+        .unwrap();
+        for code in ["de", "fr", "nl"] {
+            for (lang, share, population) in [
+                ("fr", "Part des produits couverts ‡", "POPULATION"),
+                ("nl", "Aandeel in de gedekte producten ‡", "BEVOLKING"),
+                ("en", "Share of covered products ‡", "POPULATION"),
+            ] {
+                let brief = format!("{code}-{lang}");
+                let figures = record["briefs"][&brief]["figures"].as_array().unwrap();
+                assert!(
+                    !figures.iter().any(|f| f["part"] == "key_figure"),
+                    "{brief} (walloon: {walloon}): a key figure"
+                );
+                assert!(
+                    figures.iter().any(|f| f["part"] == "chapters"),
+                    "{brief}: no products table"
+                );
+                assert!(figures.iter().any(|f| f["id"] == "facts/population"));
+                let text = common::pdf_text(&out.path().join(format!("2026-Q1/{brief}.pdf")));
+                let squashed = common::squash(&text);
+                assert!(squashed.contains(&common::squash(share)), "{brief}: {text}");
+                assert!(squashed.contains(&common::squash(population)), "{brief}");
+                assert!(!text.contains('†'), "{brief}: a † in {text}");
+            }
+        }
+    }
+}
