@@ -171,7 +171,7 @@ pub fn build(
     // briefs are done, and two builds doing so at once would each drop the other's entries.
     std::fs::create_dir_all(&out_dir).io("create", &out_dir)?;
     // Beside the edition folder, which holds only briefs and their record.
-    let lock_path = settings.out_root.join(format!(".{edition}.lock"));
+    let lock_path = settings.edition_lock(edition);
     let lock = output::open_lock(&lock_path).io("open", &lock_path)?;
     lock.lock().io("lock", &out_dir)?;
     output::remove_stale_temporaries(&out_dir);

@@ -42,6 +42,21 @@ pub fn max_bytes(path: &Path) -> u64 {
 /// Reads a whole file, refusing one larger than [`max_bytes`] before reading it (and one
 /// that grows past it while being read).
 pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    // A file of the project is a regular file: a FIFO put in a profile's place would hang
+    // the command at `open`, a device would never end.
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() && !metadata.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a pipe, socket or device): a project's files are read only from regular files",
+        ));
+    }
+    read_given(path)
+}
+
+/// Reads a whole file named on the command line, which may be a pipe (`/dev/stdin`,
+/// `<(…)`), within [`max_bytes`].
+pub fn read_given(path: &Path) -> std::io::Result<Vec<u8>> {
     let limit = max_bytes(path);
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();

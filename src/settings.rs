@@ -53,6 +53,13 @@ impl Settings {
         self.out_root.join(edition.to_string())
     }
 
+    /// The lock of an edition's folder, beside it (the folder holds only briefs and their
+    /// record): whatever writes into the folder — a build, a bundle, the clean-up of
+    /// leftovers — holds it, one at a time.
+    pub fn edition_lock(&self, edition: Edition) -> PathBuf {
+        self.out_root.join(format!(".{edition}.lock"))
+    }
+
     /// The folder of the edition being made.
     pub fn out_dir(&self) -> PathBuf {
         self.edition_dir(self.edition)

@@ -458,3 +458,38 @@ fn init_serves_a_national_agency() {
         assert!(!figures.contains("key/region_"), "{figures}");
     }
 }
+
+/// Issue 26.11: a build removed a running bundle's temporary file (2 of 25 bundles beside
+/// no-op builds failed: "cannot replace mission-north-america-en.pdf"). A bundle holds the
+/// edition's lock, as a build does: while another holds it, the bundle waits.
+#[test]
+fn a_bundle_waits_while_another_command_writes_its_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    let output = dir.path().join("output");
+    std::fs::create_dir_all(&output).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(output.join(".2025-Q3.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["bundle", "north-america", "--lang", "en", "--project"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let handout = output.join("2025-Q3/mission-north-america-en.pdf");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the bundle did not wait"
+    );
+    assert!(!handout.exists());
+    drop(lock);
+    assert!(child.wait().unwrap().success());
+    assert!(handout.is_file());
+}

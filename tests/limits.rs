@@ -230,3 +230,48 @@ fn a_code_of_absurd_length_stops_the_import_at_its_line_and_writes_nothing() {
     );
     assert!(printed.len() < 2_000, "{} bytes printed", printed.len());
 }
+
+/// Issue 26.16: a FIFO in a profile's, a dataset's or the recipients' place hung `check`,
+/// `build` and `mail` at `open`. In the project tree only regular files are read; a path
+/// given on the command line may still be a pipe.
+#[test]
+fn a_pipe_in_the_project_tree_is_refused_not_waited_for() {
+    for (rel, command) in [
+        ("data/profiles/ca.yaml", "check"),
+        ("data/datasets/be-goods.csv", "build"),
+        ("data/recipients.csv", "mail"),
+    ] {
+        let dir = project();
+        let path = dir.path().join(rel);
+        if path.exists() {
+            std::fs::remove_file(&path).unwrap();
+        }
+        let made = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(made.success());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+            .args([command, "--project"])
+            .arg(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("{command} hung on a FIFO at {rel}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let output = child.wait_with_output().unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{command}: {printed}");
+        assert!(
+            printed.contains("not a regular file"),
+            "{command}: {printed}"
+        );
+        assert!(printed.contains(rel), "{command}: {printed}");
+    }
+}

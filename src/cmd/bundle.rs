@@ -103,6 +103,14 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     // with exit status 2 as for `build`, rather than once per language.
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    // The edition's lock, as a build takes it: a build's clean-up of leftover temporary
+    // files would otherwise remove the handout being written ("cannot replace
+    // mission-north-america-en.pdf").
+    let lock_path = settings.edition_lock(edition);
+    let lock = output::open_lock(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
     let mut failed = false;
     for &lang in langs {
         let path = out_dir.join(format!("mission-{}-{lang}.pdf", args.name));

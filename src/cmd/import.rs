@@ -102,7 +102,7 @@ enum Periods {
 /// `marketbrief import csv FILE --mapping MAPPING`: any CSV extract read through a mapping.
 pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let mapping = import::mapped::Mapping::load(&args.mapping)?;
-    let bytes = crate::limits::read(&args.file)
+    let bytes = crate::limits::read_given(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         anyhow::anyhow!(
@@ -119,7 +119,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
 pub fn run_sheet(args: &SheetImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let mapped = &args.mapped;
     let mapping = import::mapped::Mapping::load(&mapped.mapping)?;
-    let bytes = crate::limits::read(&mapped.file)
+    let bytes = crate::limits::read_given(&mapped.file)
         .with_context(|| format!("cannot read {}", mapped.file.display()))?;
     let read = import::sheet::read(&mapped.file, bytes, args.sheet.as_deref(), &mapping)?;
     merge_mapped(mapped, &mapping, read, "xlsx", out)
@@ -246,6 +246,17 @@ fn merge(
     } = imported;
     let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
     let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
+    // One import of a dataset at a time, from reading what it holds to writing the merge:
+    // two at once each merged into what the other had not written yet, and one's rows were
+    // lost.
+    let lock_dir = project.join(DATASETS_DIR);
+    std::fs::create_dir_all(&lock_dir)
+        .with_context(|| format!("cannot create {}", lock_dir.display()))?;
+    let lock_path = lock_dir.join(format!(".{dataset}.import.lock"));
+    let lock = output::open_lock(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
     // An import rewrites its dataset's metadata: metadata written by hand (sources,
     // publications, licence) would be lost.
     if let Ok(current) = crate::limits::read_to_string(&meta_path)
@@ -297,6 +308,12 @@ fn merge(
             .display()
     )?;
     let csv_text = write_rows(&merged)?;
+    // The metadata records its CSV: a pair torn by a crash between the two writes is
+    // found when the project loads, and the next import writes both again.
+    let meta_text = &format!(
+        "{meta_text}csv_sha256: {}\n",
+        crate::deps::sha256(csv_text.as_bytes())
+    );
     // What is about to be written must load as a dataset does for `check` and `build`:
     // an import never leaves a project that no longer checks.
     let id = dataset;

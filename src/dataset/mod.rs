@@ -227,6 +227,11 @@ pub struct Metadata {
     /// the covered products' sum, and briefs mark figures taken from them as partial.
     #[serde(default)]
     pub coverage: Option<Localized>,
+    /// Written by an import: the SHA-256 of the CSV written with this file. The two files
+    /// are replaced one after the other; a CSV that does not match is the half of a pair an
+    /// import did not finish (or a CSV edited since), named, and repaired by the next import.
+    #[serde(default)]
+    pub csv_sha256: Option<String>,
 }
 
 /// A publication that `published` or `derived` rows quote, and which of them: a brief cites
@@ -418,6 +423,23 @@ impl Dataset {
         csv_text: &str,
     ) -> Result<(Dataset, Vec<InputError>), Vec<InputError>> {
         let meta: Metadata = InputError::parse_yaml(meta_path, meta_text).map_err(|e| vec![e])?;
+        if let Some(expected) = &meta.csv_sha256
+            && *expected != crate::deps::sha256(csv_text.as_bytes())
+        {
+            let (line, column) = crate::source::locate(meta_text, "csv_sha256");
+            return Err(vec![
+                InputError::new(
+                    meta_path,
+                    format!(
+                        "{} is not the CSV this metadata was written with: an import stopped between the two files, \
+                         or the CSV was edited since; run the import again (it repairs the pair), or remove this line to keep an edit",
+                        csv_path.display()
+                    ),
+                )
+                .at(line, column)
+                .field("csv_sha256"),
+            ]);
+        }
         let (observations, mut errors) = read_csv(csv_path, csv_text)?;
         let any_illustrative = observations
             .values()

@@ -159,7 +159,17 @@ fn reported() -> String {
 
 impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping> {
-        let text = crate::limits::read_to_string(path).io("read", path)?;
+        // Named on the command line (`--mapping FILE`): it may be a pipe.
+        let text = crate::limits::read_given(path)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the file is not valid UTF-8 (save it as UTF-8)",
+                    )
+                })
+            })
+            .io("read", path)?;
         let mapping: Mapping = InputError::parse_yaml(path, &text)?;
         if mapping.delimiter.len() != 1 && mapping.delimiter != "\\t" {
             return Err(InputError::new(

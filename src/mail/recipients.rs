@@ -85,7 +85,14 @@ pub fn read(root: &Path, path: &Path) -> crate::error::Result<Recipients> {
         root.join(path)
     };
     let origin = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let bytes = std::fs::read(&full).io("read", &full)?;
+    // The project's own file is a regular file; one named on the command line (made
+    // absolute by the commands) may be a pipe. Both are read within the size limit.
+    let bytes = if path.is_absolute() {
+        crate::limits::read_given(&full)
+    } else {
+        crate::limits::read(&full)
+    }
+    .io("read", &full)?;
     let is_xlsx = path
         .extension()
         .and_then(|e| e.to_str())
