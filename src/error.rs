@@ -89,6 +89,16 @@ impl InputError {
                 ),
             ));
         }
+        if limits::yaml_expands_too_far(text) {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "the file's anchors and aliases (`&name`, `*name`) stand for more than {} MB of text or {} values: far more than any input of marketbrief; write the values out",
+                    limits::YAML_EXPANDED_BYTES / (1024 * 1024),
+                    limits::YAML_EXPANDED_NODES
+                ),
+            ));
+        }
         Ok(())
     }
 

@@ -20,6 +20,127 @@ pub const OTHER_BYTES: u64 = 64 * MB;
 /// Nesting of YAML flow collections (`[…]`, `{…}`): a profile needs two or three levels,
 /// and deeper nesting makes the YAML parser's time grow with the square of the depth.
 pub const YAML_FLOW_DEPTH: usize = 32;
+/// Text a YAML file may stand for once its aliases (`*name`) are expanded: a profile holds
+/// a few KB. serde_yaml bounds how many events an alias replays, not their size, so a
+/// 100 kB anchor repeated a thousand times made 100 MB of text, and gigabytes after.
+pub const YAML_EXPANDED_BYTES: u64 = 16 * MB;
+/// Values (scalars, lists, mappings) a YAML file may stand for once expanded.
+pub const YAML_EXPANDED_NODES: u64 = 1_000_000;
+
+/// Whether `text`, its aliases expanded, stands for more than [`YAML_EXPANDED_BYTES`] of
+/// text or [`YAML_EXPANDED_NODES`] values. Walked without building anything: each scalar
+/// is counted where the parser holds it, and the walk stops at the limit.
+pub fn yaml_expands_too_far(text: &str) -> bool {
+    use serde::de::{DeserializeSeed, Error, MapAccess, SeqAccess, Visitor};
+    use std::cell::Cell;
+    const OVER: &str = "marketbrief: expanded beyond the limit";
+    #[derive(Clone, Copy)]
+    struct Budget<'a> {
+        bytes: &'a Cell<u64>,
+        nodes: &'a Cell<u64>,
+    }
+    impl Budget<'_> {
+        fn spend<E: Error>(self, bytes: usize) -> Result<(), E> {
+            self.bytes.set(self.bytes.get() + bytes as u64);
+            self.nodes.set(self.nodes.get() + 1);
+            if self.bytes.get() > YAML_EXPANDED_BYTES || self.nodes.get() > YAML_EXPANDED_NODES {
+                return Err(E::custom(OVER));
+            }
+            Ok(())
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Budget<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Budget<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<(), E> {
+            self.spend(v.len())
+        }
+        fn visit_bool<E: Error>(self, _: bool) -> Result<(), E> {
+            self.spend(0)
+        }
+        fn visit_i64<E: Error>(self, _: i64) -> Result<(), E> {
+            self.spend(0)
+        }
+        fn visit_u64<E: Error>(self, _: u64) -> Result<(), E> {
+            self.spend(0)
+        }
+        fn visit_f64<E: Error>(self, _: f64) -> Result<(), E> {
+            self.spend(0)
+        }
+        fn visit_unit<E: Error>(self) -> Result<(), E> {
+            self.spend(0)
+        }
+        fn visit_none<E: Error>(self) -> Result<(), E> {
+            self.spend(0)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            self.spend(0)?;
+            while seq.next_element_seed(self)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            self.spend(0)?;
+            while map.next_key_seed(self)?.is_some() {
+                map.next_value_seed(self)?;
+            }
+            Ok(())
+        }
+        fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+            use serde::de::VariantAccess;
+            let ((), variant) = data.variant_seed(self)?;
+            variant.newtype_variant_seed(self)
+        }
+    }
+    let (bytes, nodes) = (Cell::new(0), Cell::new(0));
+    let budget = Budget {
+        bytes: &bytes,
+        nodes: &nodes,
+    };
+    match budget.deserialize(serde_yaml::Deserializer::from_str(text)) {
+        Err(e) => e.to_string().contains(OVER),
+        Ok(()) => false,
+    }
+}
+
+/// Why a workbook (a zip: `.xlsx`, `.ods`) is refused before it is read: one of its parts,
+/// or all of them together, inflate beyond [`TABLE_BYTES`] — the bound on a table applies
+/// to the sheet as it is read, not to its compressed size (a 1.5 MB workbook whose sheet
+/// inflated to 1.5 GB took 9.2 GB of memory). Each part is inflated into nothing, up to
+/// the bound, whatever sizes the archive declares. `None` for a sound workbook, or bytes
+/// that are no zip (calamine says what is wrong with those).
+pub fn workbook_too_large(bytes: &[u8]) -> Option<String> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index(i) else {
+            continue;
+        };
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        let inflated = std::io::copy(&mut part.take(TABLE_BYTES + 1), &mut std::io::sink()).ok()?;
+        total += inflated;
+        if inflated > TABLE_BYTES || total > TABLE_BYTES {
+            return Some(format!(
+                "the workbook inflates to more than {} ({} and more in `{}`): far beyond any table marketbrief reads",
+                human(TABLE_BYTES),
+                human(total),
+                quote(&name)
+            ));
+        }
+    }
+    None
+}
+
 /// Characters of an input value quoted in a message: enough to recognise it.
 pub const QUOTE_CHARS: usize = 60;
 /// Characters of a reporter or partner code: twice the longest Eurostat writes (a country,

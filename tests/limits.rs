@@ -275,3 +275,96 @@ fn a_pipe_in_the_project_tree_is_refused_not_waited_for() {
         assert!(printed.contains(rel), "{command}: {printed}");
     }
 }
+
+/// Issue 26.12: a 215 kB profile with one 100 kB anchor repeated 1,000 times reached
+/// 12.4 GB before it was killed; 300,000 aliases (2.6 MB) took the whole machine. What a
+/// file's aliases stand for is bounded before anything is built from it.
+#[test]
+fn yaml_aliases_cannot_expand_beyond_the_limit() {
+    let big = "x".repeat(100_000);
+    let mut wide = format!("country: CA\nsummary: &big {{fr: \"{big}\", nl: x, en: x}}\nwhy:\n");
+    for _ in 0..1000 {
+        wide.push_str("  - *big\n");
+    }
+    let mut many = String::from(
+        "country: CA\nsummary: {fr: x, nl: x, en: x}\nmarks: &a [x, x, x, x, x, x, x, x, x, x]\nwhy:\n",
+    );
+    for _ in 0..300_000 {
+        many.push_str("- *a\n");
+    }
+    for (what, text) in [("a wide anchor", wide), ("300,000 aliases", many)] {
+        let dir = project();
+        std::fs::write(dir.path().join("data/profiles/ca.yaml"), &text).unwrap();
+        let started = std::time::Instant::now();
+        let (ok, printed) = run(dir.path(), &["check"]);
+        assert!(!ok, "{what}");
+        assert!(
+            printed.contains("data/profiles/ca.yaml") && printed.contains("anchors and aliases"),
+            "{what}: {}",
+            &printed[..printed.len().min(2000)]
+        );
+        // Refused at once, not after gigabytes.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{what}"
+        );
+    }
+    // A few small aliases, as a careful editor may use them, are read as usual.
+    let small = marketbrief::limits::yaml_expands_too_far("a: &x [1, 2]\nb: *x\nc: *x\n");
+    assert!(!small);
+}
+
+/// Issue 26.13: a 1.5 MB workbook whose sheet inflated to 1.5 GB used 9.2 GB and 78 s; a
+/// 300 kB recipients workbook 1.29 GB. The bound on a table applies to the inflated sheet,
+/// checked before the workbook is read.
+#[test]
+fn a_workbook_that_inflates_beyond_the_limit_is_refused_before_it_is_read() {
+    use std::io::Write;
+    let dir = project();
+    let path = dir.path().join("bomb.xlsx");
+    {
+        let file = std::fs::File::create(&path).unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..300 {
+            zip.write_all(&chunk).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() < 2 << 20, "{} bytes", bytes.len());
+    let why = marketbrief::limits::workbook_too_large(&bytes).expect("refused");
+    assert!(why.contains("inflates to more than 256.0 MB"), "{why}");
+    assert!(why.contains("xl/worksheets/sheet1.xml"), "{why}");
+    // As recipients, and as a dataset to import: refused, named, before calamine reads it.
+    let read = marketbrief::mail::recipients::read(dir.path(), Path::new("bomb.xlsx")).unwrap();
+    assert!(
+        read.errors.iter().any(|e| e.message.contains("inflates")),
+        "{:?}",
+        read.errors
+    );
+    let mapping = dir.path().join("mapping.yaml");
+    std::fs::write(
+        &mapping,
+        "columns: {partner: p, flow: f, period: t, value: v}\nconstants: {reporter: BE}\nmetadata: {}\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["import", "xlsx"])
+        .arg(&path)
+        .arg("--mapping")
+        .arg(&mapping)
+        .args(["--dataset", "bomb", "--project"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && err.contains("inflates"),
+        "{err}"
+    );
+}

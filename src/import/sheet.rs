@@ -23,6 +23,9 @@ pub fn read(
             format!("cannot read the workbook (.xlsx, .xls or .ods): {e}"),
         )
     };
+    if let Some(why) = crate::limits::workbook_too_large(&bytes) {
+        return Err(InputError::new(file, why));
+    }
     let mut book = open(file, bytes).map_err(|e| unreadable(&e))?;
     let names = book.sheet_names();
     let name = match sheet {

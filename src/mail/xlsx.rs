@@ -12,6 +12,10 @@ pub fn parse_xlsx(origin: &Path, bytes: Vec<u8>) -> Recipients {
         origin: origin.to_path_buf(),
         ..Recipients::default()
     };
+    if let Some(why) = crate::limits::workbook_too_large(&bytes) {
+        out.errors.push(InputError::new(origin, why));
+        return out;
+    }
     let range = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| e.to_string())
         .and_then(|mut book| {
