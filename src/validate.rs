@@ -96,6 +96,40 @@ pub fn left_out_cards(project: &Project, path: &Path, profile: &Profile) -> Vec<
         .collect()
 }
 
+/// A brief that prints numbers from one of `init`'s example datasets while the project has
+/// datasets of its own: an illustrative BE-WAL→DE row from `init` reached a real Germany
+/// brief unnoticed. Warnings of `check` and `build`, at the profile's `country`.
+pub fn example_data(project: &Project, path: &Path, profile: &Profile) -> Vec<InputError> {
+    if !project.datasets.iter().any(|d| !d.meta.example) {
+        return Vec::new();
+    }
+    let code = profile.country.to_ascii_uppercase();
+    let figures = crate::figures::compute(
+        &project.datasets,
+        &project.reference.classifications,
+        &project.config.reporters(),
+        &code,
+    );
+    let (line, column) = project.sources.locate(path, "country");
+    figures
+        .datasets
+        .iter()
+        .filter_map(|id| crate::dataset::by_id(&project.datasets, id))
+        .filter(|d| d.meta.example)
+        .map(|d| {
+            InputError::new(
+                path,
+                format!(
+                    "the brief prints figures from {}, an example dataset of `marketbrief init` (`example: true`), beside the project's own datasets: delete its two files once your data are imported",
+                    crate::deps::rel_path(&d.csv_path)
+                ),
+            )
+            .at(line, column)
+            .field("country")
+        })
+        .collect()
+}
+
 /// Datasets updated after the edition's last day: the edition is older than its data
 /// ("Q3 2025 edition · data as of 13 February 2026"), most likely an `edition:` left behind.
 /// Warnings of `check`, at each dataset's `last_update`.

@@ -493,3 +493,44 @@ fn a_bundle_waits_while_another_command_writes_its_edition() {
     assert!(child.wait().unwrap().success());
     assert!(handout.is_file());
 }
+
+/// Issue 22.7: `init`'s example datasets are marked as examples (`example: true`, distinct
+/// from `illustrative`); once the project has datasets of its own, `check` and `build` warn
+/// for every brief that prints a number from an example (an illustrative BE-WAL→DE row from
+/// `init` reached a real Germany brief unnoticed).
+#[test]
+fn a_brief_printing_init_example_data_beside_real_data_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(dir.path(), &["init", "wal", "--region", "BE-WAL"]);
+    assert!(output.status.success(), "{output:?}");
+    let project = dir.path().join("wal");
+    let meta = std::fs::read_to_string(project.join("data/datasets/example-goods.yaml")).unwrap();
+    assert!(meta.contains("\nexample: true\n"), "{meta}");
+    // The examples alone: nothing to warn about, they are all there is.
+    let output = run_in(&project, &["check"]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("example dataset"));
+    let extract = common::sample_project().join("tests/fixtures/comext/ds045409_BE_2023_2024.csv");
+    let output = run_in(&project, &["import", "comext", extract.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let output = run_in(&project, &["new", "de"]);
+    assert!(output.status.success(), "{output:?}");
+    let output = run_in(&project, &["check"]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("data/profiles/de.yaml")
+            && err.contains(
+                "the brief prints figures from data/datasets/example-goods.csv, an example dataset of `marketbrief init`"
+            ),
+        "{err}"
+    );
+    let output = run_in(
+        &project,
+        &["build", "--draft", "--country", "de", "--lang", "en"],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("warning: ") && err.contains("example-goods.csv"),
+        "{err}"
+    );
+}

@@ -98,6 +98,7 @@ pub fn run(
             }
             if let Ok(profile) = &entry.profile {
                 warnings.extend(validate::left_out_cards(&project, &entry.path, profile));
+                warnings.extend(validate::example_data(&project, &entry.path, profile));
             }
         }
     }

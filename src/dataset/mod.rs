@@ -216,6 +216,11 @@ pub struct Metadata {
     pub last_update: Date,
     /// Whether the dataset holds illustrative (synthetic) rows: must match the rows.
     pub illustrative: bool,
+    /// One of the example datasets `marketbrief init` writes, to be replaced: distinct from
+    /// `illustrative`, which a project may keep on purpose. A brief that prints a number
+    /// from it beside the project's own datasets is warned about.
+    #[serde(default)]
+    pub example: bool,
     /// Publications quoted by `published` and `derived` rows.
     #[serde(default)]
     pub publications: Vec<Publication>,
