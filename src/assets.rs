@@ -105,7 +105,7 @@ impl Assets {
         if let Some(root) = &self.project {
             let path = root.join(rel);
             if path.is_file() {
-                let bytes = crate::limits::read(&path).io("read", &path)?;
+                let bytes = crate::limits::read_within(root, Path::new(rel)).io("read", &path)?;
                 let found = project_file(&bytes);
                 self.note(rel, Fingerprint::project(&bytes), Some(Arc::new(bytes)));
                 return Ok(found);
@@ -123,7 +123,7 @@ impl Assets {
     /// which have no embedded default.
     pub fn read_project_file(&self, rel: &Path) -> std::io::Result<Vec<u8>> {
         let root = self.project.as_deref().unwrap_or(Path::new("."));
-        let bytes = crate::limits::read(&root.join(rel))?;
+        let bytes = crate::limits::read_within(root, rel)?;
         self.note_with(&crate::deps::rel_path(rel), || Fingerprint::project(&bytes));
         Ok(bytes)
     }

@@ -60,10 +60,14 @@ pub fn emit_as(
             if !loaded.is_empty() {
                 return Some(files.add(name.clone(), visible(loaded)));
             }
-            let text = crate::limits::read(&root.join(&error.file))
-                .ok()
-                .or_else(|| crate::limits::read(&error.file).ok())
-                .and_then(|b| String::from_utf8(b).ok())?;
+            // A project file is quoted only from inside the project (a link elsewhere is
+            // not followed); a file the command line named, as given.
+            let text = if error.file.is_absolute() {
+                crate::limits::read(&error.file).ok()
+            } else {
+                crate::limits::read_within(root, &error.file).ok()
+            }
+            .and_then(|b| String::from_utf8(b).ok())?;
             Some(files.add(name.clone(), visible(&text)))
         });
         let message = match &error.field {

@@ -175,6 +175,24 @@ pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     read_given(path)
 }
 
+/// Reads a file of the project at `root` (a profile, a dataset, a template and what it
+/// includes, a catalogue) like [`read`], once sure that, links resolved, it is inside the
+/// project: a link to a file elsewhere (a system file, another's secret) is refused, and
+/// neither its path nor its text is shown. What the command line names is the user's
+/// choice, read with [`read_given`].
+pub fn read_within(root: &Path, rel: &Path) -> std::io::Result<Vec<u8>> {
+    let path = root.join(rel);
+    let real = std::fs::canonicalize(&path)?;
+    let base = std::fs::canonicalize(root)?;
+    if !real.starts_with(&base) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "a link to a file outside the project: a project's files are read only from inside it (copy the file into the project)",
+        ));
+    }
+    read(&path)
+}
+
 /// Reads a whole file named on the command line, which may be a pipe (`/dev/stdin`,
 /// `<(…)`), within [`max_bytes`].
 pub fn read_given(path: &Path) -> std::io::Result<Vec<u8>> {

@@ -117,7 +117,7 @@ mod lf_tests {
 
 /// Reads a file as UTF-8 text, naming the file in every error.
 pub fn read(root: &Path, rel: &Path) -> Result<String, InputError> {
-    let bytes = crate::limits::read(&root.join(rel));
+    let bytes = crate::limits::read_within(root, rel);
     decode(rel, bytes)
 }
 

@@ -368,3 +368,63 @@ fn a_workbook_that_inflates_beyond_the_limit_is_refused_before_it_is_read() {
         "{err}"
     );
 }
+
+/// Issue 26.15: a symlinked profile's target was echoed by `check --format json`, and a
+/// symlinked template pulled into the brief by `{% include %}` printed a system file's lines
+/// in an error and a secret file's text in the PDF. What the project's own files pull in is
+/// read only from inside the project, links resolved; neither the target nor its text shows.
+#[test]
+fn links_from_the_project_to_files_outside_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.yaml");
+    std::fs::write(&secret, "country: CA\nsummary: TOPSECRET-41\n").unwrap();
+    let target = outside.path().display().to_string();
+
+    // A profile.
+    let dir = project();
+    let profile = dir.path().join("data/profiles/ca.yaml");
+    std::fs::remove_file(&profile).unwrap();
+    std::os::unix::fs::symlink(&secret, &profile).unwrap();
+    for format in ["human", "json"] {
+        let (ok, printed) = run(dir.path(), &["check", "--format", format]);
+        assert!(!ok, "{printed}");
+        assert!(printed.contains("outside the project"), "{printed}");
+        assert!(printed.contains("data/profiles/ca.yaml"), "{printed}");
+        assert!(
+            !printed.contains("TOPSECRET") && !printed.contains(&target),
+            "{printed}"
+        );
+    }
+
+    // A template that includes a linked file.
+    let dir = project();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let brief =
+        std::fs::read_to_string(common::sample_project().join("templates/brief.typ.j2")).unwrap();
+    std::fs::write(
+        templates.join("brief.typ.j2"),
+        format!("{brief}\n{{% include \"note.j2\" %}}\n"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, templates.join("note.j2")).unwrap();
+    let (ok, printed) = run(dir.path(), &["build", "--country", "ca", "--lang", "en"]);
+    assert!(!ok, "{printed}");
+    assert!(printed.contains("outside the project"), "{printed}");
+    assert!(
+        !printed.contains("TOPSECRET") && !printed.contains(&target),
+        "{printed}"
+    );
+    let pdf = dir.path().join("output/2025-Q3/ca-en.pdf");
+    assert!(!pdf.exists() || !common::pdf_text(&pdf).contains("TOPSECRET"));
+
+    // A link inside the project is the project's own file.
+    let dir = project();
+    let profile = dir.path().join("data/profiles/ca.yaml");
+    let kept = dir.path().join("data/ca-profile.yaml");
+    std::fs::rename(&profile, &kept).unwrap();
+    std::os::unix::fs::symlink(&kept, &profile).unwrap();
+    let (ok, printed) = run(dir.path(), &["check"]);
+    assert!(!printed.contains("outside the project"), "{printed}");
+    let _ = ok;
+}

@@ -61,7 +61,10 @@ impl Templates {
             }
             match loader_assets.read_text(&rel) {
                 Ok(found) => Ok(found.map(|(_, text)| text)),
-                Err(e) => Err(Error::new(ErrorKind::InvalidOperation, format!("{e:#}"))),
+                Err(e) => Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    crate::error::chain(&e),
+                )),
             }
         });
         env.set_undefined_behavior(UndefinedBehavior::Strict);
