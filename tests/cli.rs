@@ -534,3 +534,34 @@ fn a_brief_printing_init_example_data_beside_real_data_is_warned_about() {
         "{err}"
     );
 }
+
+/// Issue 26 (low): `new zz` wrote a profile that `build` refuses (CLDR names placeholders
+/// and groups: ZZ, EU, QO); `new` refuses them as `check` does.
+#[test]
+fn new_refuses_a_code_that_is_no_country() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    for code in ["zz", "eu", "qo"] {
+        let output = run_in(dir.path(), &["new", code]);
+        assert!(!output.status.success(), "{code}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains("unknown country code"), "{code}: {err}");
+        assert!(
+            !dir.path()
+                .join(format!("data/profiles/{code}.yaml"))
+                .exists()
+        );
+    }
+}
+
+/// Issue 26 (low): importing a folder exited 1, as for a problem in an extract; a file
+/// that cannot be read exits 2, as the README says.
+#[test]
+fn importing_a_folder_is_a_file_that_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    let folder = dir.path().join("data");
+    let output = run_in(dir.path(), &["import", "comext", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("it is a folder"));
+}

@@ -12,7 +12,20 @@ use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::io::Write;
 
+/// A folder named as the file to import cannot be read: said as such (exit status 2, as
+/// for any file that cannot be read), not as a problem in an extract.
+fn a_file(path: &std::path::Path) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "cannot read {}: it is a folder; name the file to import",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
+    a_file(&args.file)?;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
     let (sums, report) = import::read_comext(
@@ -101,6 +114,7 @@ enum Periods {
 
 /// `marketbrief import csv FILE --mapping MAPPING`: any CSV extract read through a mapping.
 pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcome> {
+    a_file(&args.file)?;
     let mapping = import::mapped::Mapping::load(&args.mapping)?;
     let bytes = crate::limits::read_given(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
@@ -118,6 +132,7 @@ pub fn run_mapped(args: &MappedImportArgs, out: &mut dyn Write) -> Result<Outcom
 /// through the same mapping.
 pub fn run_sheet(args: &SheetImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let mapped = &args.mapped;
+    a_file(&mapped.file)?;
     let mapping = import::mapped::Mapping::load(&mapped.mapping)?;
     let bytes = crate::limits::read_given(&mapped.file)
         .with_context(|| format!("cannot read {}", mapped.file.display()))?;

@@ -215,7 +215,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
                     "warning: the message to {} is {:.1} MB, over mail.max_message_mb ({}): not sent",
                     recipient.email,
                     prepared.bytes.len() as f64 / 1048576.0,
-                    config.max_message_mb
+                    crate::config::mail::size_mb(config.max_message_mb)
                 )?;
                 TOO_LARGE
             } else {

@@ -13,7 +13,15 @@ use std::io::Write;
 pub fn run(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     let project = Project::load(&args.project)?;
     let code = args.code.to_ascii_uppercase();
-    let Some(names) = project.reference.country_names.get(&code) else {
+    // CLDR also names groups and placeholders (ZZ, EU, QO): `check` refuses those, so `new`
+    // does too rather than write a profile no build accepts.
+    let territory = code == "XK" || isocountry::CountryCode::for_alpha2(&code).is_ok();
+    let names = project
+        .reference
+        .country_names
+        .get(&code)
+        .filter(|_| territory);
+    let Some(names) = names else {
         bail!(
             "unknown country code `{}`: expected an ISO 3166-1 alpha-2 code such as de",
             args.code

@@ -25,6 +25,16 @@ fn default_per_minute() -> u32 {
     30
 }
 
+/// A size in MB as a message shows it: in scientific notation when tiny or huge
+/// (`max_message_mb: 1e-300` was echoed as 300 digits).
+pub fn size_mb(mb: f64) -> String {
+    if mb == 0.0 || (1e-3..1e6).contains(&mb.abs()) {
+        mb.to_string()
+    } else {
+        format!("{mb:e}")
+    }
+}
+
 fn default_max_message_mb() -> f64 {
     10.0
 }
@@ -103,7 +113,7 @@ impl MailConfig {
                 "max_message_mb",
                 format!(
                     "expected a size above 0 and at most 100 MB, found {}",
-                    self.max_message_mb
+                    size_mb(self.max_message_mb)
                 ),
             );
         }
@@ -160,5 +170,30 @@ impl SmtpConfig {
             Security::Tls => 465,
             Security::None => 25,
         })
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn a_tiny_or_huge_size_is_echoed_in_a_few_characters() {
+        // Issue 26 (low): `max_message_mb: 1e-300` was echoed as 300 digits.
+        assert_eq!(super::size_mb(1e-300), "1e-300");
+        assert_eq!(super::size_mb(10.0), "10");
+        assert_eq!(super::size_mb(0.5), "0.5");
+        for (text, shown) in [("-1e-300", "-1e-300"), ("1e300", "1e300"), ("250", "250")] {
+            let yaml = format!(
+                "from: {{name: A, email: a@example.org}}\nsmtp: {{host: localhost, security: none}}\nmax_message_mb: {text}\nunsubscribe: mailto:u@example.org\n"
+            );
+            let config: super::MailConfig = serde_yaml::from_str(&yaml).unwrap();
+            let problems = config.problems();
+            let (field, why) = problems
+                .iter()
+                .find(|(f, _)| f.ends_with("max_message_mb"))
+                .expect("refused");
+            assert!(field.ends_with("max_message_mb"));
+            assert!(why.ends_with(&format!("found {shown}")), "{why}");
+            assert!(why.len() < 80, "{why}");
+        }
     }
 }

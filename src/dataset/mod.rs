@@ -733,7 +733,8 @@ pub fn read_csv(
                 ));
                 continue;
             }
-            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            // `-0` is 0 (recorded and printed as "-0" otherwise).
+            Ok(v) if v.is_finite() && v >= 0.0 => v + 0.0,
             _ => {
                 errors.push(err(
                     "value_eur",

@@ -81,6 +81,18 @@ fn amounts_beyond_any_trade_figure_are_refused() {
 }
 
 #[test]
+fn an_amount_of_minus_zero_is_zero() {
+    // Issue 26 (low): `-0` was recorded and printed as "-0".
+    let csv = "reporter,partner,flow,period,product,value_eur,status\n\
+               BE,CA,export,2024,TOTAL,-0,reported\n";
+    let dataset = parse(csv).unwrap();
+    let value = dataset.observations.values().next().unwrap().value_eur;
+    assert_eq!(value, 0.0);
+    assert!(value.is_sign_positive());
+    assert_eq!(serde_json::to_string(&value).unwrap(), "0.0");
+}
+
+#[test]
 fn lines_are_right_with_crlf_line_endings() {
     let csv = "reporter,partner,flow,period,product,value_eur,status\r\n\
                BE,CA,export,2023,TOTAL,1,reported\r\n\

@@ -411,7 +411,12 @@ impl<'a> Composer<'a> {
                 )
             })?,
         );
-        let recipient_box = Mailbox::new(Some(recipient.name.clone()), to.clone());
+        // A name without a letter or digit (`.`, `-`) is no display name: `To: . <a@x>` is
+        // not a valid header. The address alone then.
+        let display = Some(recipient.name.trim())
+            .filter(|n| n.chars().any(char::is_alphanumeric))
+            .map(str::to_string);
+        let recipient_box = Mailbox::new(display, to.clone());
 
         let mut hasher = Sha256::new();
         for part in [

@@ -81,10 +81,17 @@ impl Mailer {
             .port(smtp.port())
             .timeout(Some(Duration::from_secs(60)));
         if let Some(user) = smtp.user.as_deref().filter(|u| !u.is_empty()) {
+            // A setting that cannot work, as the README says (exit status 1).
             let password = std::env::var(PASSWORD_VAR).map_err(|_| {
-                Error::Mail(format!(
-                    "mail.smtp.user is `{user}`: set its password in the environment variable {PASSWORD_VAR}"
-                ))
+                Error::from(
+                    crate::InputError::new(
+                        crate::config::CONFIG_FILE,
+                        format!(
+                            "is `{user}`: set its password in the environment variable {PASSWORD_VAR} (never in a file)"
+                        ),
+                    )
+                    .field("mail.smtp.user"),
+                )
             })?;
             builder = builder.credentials(Credentials::new(user.to_string(), password));
         }

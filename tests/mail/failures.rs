@@ -579,3 +579,42 @@ fn an_unreachable_server_stops_the_run_and_leaves_nothing_uncertain() {
     assert!(ok && out.contains("sent 6,"), "{out}{err}");
     assert_eq!(server.received().len(), 6);
 }
+
+/// Issue 26 (low): a recipient named `.` gave the invalid header `To: . <a@x>`; a `user`
+/// without its password exited 2 where the README says 1 (a setting refused).
+#[test]
+fn a_name_without_letters_is_no_display_name_and_a_missing_password_exits_1() {
+    let server = Server::start();
+    let dir = project(
+        server.port,
+        &format!("{HEADER}dot@firm.example,.,Firm,en,ca,,,yes\n"),
+    );
+    let (ok, out, err) = mail(dir.path(), &["--send"]);
+    assert!(ok, "{out}{err}");
+    let received = server.received();
+    let message = MessageParser::default().parse(&received[0].data).unwrap();
+    let to = message.to().unwrap().first().unwrap();
+    assert_eq!(to.address(), Some("dot@firm.example"));
+    assert_eq!(to.name(), None);
+    let raw = String::from_utf8_lossy(&received[0].data);
+    assert!(raw.lines().any(|l| l == "To: dot@firm.example"), "{raw}");
+
+    let config_path = dir.path().join("marketbrief.yaml");
+    let config = std::fs::read_to_string(&config_path).unwrap().replace(
+        "security: none}",
+        "security: none, user: advisers@example.org}",
+    );
+    std::fs::write(&config_path, config).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["mail", "--send", "--project"])
+        .arg(dir.path())
+        .env_remove("MARKETBRIEF_SMTP_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("mail.smtp.user") && err.contains("MARKETBRIEF_SMTP_PASSWORD"),
+        "{err}"
+    );
+}
