@@ -36,7 +36,10 @@ fn raw_months() -> BTreeMap<(String, String, String), std::collections::BTreeSet
 }
 
 /// Yearly export and import values of reporter BE by (partner, flow, year), summed straight
-/// from the raw file, for the years the file covers completely for that partner and flow.
+/// from the raw file, for the years the file covers completely for that partner and flow —
+/// or for its group: every month of 2023 and 2024 is released in this extract for intra-EU
+/// and extra-EU partners alike, so a country's month without a row is a month of zero trade
+/// (Comext omits zeros), and every country's year is complete.
 fn expected_totals() -> BTreeMap<(String, String, String), f64> {
     let text = std::fs::read_to_string(comext_extract())
         .expect("the Comext extract in tests/fixtures/comext");
@@ -49,8 +52,23 @@ fn expected_totals() -> BTreeMap<(String, String, String), f64> {
         }
         let flow = if f[6] == "2" { "export" } else { "import" };
         let key = (f[4].to_string(), flow.to_string(), f[8][..4].to_string());
-        if complete[&key].len() == 12 {
+        let country = f[4].len() == 2;
+        if country || complete[&key].len() == 12 {
             *sums.entry(key).or_insert(0.0) += f[9].parse::<f64>().unwrap();
+        }
+    }
+    // A country with no row at all in a flow and year traded nothing in these products.
+    let countries: std::collections::BTreeSet<String> = complete
+        .keys()
+        .map(|(partner, _, _)| partner.clone())
+        .filter(|p| p.len() == 2)
+        .collect();
+    for partner in countries {
+        for flow in ["export", "import"] {
+            for year in ["2023", "2024"] {
+                sums.entry((partner.clone(), flow.to_string(), year.to_string()))
+                    .or_insert(0.0);
+            }
         }
     }
     sums
@@ -87,12 +105,13 @@ fn comext_import_matches_the_raw_file_and_is_idempotent() {
     let expected = expected_totals();
     assert_eq!(totals.len(), expected.len());
     // Small partners with months without trade in these products (Malta, Cyprus…) have
-    // no annual figure: the file does not show their whole year.
+    // their annual figure: those months were released for their group, and Comext omits
+    // zeros (issue 22.3; before, they had none).
     let months = raw_months();
     let gaps: Vec<_> = months.iter().filter(|(_, m)| m.len() < 12).collect();
     assert!(!gaps.is_empty());
     for (key, _) in gaps {
-        assert!(!totals.contains_key(key), "{key:?} has an annual row");
+        assert!(totals.contains_key(key), "{key:?} has no annual row");
     }
     for (key, value) in &expected {
         assert!(
@@ -125,7 +144,9 @@ fn comext_import_matches_the_raw_file_and_is_idempotent() {
         if f[3] == "BE"
             && f[7] == "VALUE_IN_EUROS"
             && f[5] != "TOTAL"
-            && months[&(f[4].to_string(), flow.to_string(), f[8][..4].to_string())].len() == 12
+            // A country's year is complete (its months without rows are zero trade).
+            && (f[4].len() == 2
+                || months[&(f[4].to_string(), flow.to_string(), f[8][..4].to_string())].len() == 12)
         {
             *expected_chapters
                 .entry((
@@ -507,20 +528,20 @@ fn a_partial_year_gives_year_to_date_figures_only() {
     );
 }
 
-/// The extract as Eurostat would publish it before intra-EU December is out:
-/// Germany, France and the Netherlands stop at November 2024, Italy at October; every
-/// other partner (China among them) keeps all of 2024.
+/// The extract as Eurostat publishes it before intra-EU December is out: every EU member
+/// state stops at November 2024 (Eurostat releases intra-EU trade for all members at once,
+/// extra-EU trade apart); China and the world keep all of 2024. (Cutting only some members
+/// would describe an extract Eurostat does not publish: a month released for the group with
+/// no row for a partner is that partner's zero trade.)
 fn extract_with_partial_partners(to: &Path) -> PathBuf {
     let text = std::fs::read_to_string(comext_extract()).unwrap();
     let mut out = String::new();
     for (n, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split(',').collect();
-        let late = match f.get(4).copied() {
-            Some("DE" | "FR" | "NL") => ["2024-12"].as_slice(),
-            Some("IT") => ["2024-11", "2024-12"].as_slice(),
-            _ => [].as_slice(),
-        };
-        if n > 0 && late.contains(&f[8]) {
+        let intra_eu = f
+            .get(4)
+            .is_some_and(|p| marketbrief::import::EU27.contains(p));
+        if n > 0 && intra_eu && f[8] == "2024-12" {
             continue;
         }
         out.push_str(line);
@@ -530,7 +551,6 @@ fn extract_with_partial_partners(to: &Path) -> PathBuf {
     std::fs::write(&path, out).unwrap();
     path
 }
-
 /// The groups of one year's coverage line of an import report: description → partners.
 fn coverage_groups(report: &str, year: &str) -> BTreeMap<String, Vec<String>> {
     let line = report
@@ -571,16 +591,12 @@ fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
     for report in [&dry, &report] {
         let groups = coverage_groups(report, "2024");
         assert!(groups["complete"].contains(&"CN".to_string()), "{report}");
-        for partner in ["DE", "FR", "NL"] {
+        for partner in ["DE", "FR", "NL", "IT", "MT"] {
             assert!(
                 groups["January–November"].contains(&partner.to_string()),
                 "{partner}: {report}"
             );
         }
-        assert!(
-            groups["January–October"].contains(&"IT".to_string()),
-            "{report}"
-        );
         assert!(
             report.contains(
                 "a partner's year gets an annual figure only once the dataset holds all its months"
@@ -593,8 +609,8 @@ fn partners_with_months_missing_get_no_annual_figure_and_their_briefs_say_so() {
     // partner's rows exactly as imported from the whole file.
     let rows = dataset_rows(&project.path().join("data/datasets/comext-goods.csv"));
     let whole = dataset_rows(&full.path().join("data/datasets/comext-goods.csv"));
-    let late = ["DE", "FR", "NL", "IT"];
-    for partner in late {
+    let late = marketbrief::import::EU27;
+    for partner in ["DE", "FR", "NL", "IT"] {
         for flow in ["export", "import"] {
             assert!(
                 !rows.contains_key(&format!("{partner},{flow},2024,TOTAL")),
@@ -1199,4 +1215,46 @@ fn a_dataset_torn_between_its_two_files_is_named_and_repaired_by_the_next_import
     );
     common::marketbrief(project.path(), &["check"]);
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), text);
+}
+
+/// Issue 22.3: Comext omits rows of zero trade. A month released for a partner's group
+/// (intra-EU partners together) with no row for a small partner is zero trade, not a month
+/// still to come: Malta, Cyprus, Greece and the other partners with gaps in the extract get
+/// their 2023 and 2024 annual figures, the sum of the months they have.
+#[test]
+fn small_partners_with_months_without_trade_get_their_annual_figures() {
+    let project = project_with_comext();
+    let rows = dataset_rows(&project.path().join("data/datasets/comext-goods.csv"));
+    let totals = expected_totals();
+    for (partner, flow, year) in [
+        ("MT", "export", "2023"),
+        ("MT", "export", "2024"),
+        ("MT", "import", "2023"),
+        ("CY", "export", "2023"),
+        ("CY", "export", "2024"),
+        ("GR", "import", "2024"),
+        ("EE", "import", "2023"),
+        ("BG", "import", "2024"),
+    ] {
+        let key = format!("{partner},{flow},{year},TOTAL");
+        let expected = totals[&(partner.to_string(), flow.to_string(), year.to_string())];
+        let got = rows
+            .get(&key)
+            .unwrap_or_else(|| panic!("no annual figure {key}"));
+        assert!(
+            (got - expected).abs() < 0.5,
+            "{key}: {got} against {expected}"
+        );
+    }
+    // A month with no row is a month of zero, as a row: Malta's 2023 imports have one month.
+    let months = raw_months();
+    assert_eq!(
+        months[&("MT".to_string(), "import".to_string(), "2023".to_string())].len(),
+        1
+    );
+    let zero = (1..=12)
+        .map(|m| format!("MT,import,2023-{m:02},TOTAL"))
+        .filter(|k| rows.get(k) == Some(&0.0))
+        .count();
+    assert_eq!(zero, 11);
 }

@@ -46,6 +46,14 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
         "line",
     )?;
     report_coverage(out, &report.coverage)?;
+    if report.zero_months > 0 {
+        writeln!(
+            out,
+            "{} partner-month{} without a row, in months released for the partner's group (intra-EU or extra-EU), taken as zero trade (Comext omits zeros)",
+            report.zero_months,
+            if report.zero_months == 1 { "" } else { "s" }
+        )?;
+    }
 
     let older = older_extract(&args.project, &args.dataset, &report.last_update)?;
     // An older extract that only adds periods leaves the dataset's date as it was.

@@ -135,7 +135,12 @@ impl WatchSet {
         let mut set = WatchSet {
             root: root.to_path_buf(),
             files: BTreeSet::from([crate::config::CONFIG_FILE.to_string()]),
-            listings: BTreeSet::from([crate::project::PROFILE_FILES.to_string()]),
+            // `.yml` too: `build` refuses a profile named so (rename it), and `watch` must
+            // show that as soon as one appears.
+            listings: BTreeSet::from([
+                crate::project::PROFILE_FILES.to_string(),
+                format!("{}/*.yml", crate::project::PROFILES_DIR),
+            ]),
         };
         for path in inputs {
             if Listing::parse(&path).is_some() {
@@ -225,6 +230,10 @@ mod tests {
         assert!(affects("marketbrief.yaml"));
         assert!(affects("data/profiles/ca.yaml"));
         assert!(affects("data/profiles/de.yaml"), "a new profile");
+        assert!(
+            affects("data/profiles/de.yml"),
+            "a profile build refuses for its name"
+        );
         assert!(affects("data/datasets/a.csv"));
         assert!(affects("data/datasets/b.csv"), "a new dataset");
         // Not yet there: an override of the embedded default, and the folders it needs.

@@ -146,8 +146,11 @@ pub struct ImportReport {
     pub last_update: String,
     /// CN8 codes seen among the kept rows (the product coverage).
     pub products: BTreeSet<String>,
-    /// The months the file has rows for, per reporter, partner and flow.
+    /// The months the file has rows for, per reporter, partner and flow — and the months
+    /// released for the partner's group without a row for it, taken as zero trade.
     pub coverage: Coverage,
+    /// How many partner-months were taken as zero trade (see `fill_unreported_months`).
+    pub zero_months: u64,
 }
 
 pub use crate::dataset::Coverage;
@@ -327,7 +330,75 @@ pub fn read_comext(
             add("COVERED");
         }
     }
+    fill_unreported_months(&mut sums, &mut report);
     Ok((sums, report))
+}
+
+/// The member states of the European Union (EU27, since February 2020), whose trade
+/// Eurostat releases together (intra-EU), apart from the rest of the world (extra-EU).
+pub const EU27: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// Comext omits rows of zero trade. A month Eurostat has released for a partner's group
+/// (intra-EU partners together, extra-EU together: some partner of the group has rows for
+/// it) but with no row for a country the file has rows for (in either flow, any month) is
+/// zero trade in the covered products, not a month still to come: without it Malta, Cyprus or
+/// Greece never got an annual figure. The zeros are the products' total's (`TOTAL`, or the
+/// covered products' sum) and count as released months; groups such as `WORLD` are left
+/// as they are.
+fn fill_unreported_months(sums: &mut MonthlySums, report: &mut ImportReport) {
+    let country = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_uppercase());
+    let group = |p: &str| EU27.contains(&p);
+    let total = if sums.keys().any(|k| k.2 == TOTAL) {
+        TOTAL
+    } else {
+        "COVERED"
+    };
+    // Months released per reporter, flow, year and group.
+    let mut released: BTreeMap<(String, Flow, i32, bool), BTreeSet<u8>> = BTreeMap::new();
+    for ((reporter, partner, flow), years) in &report.coverage {
+        if !country(partner) {
+            continue;
+        }
+        for (year, months) in years {
+            released
+                .entry((reporter.clone(), *flow, *year, group(partner)))
+                .or_default()
+                .extend(months);
+        }
+    }
+    // Every country the file has rows for, whichever flow and year: the months released for
+    // its group are its months, zero where it has no row.
+    let partners: BTreeSet<(String, String)> = report
+        .coverage
+        .keys()
+        .filter(|(_, partner, _)| country(partner))
+        .map(|(reporter, partner, _)| (reporter.clone(), partner.clone()))
+        .collect();
+    for ((reporter, flow, year, intra), group_months) in &released {
+        for (r, partner) in &partners {
+            if r != reporter || group(partner) != *intra {
+                continue;
+            }
+            let months = report
+                .coverage
+                .entry((reporter.clone(), partner.clone(), *flow))
+                .or_default()
+                .entry(*year)
+                .or_default();
+            for &month in group_months {
+                if months.insert(month) {
+                    sums.insert(
+                        (partner.clone(), *flow, total.to_string(), *year, month),
+                        0.0,
+                    );
+                    report.zero_months += 1;
+                }
+            }
+        }
+    }
 }
 
 fn parse_month(period: &str) -> Option<(i32, u8)> {
@@ -618,8 +689,9 @@ mod tests {
 
     #[test]
     fn coverage_is_decided_per_partner_and_flow() {
-        // China's exports have all of 2025; Germany's stop in November, and Germany's
-        // imports in September.
+        // China's trade has all of 2025 (extra-EU); intra-EU trade was released up to
+        // November, and Germany has no import row after September: its October and
+        // November imports were nil (Comext omits zeros), not months still to come.
         let mut csv = HEADER.to_string();
         let row = |partner: &str, flow: u8, month: u8| {
             format!(
@@ -666,11 +738,21 @@ mod tests {
         assert!(!has("DE", Flow::Import, Period::Quarter(2025, 4)));
         assert!(has("DE", Flow::Import, Period::Quarter(2025, 3)));
         assert!(has("DE", Flow::Import, Period::Month(2025, 9)));
+        let month = |m| {
+            (
+                "BE".to_string(),
+                "DE".to_string(),
+                Flow::Import,
+                Period::Month(2025, m),
+                TOTAL.to_string(),
+            )
+        };
+        assert_eq!(rows[&month(10)], 0.0);
+        assert_eq!(rows[&month(11)], 0.0);
+        assert_eq!(report.zero_months, 2);
         assert_eq!(
             coverage_lines(&report.coverage),
-            [
-                "2025: complete for 1 partner (CN); January–November for 2 partners (DE exports, FR); January–September for 1 partner (DE imports)"
-            ]
+            ["2025: complete for 1 partner (CN); January–November for 2 partners (DE, FR)"]
         );
     }
 
