@@ -198,15 +198,42 @@ pub fn read_comext(
         .map(|h| h.trim_start_matches('\u{feff}'))
         .collect();
     if found != COMEXT_COLUMNS {
+        // The first column that differs, named: the whole headers, cut to what a message
+        // quotes, looked the same when only a late column was renamed.
+        let differs = (0..found.len().max(COMEXT_COLUMNS.len()))
+            .find(|&i| found.get(i) != COMEXT_COLUMNS.get(i))
+            .unwrap_or(0);
+        let which = match (found.get(differs), COMEXT_COLUMNS.get(differs)) {
+            (Some(got), Some(want)) => format!(
+                "column {} is `{}` where `{want}` was expected",
+                differs + 1,
+                crate::limits::quote(got)
+            ),
+            (None, Some(want)) => format!("column {} (`{want}`) is missing", differs + 1),
+            (Some(got), None) => format!(
+                "column {} (`{}`) is one too many",
+                differs + 1,
+                crate::limits::quote(got)
+            ),
+            (None, None) => String::new(),
+        };
         return Err(InputError::new(
             file,
             format!(
-                "not a Eurostat Comext SDMX-CSV file: expected the columns `{}`, found `{}`",
+                "not a Eurostat Comext SDMX-CSV file: {which} (expected the columns `{}`)",
                 COMEXT_COLUMNS.join(","),
-                crate::limits::quote(&found.join(","))
             ),
         )
-        .at(Some(1), None));
+        .at(
+            Some(1),
+            Some(
+                1 + found
+                    .iter()
+                    .take(differs)
+                    .map(|c| c.chars().count() + 1)
+                    .sum::<usize>(),
+            ),
+        ));
     }
     let mut sums = MonthlySums::new();
     let mut report = ImportReport::default();
@@ -829,6 +856,28 @@ mod tests {
         );
         assert_eq!(describe_months(&set(&[4])), "April only");
         assert_eq!(describe_months(&set(&[4, 5])), "2 months (April–May)");
+    }
+
+    #[test]
+    fn a_renamed_column_is_named() {
+        // Issue 26 (low): only the ninth column renamed, and the message showed two headers
+        // that looked the same once cut.
+        let header =
+            "DATAFLOW,LAST UPDATE,freq,reporter,partner,product,flow,indicators,TIME,OBS_VALUE\n";
+        let err = read_comext(Path::new("x.csv"), header.as_bytes(), "BE").unwrap_err();
+        assert!(
+            err.message
+                .contains("column 9 is `TIME` where `TIME_PERIOD` was expected"),
+            "{err}"
+        );
+        assert_eq!((err.line, err.column), (Some(1), Some(68)));
+        let short =
+            "DATAFLOW,LAST UPDATE,freq,reporter,partner,product,flow,indicators,TIME_PERIOD\n";
+        let err = read_comext(Path::new("x.csv"), short.as_bytes(), "BE").unwrap_err();
+        assert!(
+            err.message.contains("column 10 (`OBS_VALUE`) is missing"),
+            "{err}"
+        );
     }
 
     #[test]
