@@ -78,6 +78,21 @@ impl Renderer<'_> {
             .into_iter()
             .find(|(_, text)| text.get(lang).is_some_and(|t| t.contains(first)))
             .map(|(field, _)| format!("{field}.{lang}"));
+        // Not the profile's: the configuration's (the publisher's name, a seat), located by
+        // its field's path — the character itself may be written escaped ("\U0001F600").
+        let config_file = Path::new(crate::config::CONFIG_FILE);
+        let config_field = match field {
+            Some(_) => None,
+            None => self
+                .project
+                .config
+                .localized_fields()
+                .into_iter()
+                .find(|(_, text)| text.get(lang).is_some_and(|t| t.contains(first)))
+                .map(|(field, _)| format!("{field}.{lang}")),
+        };
+        let path = if config_field.is_some() { config_file } else { path };
+        let field = field.or(config_field);
         let shown: Vec<String> = texts.iter().take(5).map(|t| format!("“{t}”")).collect();
         let more = texts.len().saturating_sub(5);
         let error = InputError::new(
