@@ -75,7 +75,27 @@ pub fn left_out_cards(project: &Project, path: &Path, profile: &Profile) -> Vec<
                     "no year in which {reporter}'s goods exports to {code} and to every other market have their annual total"
                 ),
             };
-            let why = if left.partial {
+            // Months without a complete year (a partner whose year is still running in the
+            // data): said as such, not as no trade at all.
+            let months_only = left.reporter.as_deref().is_some_and(|reporter| {
+                !id.is_rank()
+                    && project.datasets.iter().any(|d| {
+                        d.meta.coverage.is_none()
+                            && d.observations.keys().any(|k| {
+                                k.reporter == reporter
+                                    && k.partner == code
+                                    && k.flow == id.flow
+                                    && k.product == TOTAL
+                                    && !matches!(k.period, crate::dataset::Period::Year(_))
+                            })
+                    })
+            });
+            let why = if months_only {
+                format!(
+                    "{what} for a complete year in {} yet, only months (the brief shows them once their year is complete; until then it has no such card)",
+                    crate::project::DATASETS_DIR
+                )
+            } else if left.partial {
                 format!(
                     "the only total of {reporter} with {code} in {} is over the products a dataset covers (its `coverage`), never a key figure; the products table shows them, titled with what it covers",
                     crate::project::DATASETS_DIR

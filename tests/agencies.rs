@@ -378,3 +378,38 @@ fn the_comext_extract_alone_gives_final_briefs() {
         }
     }
 }
+
+/// Issue 26 (low): a partner whose data hold only months of a year still running lost its
+/// trade figures without a word; `check` says why each card is left out.
+#[test]
+fn a_partner_with_months_only_is_said_so() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let csv = project.path().join("data/datasets/be-goods.csv");
+    let mut rows = std::fs::read_to_string(&csv).unwrap();
+    for m in 1..=6 {
+        rows.push_str(&format!(
+            "BE,CY,export,2025-{m:02},TOTAL,1000000,illustrative\n"
+        ));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    let ca = std::fs::read_to_string(project.path().join("data/profiles/ca.yaml")).unwrap();
+    std::fs::write(
+        project.path().join("data/profiles/cy.yaml"),
+        ca.replace("country: CA", "country: CY"),
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["check", "--project"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains(
+            "the brief leaves out the key-figure card `national_goods_exports` of marketbrief.yaml: no BE goods exports to CY for a complete year in data/datasets yet, only months"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("data/profiles/cy.yaml:"), "{err}");
+}

@@ -91,7 +91,11 @@ impl Renderer<'_> {
                 .find(|(_, text)| text.get(lang).is_some_and(|t| t.contains(first)))
                 .map(|(field, _)| format!("{field}.{lang}")),
         };
-        let path = if config_field.is_some() { config_file } else { path };
+        let path = if config_field.is_some() {
+            config_file
+        } else {
+            path
+        };
         let field = field.or(config_field);
         let shown: Vec<String> = texts.iter().take(5).map(|t| format!("“{t}”")).collect();
         let more = texts.len().saturating_sub(5);
