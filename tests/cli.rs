@@ -565,3 +565,37 @@ fn importing_a_folder_is_a_file_that_cannot_be_read() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("it is a folder"));
 }
+
+/// Issue 26.8: `sources[0].date: 2025-02-30` passed `check` and failed `build`. One
+/// validation for both: each refuses it at the same place, with the same words.
+#[test]
+fn check_and_build_refuse_an_impossible_date_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_project(dir.path());
+    let profile = dir.path().join("data/profiles/ca.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim() == "date: 2025-07-23")
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &profile,
+        text.replacen("date: 2025-07-23", "date: 2025-02-30", 1),
+    )
+    .unwrap();
+    let expected = format!("data/profiles/ca.yaml:{line}:");
+    for args in [
+        &["check"][..],
+        &["build", "--country", "ca", "--lang", "en"],
+    ] {
+        let output = run_in(dir.path(), args);
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            err.contains("expected a date as YYYY-MM-DD, found `2025-02-30`"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains(&expected), "{args:?}: {err}");
+    }
+}
