@@ -104,7 +104,10 @@ impl Assets {
         }
         if let Some(root) = &self.project {
             let path = root.join(rel);
-            if path.is_file() {
+            // A project's own file overrides the built-in one; something there that is no
+            // regular file (a pipe, a broken link) is an error, never skipped for the
+            // built-in version in silence.
+            if path.symlink_metadata().is_ok() && !path.is_dir() {
                 let bytes = crate::limits::read_within(root, Path::new(rel)).io("read", &path)?;
                 let found = project_file(&bytes);
                 self.note(rel, Fingerprint::project(&bytes), Some(Arc::new(bytes)));

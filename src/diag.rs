@@ -49,12 +49,14 @@ pub fn emit_as(
     out: &mut dyn Write,
     colour: bool,
 ) -> std::io::Result<()> {
-    let plain = |error: &InputError| format!("{}: {error}\n", severity.as_str());
+    // Control characters in a message or a file's name (a profile named `x<ESC>]0;…`) are
+    // shown as symbols, like those of a quoted line.
+    let plain = |error: &InputError| visible(&format!("{}: {error}\n", severity.as_str()));
     let mut files = SimpleFiles::new();
     let mut ids: BTreeMap<String, Option<usize>> = BTreeMap::new();
     let config = Config::default();
     for error in errors {
-        let name = error.file.display().to_string();
+        let name = visible(&error.file.display().to_string());
         let id = *ids.entry(name.clone()).or_insert_with(|| {
             let loaded = sources.text(&error.file);
             if !loaded.is_empty() {
@@ -70,10 +72,10 @@ pub fn emit_as(
             .and_then(|b| String::from_utf8(b).ok())?;
             Some(files.add(name.clone(), visible(&text)))
         });
-        let message = match &error.field {
+        let message = visible(&match &error.field {
             Some(field) => format!("{field}: {}", error.message),
             None => error.message.clone(),
-        };
+        });
         let span = id.zip(error.line).and_then(|(id, line)| {
             let text = files.get(id).ok()?.source();
             Some((id, span_of(text, line, error.column)?))
@@ -126,7 +128,7 @@ pub fn json_line(severity: Severity, error: &InputError) -> String {
 /// character (ESC as `␛`, BEL as `␇`; C1 controls as `�`), so that a line quoted under a
 /// message cannot move the cursor, clear the screen or retitle the terminal
 /// (`ESC]0;…BEL ESC[2J` in a partner's name). One character for one keeps the columns.
-fn visible(text: &str) -> String {
+pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Never panic on a closed stderr either.
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            // Control characters from a file name or a value never reach the terminal raw.
+            let text = marketbrief::diag::visible(&format!("{e:#}"));
+            let _ = writeln!(std::io::stderr(), "error: {text}");
             ExitCode::from(exit_status(&e))
         }
     }

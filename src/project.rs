@@ -22,6 +22,12 @@ pub const PROFILE_FILES: &str = "data/profiles/*.yaml";
 /// input of every brief.
 pub const DATASET_FILES: &str = "data/datasets/*.csv";
 
+/// Whether something other than a folder is at `path` — a file, or a pipe or a broken link
+/// that reading will refuse, named, rather than take for nothing there.
+fn present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok() && !path.is_dir()
+}
+
 /// The project `start` is in: `start` itself or the nearest folder above it that holds
 /// `marketbrief.yaml`, as a path relative to `start` (`..`, `../..`) so that messages stay
 /// short; `None` outside any project.
@@ -29,7 +35,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(start).ok()?;
     let mut relative = PathBuf::from(start);
     for dir in absolute.ancestors() {
-        if dir.join(CONFIG_FILE).is_file() {
+        if present(&dir.join(CONFIG_FILE)) {
             return Some(relative);
         }
         relative = if relative == Path::new(".") {
@@ -96,7 +102,7 @@ impl Project {
     /// Loads the project at `root` reading through `assets` (a clone of which keeps the
     /// fingerprints of what was read, even when the load fails).
     pub fn load_with(root: &Path, assets: Assets) -> Result<Project> {
-        if !root.join(CONFIG_FILE).is_file() {
+        if !present(&root.join(CONFIG_FILE)) {
             return Err(Error::NoProject {
                 root: root.to_path_buf(),
                 config: CONFIG_FILE,
@@ -268,7 +274,7 @@ fn load_datasets(
             .to_string();
         let csv_rel = Path::new(DATASETS_DIR).join(format!("{id}.csv"));
         let meta_rel = Path::new(DATASETS_DIR).join(format!("{id}.yaml"));
-        if !root.join(&meta_rel).is_file() {
+        if !present(&root.join(&meta_rel)) {
             // Looked for, so that writing it is noticed (by `watch`).
             assets.note_with(&crate::deps::rel_path(&meta_rel), || {
                 crate::deps::Fingerprint::Missing

@@ -41,6 +41,20 @@ pub fn lf(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The line a CSV record starts on: the csv crate gives, for the first record after blank
+/// lines (which it skips), the line where the blanks began; the record is on the first
+/// line at or after it that is not blank. `lines` are the text's lines.
+pub fn record_line(lines: &[&str], reported: usize) -> usize {
+    let mut line = reported.max(1);
+    while lines
+        .get(line - 1)
+        .is_some_and(|text| text.trim_matches(['\r', '\u{feff}']).is_empty())
+    {
+        line += 1;
+    }
+    line
+}
+
 /// A stream with Windows line ends read as plain ones (see [`lf`]), for files too large to
 /// hold: a `\r` is dropped when a `\n` follows it.
 pub struct Lf<R> {

@@ -240,9 +240,17 @@ fn a_pipe_in_the_project_tree_is_refused_not_waited_for() {
         ("data/profiles/ca.yaml", "check"),
         ("data/datasets/be-goods.csv", "build"),
         ("data/recipients.csv", "mail"),
+        // Found by a hostile pass: a pipe in an override's place was skipped for the
+        // built-in file, in silence; in the configuration's or a metadata file's place it
+        // was taken for no file at all.
+        ("templates/brief.typ.j2", "build"),
+        ("templates/i18n/en.yaml", "check"),
+        ("data/datasets/be-goods.yaml", "check"),
+        ("marketbrief.yaml", "check"),
     ] {
         let dir = project();
         let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         if path.exists() {
             std::fs::remove_file(&path).unwrap();
         }
@@ -418,6 +426,20 @@ fn links_from_the_project_to_files_outside_are_not_followed() {
     let pdf = dir.path().join("output/2025-Q3/ca-en.pdf");
     assert!(!pdf.exists() || !common::pdf_text(&pdf).contains("TOPSECRET"));
 
+    // The recipients file too (found by a hostile pass: a link to /etc/passwd printed its
+    // lines as column names).
+    let dir = project();
+    let recipients = dir.path().join("data/recipients.csv");
+    std::fs::write(&secret, "email,TOPSECRET-41\n").unwrap();
+    std::os::unix::fs::symlink(&secret, &recipients).unwrap();
+    let (ok, printed) = run(dir.path(), &["check"]);
+    assert!(!ok, "{printed}");
+    assert!(printed.contains("outside the project"), "{printed}");
+    assert!(
+        !printed.contains("TOPSECRET") && !printed.contains(&target),
+        "{printed}"
+    );
+
     // A link inside the project is the project's own file.
     let dir = project();
     let profile = dir.path().join("data/profiles/ca.yaml");
@@ -427,4 +449,26 @@ fn links_from_the_project_to_files_outside_are_not_followed() {
     let (ok, printed) = run(dir.path(), &["check"]);
     assert!(!printed.contains("outside the project"), "{printed}");
     let _ = ok;
+}
+
+/// Found by a hostile pass: a profile's file name holding terminal escapes was printed raw
+/// by `check`; as with quoted lines, control characters are shown as symbols.
+#[test]
+fn control_characters_in_a_file_name_reach_no_terminal() {
+    let dir = project();
+    let jp = std::fs::read(dir.path().join("data/profiles/jp.yaml")).unwrap();
+    std::fs::write(
+        dir.path()
+            .join("data/profiles/x\u{1b}]0;PWNED\u{7}\u{1b}[2J.yaml"),
+        jp,
+    )
+    .unwrap();
+    let (ok, printed) = run(dir.path(), &["check"]);
+    assert!(!ok, "{printed}");
+    assert!(printed.contains("PWNED"), "{printed}");
+    assert!(
+        !printed.contains('\u{1b}') && !printed.contains('\u{7}'),
+        "{printed:?}"
+    );
+    assert!(printed.contains("x␛]0;PWNED␇␛[2J"), "{printed}");
 }

@@ -126,7 +126,11 @@ fn build(
                     writeln!(err, "warning: {name}: {warning}")?;
                 }
             }
-            BriefOutcome::Failed(e) => writeln!(err, "error: {name}: {}", crate::error::chain(e))?,
+            BriefOutcome::Failed(e) => writeln!(
+                err,
+                "error: {name}: {}",
+                crate::diag::visible(&crate::error::chain(e))
+            )?,
         }
     }
 

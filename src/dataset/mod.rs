@@ -675,6 +675,7 @@ pub fn read_csv(
         Err(e) => return Err(vec![InputError::new(csv_path, e.to_string())]),
     }
     let headers = reader.headers().cloned().unwrap_or_default();
+    let lines: Vec<&str> = csv_text.lines().collect();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -689,7 +690,10 @@ pub fn read_csv(
                 continue;
             }
         }
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = crate::source::record_line(
+            &lines,
+            record.position().map(|p| p.line() as usize).unwrap_or(0),
+        );
         let row: Row = match record.deserialize(Some(&headers)) {
             Ok(row) => row,
             Err(e) => {

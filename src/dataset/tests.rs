@@ -119,3 +119,24 @@ fn duplicates_and_undeclared_illustrative_rows_are_errors() {
             .any(|e| e.field.as_deref() == Some("illustrative"))
     );
 }
+
+#[test]
+fn rows_after_blank_lines_keep_their_lines() {
+    // Found by a hostile pass: after two blank lines, a row was reported (and traced in
+    // figures.json) two lines early, at a blank line.
+    let csv = "reporter,partner,flow,period,product,value_eur,status\n\
+               BE,CA,export,2023,TOTAL,5,reported\n\
+               \n\
+               \n\
+               BE,CA,export,2024,TOTAL,6,reported\n\
+               BE,CA,export,2022,TOTAL,x,reported\n";
+    let errors = parse(csv).unwrap_err();
+    assert_eq!(errors[0].line, Some(6), "{errors:?}");
+    let csv = csv.replace(",x,", ",7,");
+    let dataset = parse(&csv).unwrap();
+    let lines: Vec<usize> = dataset.observations.values().map(|o| o.line).collect();
+    assert!(
+        lines.contains(&5) && lines.contains(&6) && lines.contains(&2),
+        "{lines:?}"
+    );
+}

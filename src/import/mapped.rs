@@ -495,9 +495,12 @@ pub fn read(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
+    let body_lines: Vec<&str> = body.lines().collect();
     let rows = reader.records().map(|record| {
-        let line =
-            |e: Option<&csv::Position>| e.map_or(0, |p| p.line() as usize) + mapping.skip_lines;
+        let line = |e: Option<&csv::Position>| {
+            crate::source::record_line(&body_lines, e.map_or(0, |p| p.line() as usize))
+                + mapping.skip_lines
+        };
         let record = record.map_err(|e| {
             origin.row_error(line(e.position()), format!("cannot read this row: {e}"))
         })?;

@@ -90,7 +90,9 @@ pub fn read(root: &Path, path: &Path) -> crate::error::Result<Recipients> {
     let bytes = if path.is_absolute() {
         crate::limits::read_given(&full)
     } else {
-        crate::limits::read(&full)
+        // The project's own file, from inside the project only (a link to /etc/passwd
+        // printed its lines as column names).
+        crate::limits::read_within(root, path)
     }
     .io("read", &full)?;
     let is_xlsx = path
@@ -168,7 +170,8 @@ pub fn parse_csv(origin: &Path, bytes: &[u8]) -> Recipients {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line =
+            crate::source::record_line(&lines, record.position().map_or(0, |p| p.line() as usize));
         let starts = line
             .checked_sub(1)
             .and_then(|i| lines.get(i))
@@ -362,6 +365,22 @@ pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cel
             .at(Some(line), Some(extra.column)),
         );
     }
+    // A country or interest written twice would attach a brief, or quote a line, twice.
+    for (column, items) in [
+        ("countries", &recipient.countries),
+        ("interests", &recipient.interests),
+    ] {
+        for (i, item) in items.iter().enumerate() {
+            if items[..i].contains(item) {
+                errors.push(recipient.error(
+                    &origin,
+                    column,
+                    format!("`{item}` is listed twice: each once"),
+                ));
+                break;
+            }
+        }
+    }
     let email = recipient.email.clone();
     if email.is_empty() {
         errors.push(recipient.error(
@@ -525,6 +544,40 @@ mod tests {
         assert!(lines.contains(&(Some(3), Some(1))), "{:?}", r.errors);
         assert!(lines.contains(&(Some(4), Some(20))), "{:?}", r.errors);
         assert_eq!(r.list.last().unwrap().name, "C");
+    }
+
+    #[test]
+    fn rows_after_blank_lines_keep_their_lines() {
+        let r = parse(
+            "email,name,company,lang,countries,interests,adviser,consent\n\
+             a@x.example,A,Acme,nl,ca,,,yes\n\
+             \n\
+             \n\
+             not-an-address,B,Acme,nl,ca,,,yes\n",
+        );
+        assert_eq!(r.errors[0].line, Some(5), "{:?}", r.errors);
+    }
+
+    #[test]
+    fn a_country_or_interest_twice_is_an_error_at_its_cell() {
+        // Found by a hostile pass: `ca;CA;ca` attached the Canada brief three times.
+        let r = parse(
+            "email,name,company,lang,countries,interests,adviser,consent\n\
+             a@x.example,A,Acme,en,ca;CA;ca,VI;vi,,yes\n",
+        );
+        let messages: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("countries") && m.contains("`ca` is listed twice")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("interests") && m.contains("`VI` is listed twice")),
+            "{messages:?}"
+        );
     }
 
     #[test]
