@@ -117,6 +117,19 @@ pub fn yaml_expands_too_far(text: &str) -> bool {
 /// the bound, whatever sizes the archive declares. `None` for a sound workbook, or bytes
 /// that are no zip (calamine says what is wrong with those).
 pub fn workbook_too_large(bytes: &[u8]) -> Option<String> {
+    workbook_beyond(bytes, TABLE_BYTES)
+}
+
+/// The most a recipients workbook may inflate to: a CRM export of 100,000 companies is
+/// some 60 MB of sheet XML, and calamine holds several times that in memory.
+pub const RECIPIENTS_WORKBOOK_BYTES: u64 = 64 * MB;
+
+/// The most problems a table reports before it stops reading: enough to see what is wrong,
+/// and it says that it stopped.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// Like [`workbook_too_large`], with another bound.
+pub fn workbook_beyond(bytes: &[u8], limit: u64) -> Option<String> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return None;
     }
@@ -127,12 +140,12 @@ pub fn workbook_too_large(bytes: &[u8]) -> Option<String> {
             continue;
         };
         let name = part.name().map(|n| n.to_string()).unwrap_or_default();
-        let inflated = std::io::copy(&mut part.take(TABLE_BYTES + 1), &mut std::io::sink()).ok()?;
+        let inflated = std::io::copy(&mut part.take(limit + 1), &mut std::io::sink()).ok()?;
         total += inflated;
-        if inflated > TABLE_BYTES || total > TABLE_BYTES {
+        if inflated > limit || total > limit {
             return Some(format!(
                 "the workbook inflates to more than {} ({} and more in `{}`): far beyond any table marketbrief reads",
-                human(TABLE_BYTES),
+                human(limit),
                 human(total),
                 quote(&name)
             ));

@@ -12,7 +12,9 @@ pub fn parse_xlsx(origin: &Path, bytes: Vec<u8>) -> Recipients {
         origin: origin.to_path_buf(),
         ..Recipients::default()
     };
-    if let Some(why) = crate::limits::workbook_too_large(&bytes) {
+    if let Some(why) =
+        crate::limits::workbook_beyond(&bytes, crate::limits::RECIPIENTS_WORKBOOK_BYTES)
+    {
         out.errors.push(InputError::new(origin, why));
         return out;
     }
@@ -62,6 +64,9 @@ pub fn parse_xlsx(origin: &Path, bytes: Vec<u8>) -> Recipients {
             })
             .collect();
         take_row(&mut out, &mut header, line, cells);
+        if super::recipients::stopped_reading(&mut out, line) {
+            break;
+        }
     }
     finish(&mut out, header);
     out
