@@ -167,6 +167,13 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let mut composer = Composer::new(project_ref, &config, edition, &out_dir)?;
     let mut entries = Vec::new();
     let mut files = BTreeSet::new();
+    // The outbox describes this run's messages or none: a run that fails halfway must not
+    // leave the last run's, listing recipients since removed as "ready".
+    let outbox = mail_dir.join(OUTBOX_FILE);
+    if outbox.symlink_metadata().is_ok() {
+        std::fs::remove_file(&outbox)
+            .with_context(|| format!("cannot replace {}", outbox.display()))?;
+    }
     for (recipient, countries) in &selected {
         let lang = recipient.lang.unwrap_or(Lang::En);
         let mut entry = Entry {
@@ -237,6 +244,12 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         entries.push(entry);
     }
     drop(composer);
+    // A run over every recipient leaves only their messages for review: the message of a
+    // recipient removed from the file since the last run goes (runs narrowed with --to or
+    // --country leave the others' alone).
+    if args.to.is_empty() && args.countries.is_empty() {
+        remove_stale_messages(&mail_dir, &files)?;
+    }
     write_outbox(&mail_dir, &entries)?;
 
     let Some(mailer) = mailer.as_mut() else {
@@ -570,6 +583,18 @@ fn write_message(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Removes the `.eml` files of `dir` that this run did not write.
+fn remove_stale_messages(dir: &Path, written: &BTreeSet<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "eml") && !written.contains(&path) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
     Ok(())
 }
 

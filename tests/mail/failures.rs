@@ -618,3 +618,40 @@ fn a_name_without_letters_is_no_display_name_and_a_missing_password_exits_1() {
         "{err}"
     );
 }
+
+/// Found by a hostile pass: the mail folder kept the messages of recipients removed since,
+/// and a dry run that failed halfway left the last run's `outbox.csv`, still listing a
+/// removed recipient as ready.
+#[test]
+fn the_mail_folder_holds_this_run_s_messages_only() {
+    let server = Server::start();
+    let dir = project(
+        server.port,
+        &format!("{HEADER}a@firm.example,A,Firm,en,ca,,,yes\nb@firm.example,B,Firm,fr,mx,,,yes\n"),
+    );
+    let mail_dir = edition_dir(dir.path()).join("mail");
+    let (ok, out, err) = mail(dir.path(), &[]);
+    assert!(ok, "{out}{err}");
+    assert!(mail_dir.join("b@firm.example.eml").is_file());
+    // B removed from the file: its message goes; a run narrowed with --to keeps the others.
+    std::fs::write(
+        dir.path().join("data/recipients.csv"),
+        format!("{HEADER}a@firm.example,A,Firm,en,ca,,,yes\nc@firm.example,C,Firm,fr,ca,,,yes\n"),
+    )
+    .unwrap();
+    let (ok, out, err) = mail(dir.path(), &["--to", "c@firm.example"]);
+    assert!(ok, "{out}{err}");
+    assert!(mail_dir.join("a@firm.example.eml").is_file());
+    let (ok, out, err) = mail(dir.path(), &[]);
+    assert!(ok, "{out}{err}");
+    assert!(!mail_dir.join("b@firm.example.eml").exists());
+    assert!(mail_dir.join("a@firm.example.eml").is_file());
+    assert!(mail_dir.join("c@firm.example.eml").is_file());
+    // A run that fails halfway leaves no outbox that lists what it did not prepare.
+    let template = dir.path().join("templates/mail/fr.txt.j2");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(&template, "Subject: {{ nonexistent_fn() }}\n").unwrap();
+    let (ok, _, _) = mail(dir.path(), &[]);
+    assert!(!ok);
+    assert!(!mail_dir.join("outbox.csv").exists());
+}
