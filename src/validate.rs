@@ -39,15 +39,13 @@ pub fn dataset(project: &Project, dataset: &Dataset, langs: &[Lang]) -> Vec<Inpu
 /// The configured key-figure cards a profile's brief leaves out because the datasets cannot
 /// fill them ("no BE-WAL goods exports to DE in data/datasets"): warnings of `check`, at
 /// the profile's `country`. A card is never filled with anything else.
-pub fn left_out_cards(project: &Project, path: &Path, profile: &Profile) -> Vec<InputError> {
+fn left_out_cards(
+    project: &Project,
+    path: &Path,
+    code: &str,
+    figures: &crate::figures::Figures,
+) -> Vec<InputError> {
     use crate::figures::Measure;
-    let code = profile.country.to_ascii_uppercase();
-    let figures = crate::figures::compute(
-        &project.datasets,
-        &project.reference.classifications,
-        &project.config.reporters(),
-        &code,
-    );
     let (line, column) = project.sources.locate(path, "country");
     figures
         .left_out
@@ -119,17 +117,14 @@ pub fn left_out_cards(project: &Project, path: &Path, profile: &Profile) -> Vec<
 /// A brief that prints numbers from one of `init`'s example datasets while the project has
 /// datasets of its own: an illustrative BE-WAL→DE row from `init` reached a real Germany
 /// brief unnoticed. Warnings of `check` and `build`, at the profile's `country`.
-pub fn example_data(project: &Project, path: &Path, profile: &Profile) -> Vec<InputError> {
+fn example_data(
+    project: &Project,
+    path: &Path,
+    figures: &crate::figures::Figures,
+) -> Vec<InputError> {
     if !project.datasets.iter().any(|d| !d.meta.example) {
         return Vec::new();
     }
-    let code = profile.country.to_ascii_uppercase();
-    let figures = crate::figures::compute(
-        &project.datasets,
-        &project.reference.classifications,
-        &project.config.reporters(),
-        &code,
-    );
     let (line, column) = project.sources.locate(path, "country");
     figures
         .datasets
@@ -148,6 +143,30 @@ pub fn example_data(project: &Project, path: &Path, profile: &Profile) -> Vec<In
             .field("country")
         })
         .collect()
+}
+
+/// What a brief's figures call for saying, computed once per profile: the cards it leaves
+/// out, and the numbers it takes from `init`'s example data.
+pub struct FigureNotes {
+    /// Warnings of `check`.
+    pub left_out: Vec<InputError>,
+    /// Warnings of `check` and `build`.
+    pub examples: Vec<InputError>,
+}
+
+/// The [`FigureNotes`] of the brief of `profile`, at its `country`.
+pub fn figure_notes(project: &Project, path: &Path, profile: &Profile) -> FigureNotes {
+    let code = profile.country.to_ascii_uppercase();
+    let figures = crate::figures::compute(
+        &project.datasets,
+        &project.reference.classifications,
+        &project.config.reporters(),
+        &code,
+    );
+    FigureNotes {
+        left_out: left_out_cards(project, path, &code, &figures),
+        examples: example_data(project, path, &figures),
+    }
 }
 
 /// Datasets updated after the edition's last day: the edition is older than its data

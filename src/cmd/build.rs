@@ -96,7 +96,8 @@ fn build(
         .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
     {
         if let Ok(profile) = &entry.profile {
-            for warning in crate::validate::example_data(&project, &entry.path, profile) {
+            let notes = crate::validate::figure_notes(&project, &entry.path, profile);
+            for warning in notes.examples {
                 writeln!(err, "warning: {warning}")?;
             }
         }

@@ -97,8 +97,9 @@ pub fn run(
                 continue;
             }
             if let Ok(profile) = &entry.profile {
-                warnings.extend(validate::left_out_cards(&project, &entry.path, profile));
-                warnings.extend(validate::example_data(&project, &entry.path, profile));
+                let notes = validate::figure_notes(&project, &entry.path, profile);
+                warnings.extend(notes.left_out);
+                warnings.extend(notes.examples);
             }
         }
     }
