@@ -534,6 +534,26 @@ fn missing_translations(
 ) {
     for (field, localized) in fields {
         for &lang in langs {
+            // A control character (an escape pasted from a terminal, a stray form feed)
+            // prints as nothing, or as garbage around it: refused where it is written.
+            if let Some(c) = localized.get(lang).and_then(|t| {
+                t.chars()
+                    .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+            }) {
+                let full = format!("{field}.{}", lang.code());
+                let (line, col) = locate(text, &full);
+                errors.push(
+                    InputError::new(
+                        path,
+                        format!(
+                            "the text holds the control character U+{:04X}, which no page can print: remove it",
+                            c as u32
+                        ),
+                    )
+                    .at(line, col)
+                    .field(full),
+                );
+            }
             if localized.get(lang).is_none() {
                 let what = if localized.0.contains_key(&lang) {
                     "empty"

@@ -341,13 +341,12 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         // handed over: a run killed while it waits to retry an unreachable server leaves
         // nothing uncertain.
         let mut handed_over = false;
-        let delivery = mailer.send(&from, to, &bytes, &mut || {
+        let result = mailer.send(&from, to, &bytes, &mut || {
             handed_over = true;
             ledger.append(&record(Status::Sending, None))
-        });
-        let delivery = delivery?;
-        let unreachable = matches!(delivery, SendResult::Unreachable(_));
-        let (status, reply, outcome) = match delivery {
+        })?;
+        let unreachable = matches!(result, SendResult::Unreachable(_));
+        let (status, reply, outcome) = match result {
             SendResult::Sent(reply) => (Some(Status::Sent), reply, SENT),
             SendResult::Failed(reply) => (Some(Status::Failed), reply, FAILED),
             SendResult::Unreachable(reply) => (
@@ -455,14 +454,20 @@ fn select<'r>(list: &'r [Recipient], args: &MailArgs) -> Result<Vec<(&'r Recipie
     let wanted_to: BTreeSet<String> = args.to.iter().map(|t| t.trim().to_lowercase()).collect();
     for to in &wanted_to {
         if !list.iter().any(|r| &r.email.trim().to_lowercase() == to) {
-            bail!("--to {to}: no such address in the recipients file");
+            bail!(
+                "--to {}: no such address in the recipients file",
+                crate::limits::quote(to)
+            );
         }
     }
     let wanted_countries: BTreeSet<String> =
         args.countries.iter().map(|c| c.to_lowercase()).collect();
     for country in &wanted_countries {
         if !list.iter().any(|r| r.countries.contains(country)) {
-            bail!("--country {country}: no recipient follows this country in the recipients file");
+            bail!(
+                "--country {}: no recipient follows this country in the recipients file",
+                crate::limits::quote(country)
+            );
         }
     }
     Ok(list
