@@ -132,7 +132,10 @@ pub fn trend(
                 end_labels.push((
                     x + 10,
                     y,
-                    format!("{name} {}", fmt.millions(last.value)),
+                    crate::marks::mark(
+                        &format!("{name} {}", fmt.millions(last.value)),
+                        last.illustrative,
+                    ),
                     colour,
                 ));
             }
@@ -237,18 +240,29 @@ pub fn sparkline(
 pub struct Bar {
     pub label: String,
     pub value: f64,
-    /// Printed right of the value, e.g. the change on the previous year.
+    /// The value as printed right of the bar, with its mark (see [`crate::marks`]).
+    pub printed: String,
+    /// Printed right of the value, e.g. the change on the previous year, with its mark.
     pub note: Option<String>,
+    /// The value's own rows are illustrative: the bar is drawn hollow.
     pub illustrative: bool,
 }
 
 impl Bar {
-    pub fn from_item(item: &Item, label: String, note: Option<String>) -> Bar {
+    /// The bar of `item`, its value marked as [`Item::marks`] says; `note` is marked already.
+    pub fn from_item(
+        fmt: &LocaleFormatter,
+        item: &Item,
+        label: String,
+        note: Option<String>,
+    ) -> Bar {
+        let marks = item.marks();
         Bar {
             label,
             value: item.value,
+            printed: marks.value_text(&fmt.millions(item.value)),
             note,
-            illustrative: item.illustrative,
+            illustrative: marks.value,
         }
     }
 }
@@ -256,7 +270,7 @@ impl Bar {
 /// Horizontal bars sorted as given: labels left, values (millions of euros) right of each
 /// bar, an optional note in a column at the far right. Illustrative bars are hollow with a
 /// dashed outline, so they read as different in print and in greyscale.
-pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
+pub fn bars(bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
     // Rows grow when a label takes two lines, so neighbouring labels keep apart.
     let row = if bars.iter().any(|b| wrap(&b.label, 40).len() > 1) {
         30u32
@@ -312,7 +326,7 @@ pub fn bars(fmt: &LocaleFormatter, bars: &[Bar], colour: RGBColor) -> DrawResult
                 root.draw(&Rectangle::new(rect, colour.filled()))?;
             }
             root.draw(&Text::new(
-                fmt.millions(bar.value),
+                bar.printed.clone(),
                 (bar_left + len + 6, mid),
                 TextStyle::from((FONT, LABEL_SIZE).into_font().style(FontStyle::Bold))
                     .color(&INK)
@@ -497,17 +511,19 @@ mod tests {
             Bar {
                 label: "Produits chimiques".into(),
                 value: 12_300_000.0,
+                printed: "12,3".into(),
                 note: Some("+15 % sur 2023".into()),
                 illustrative: false,
             },
             Bar {
                 label: "Machines et appareils électriques".into(),
                 value: 1_250_000.0,
+                printed: "1,3\u{a0}†".into(),
                 note: None,
                 illustrative: true,
             },
         ];
-        let svg = bars(&fmt(Lang::Fr), &bars_in, EXPORTS).unwrap();
+        let svg = bars(&bars_in, EXPORTS).unwrap();
         assert!(svg.contains("Produits chimiques"), "{svg}");
         assert!(svg.contains("12,3"), "{svg}");
         assert!(svg.contains("1,3") || svg.contains("1,2"), "{svg}");

@@ -43,9 +43,12 @@ pub struct GlanceRow {
 /// One figure of one market, as its brief prints it.
 #[derive(Debug, PartialEq, Serialize)]
 pub struct GlanceCell {
+    /// The value as the brief's card prints it, its † included when its own rows are
+    /// illustrative.
     pub value: String,
-    /// The value itself is illustrative: † after it, as on the brief's card.
-    pub illustrative: bool,
+    /// Some part (the value, the change) carries †: the table's note says what it means.
+    #[serde(skip)]
+    pub marked: bool,
     /// The value's period, when the row's values do not share one.
     pub period: Option<String>,
     /// The change as the card prints it; it carries its own † when only the year it is
@@ -93,9 +96,10 @@ pub fn glance(briefs: &[&BriefFigures]) -> Glance {
                 .iter()
                 .map(|&m| {
                     let f = briefs[m].figures.iter().find(|f| f.id == id)?;
+                    let marks = f.marks();
                     Some(GlanceCell {
-                        value: f.printed.clone(),
-                        illustrative: f.marks().value,
+                        value: marks.value_text(&f.printed),
+                        marked: marks.any(),
                         period: Some(f.period.clone()),
                         change: f.change.clone(),
                         label: (f.label != label).then(|| f.label.clone()),
@@ -117,10 +121,7 @@ pub fn glance(briefs: &[&BriefFigures]) -> Glance {
                 cells
             };
             glance.missing |= cells.iter().any(Option::is_none);
-            glance.illustrative |= cells
-                .iter()
-                .flatten()
-                .any(|c| c.illustrative || c.change.as_deref().is_some_and(|c| c.ends_with('†')));
+            glance.illustrative |= cells.iter().flatten().any(|c| c.marked);
             rows.push(GlanceRow {
                 label: label.to_string(),
                 period,
@@ -204,10 +205,13 @@ mod tests {
         assert_eq!(ca_exports.period, None);
         assert_eq!(ca_exports.value, "EUR 32.4 million");
         assert_eq!(ca_exports.change.as_deref(), Some("−78% on 2023"));
-        assert!(!ca_exports.illustrative);
-        assert!(rows[0].cells[1].as_ref().unwrap().illustrative);
+        assert!(!ca_exports.marked);
+        let mx_exports = rows[0].cells[1].as_ref().unwrap();
+        assert_eq!(mx_exports.value, "EUR 80 million\u{a0}†");
         // The change carries the mark: the value does not repeat it.
-        assert!(!rows[1].cells[1].as_ref().unwrap().illustrative);
+        let mx_rank = rows[1].cells[1].as_ref().unwrap();
+        assert_eq!(mx_rank.value, "5th of 44");
+        assert!(mx_rank.marked);
         assert!(rows[1].cells[0].is_none() && rows[2].cells[1].is_none());
         assert!(glance.missing && glance.illustrative);
     }

@@ -106,10 +106,36 @@ pub struct ManifestEntry {
     pub figures_sha256: String,
 }
 
+/// The format of `figures.json` this version writes: 2 records the marks of every printed
+/// number (`marks`); 1, written before the field `format` existed, only some.
+pub const FIGURES_FORMAT: u32 = 2;
+
 #[derive(Serialize, Deserialize)]
 struct FiguresFile {
+    #[serde(default = "first_format")]
+    format: u32,
     edition: String,
     briefs: BTreeMap<String, crate::record::BriefFigures>,
+}
+
+fn first_format() -> u32 {
+    1
+}
+
+impl FiguresFile {
+    /// Its briefs, when this version can read what it says.
+    fn briefs(self, path: &Path) -> Result<BTreeMap<String, crate::record::BriefFigures>> {
+        if self.format > FIGURES_FORMAT {
+            return Err(Error::Record {
+                path: path.to_path_buf(),
+                message: format!(
+                    "is of format {}, written by a newer marketbrief (this one reads up to format {FIGURES_FORMAT}); build with that version, or move the edition away",
+                    self.format
+                ),
+            });
+        }
+        Ok(self.briefs)
+    }
 }
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -136,9 +162,11 @@ impl State {
             edition: edition.to_string(),
             briefs: Vec::new(),
         });
-        let figures = read_record::<FiguresFile>(&out_dir.join(FIGURES_FILE))?
-            .map(|f| f.briefs)
-            .unwrap_or_default();
+        let figures_path = out_dir.join(FIGURES_FILE);
+        let figures = match read_record::<FiguresFile>(&figures_path)? {
+            Some(file) => file.briefs(&figures_path)?,
+            None => BTreeMap::new(),
+        };
         Ok(State {
             dir: out_dir.to_path_buf(),
             manifest,
@@ -211,6 +239,7 @@ impl State {
             return Ok(());
         }
         let figures = FiguresFile {
+            format: FIGURES_FORMAT,
             edition: self.manifest.edition.clone(),
             briefs: self.figures.clone(),
         };
@@ -267,5 +296,64 @@ pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::record::Br
         path: path.clone(),
         message: format!("is not a figures file: {e}"),
     })?;
-    Ok(file.briefs)
+    file.briefs(&path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) {
+        std::fs::write(dir.join(FIGURES_FILE), text).unwrap();
+    }
+
+    /// Issue 22.4: the record of every mark is a format change, versioned; a record of the
+    /// first format (no `format`, marks on some figures only) is still read, and one of a
+    /// newer format is refused rather than misread.
+    #[test]
+    fn figures_records_say_their_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let figure = r#"{"id":"key/region_goods_exports","part":"key_figure","label":"Goods exports","period":"2024","value":32400000.0,"printed":"EUR 32.4 million","change":"−78% on 2023 †","illustrative":true,"rows":["data/datasets/bru-goods.csv:7"]}"#;
+        write(
+            dir.path(),
+            &format!(
+                r#"{{"edition":"2025-Q3","briefs":{{"ca-en":{{"country":"CA","language":"en","figures":[{figure}]}}}}}}"#
+            ),
+        );
+        let briefs = read_figures(dir.path()).unwrap();
+        let old = &briefs["ca-en"].figures[0];
+        assert_eq!(old.marks, None);
+        // As it was printed then: the change marked, so the value was not.
+        assert_eq!(
+            old.marks(),
+            crate::marks::Marks {
+                value: false,
+                base: true,
+                change: true
+            }
+        );
+        let edition = Edition {
+            year: 2025,
+            quarter: 3,
+        };
+        let mut state = State::load(dir.path(), edition).unwrap();
+        state.changed = true;
+        state.save().unwrap();
+        let saved = std::fs::read_to_string(dir.path().join(FIGURES_FILE)).unwrap();
+        assert!(
+            saved.contains(&format!("\"format\": {FIGURES_FORMAT}")),
+            "{saved}"
+        );
+
+        write(
+            dir.path(),
+            r#"{"format":3,"edition":"2025-Q3","briefs":{}}"#,
+        );
+        let error = read_figures(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("format 3") && error.contains("newer"),
+            "{error}"
+        );
+        assert!(State::load(dir.path(), edition).is_err());
+    }
 }

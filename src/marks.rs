@@ -7,6 +7,10 @@
 //! compared with an illustrative year has both marked. Every renderer — the brief, the
 //! handout's glance table, the mail — reads the marks from here, through the record
 //! ([`crate::record::PrintedFigure::marks`]), so none can decide otherwise.
+//!
+//! The mark travels with the text: what the brief's, the handout's and the mail's
+//! templates receive is the value, change or label already marked ([`Marks::value_text`],
+//! [`Marks::change_text`]), so a project's own template cannot drop or misplace it.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +38,21 @@ impl Marks {
             base: base_marked,
             change: base.is_some() && (value || base_marked),
         }
+    }
+
+    /// The value as printed: `text` followed by † when the value is marked.
+    pub fn value_text(&self, text: &str) -> String {
+        mark(text, self.value)
+    }
+
+    /// The change as printed: `text` followed by † when the change is marked.
+    pub fn change_text(&self, text: &str) -> String {
+        mark(text, self.change)
+    }
+
+    /// Whether any printed part carries †.
+    pub fn any(&self) -> bool {
+        self.value || self.base || self.change
     }
 }
 

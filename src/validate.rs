@@ -78,7 +78,7 @@ fn left_out_cards(
             let months_only = left.reporter.as_deref().is_some_and(|reporter| {
                 !id.is_rank()
                     && project.datasets.iter().any(|d| {
-                        d.meta.coverage.is_none()
+                        !d.meta.coverage.is_partial()
                             && d.observations.keys().any(|k| {
                                 k.reporter == reporter
                                     && k.partner == code

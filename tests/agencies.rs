@@ -347,7 +347,26 @@ fn the_comext_extract_alone_gives_final_briefs() {
         let out = tempfile::tempdir().unwrap();
         let out_arg = out.path().to_str().unwrap();
         // Final briefs (no --draft), for the quarter after the data.
-        marketbrief(root, &["build", "--edition", "2026-Q1", "--out", out_arg]);
+        let typst = out.path().join("typst");
+        marketbrief(
+            root,
+            &[
+                "build",
+                "--edition",
+                "2026-Q1",
+                "--out",
+                out_arg,
+                "--emit-typst",
+                typst.to_str().unwrap(),
+            ],
+        );
+        // Issue 22.4: every mark is what the rows say (here: none, all published).
+        let (compared, marked) =
+            common::assert_marks_follow_rows(root, &out.path().join("2026-Q1"), &typst);
+        assert!(
+            compared > 30 && marked == 0,
+            "{compared} compared, {marked} marked"
+        );
         let record: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(out.path().join("2026-Q1/figures.json")).unwrap(),
         )

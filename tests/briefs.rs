@@ -388,8 +388,8 @@ fn year_to_date_from_illustrative_rows_is_marked() {
     let en = pdf_text(&out.path().join("2025-Q3/ca-en.pdf"));
     assert_contains(
         &en,
-        "Goods exports of Brussels, Jan–Jun 2025: EUR 18 million (+11% on Jan–Jun 2024) †",
-        "year to date marked illustrative",
+        "Goods exports of Brussels, Jan–Jun 2025: EUR 18 million † (+11% † on Jan–Jun 2024)",
+        "the value and its change marked, each where it is printed",
     );
 }
 

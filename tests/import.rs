@@ -7,7 +7,7 @@ use common::{copy_project, marketbrief, marketbrief_fails};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use marketbrief::i18n::Lang;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -183,9 +183,20 @@ fn comext_import_matches_the_raw_file_and_is_idempotent() {
         meta_text.contains("classification: [hs-section, cn-chapter]"),
         "{meta_text}"
     );
-    assert!(
-        meta_text.contains("18 CN8 products (chapters 32, 35, 39, 48, 85)"),
-        "{meta_text}"
+    // Issue 22.3: the coverage is data, the list of the products the extract covers.
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&meta_text).unwrap();
+    let covered: Vec<&str> = parsed["coverage"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("no coverage list in {meta_text}"))
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(covered.len(), 18, "{meta_text}");
+    assert!(covered.contains(&"32121000") && covered.iter().all(|p| p.len() == 8));
+    let chapters: BTreeSet<&str> = covered.iter().map(|p| &p[..2]).collect();
+    assert_eq!(
+        chapters.into_iter().collect::<Vec<_>>(),
+        ["32", "35", "39", "48", "85"]
     );
     assert!(meta_text.contains("last_update: 2026-02-13"), "{meta_text}");
 
@@ -309,6 +320,27 @@ fn draft_brief_for_germany_from_imported_data() {
         assert!(text.contains(chapter), "{lang}: `{chapter}` not in {text}");
         assert!(text.contains(share), "{lang}: `{share}` not in {text}");
         assert!(text.contains(why), "{lang}: `{why}` not in {text}");
+        // The table's title says what it covers; the sources say which products.
+        let (covered, sources) = match lang {
+            Lang::Fr => (
+                "(18 produits couverts)",
+                "18 produits NC8 (chapitres 32, 35, 39, 48, 85)",
+            ),
+            Lang::Nl => (
+                "(18 gedekte producten)",
+                "18 GN8-producten (hoofdstukken 32, 35, 39, 48, 85)",
+            ),
+            _ => (
+                "(18 products covered)",
+                "18 CN8 products (chapters 32, 35, 39, 48, 85)",
+            ),
+        };
+        for needle in [covered, sources] {
+            assert!(
+                common::squash(&text).contains(&common::squash(needle)),
+                "{lang}: `{needle}` not in {text}"
+            );
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{pdf_text, sample_project};
+use common::{assert_marks_follow_rows, pdf_text, sample_project, svg_texts};
 use marketbrief::cli::BuildArgs;
 use marketbrief::cmd::{Outcome, build};
 use std::collections::BTreeSet;
@@ -81,14 +81,6 @@ fn without_chart_text(text: &str) -> String {
         }
     }
     kept.join(" ")
-}
-
-/// The text drawn in an SVG chart, label by label.
-fn svg_texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.to_string()))
-        .collect()
 }
 
 /// Numbers that are not figures: years, and the small numbers of page numbers and
@@ -186,6 +178,22 @@ fn every_number_in_every_sample_brief_is_in_its_figures_record() {
         }
     }
     assert_eq!(checked, 12);
+}
+
+/// Issue 22.4: one rule for the marks, in every part of every sample brief — key figures,
+/// the year-to-date box, the charts' labels and change columns, the chapter table, the
+/// shares under the charts. The samples mix published and illustrative rows, so both
+/// ways of being wrong are tried: a published value with †, an illustrative one without.
+#[test]
+fn every_mark_in_every_sample_brief_is_what_its_rows_say() {
+    let out = sample_briefs();
+    let (compared, marked) =
+        assert_marks_follow_rows(&sample_project(), &out.join("2025-Q3"), &out.join("typst"));
+    assert!(compared > 200, "only {compared} printed numbers compared");
+    assert!(
+        marked > 50 && compared - marked > 50,
+        "{marked} of {compared} marked: the samples should try both"
+    );
 }
 
 #[test]

@@ -238,7 +238,8 @@ fn glance(
             };
             let value = w.fmt.scaled(unit, amount)?.full();
             w.note(PrintedFigure {
-                marks: None,
+                // Reference facts, published by their source.
+                marks: Some(crate::marks::Marks::default()),
                 id: id.to_string(),
                 part: Part::Facts,
                 label: w.phrase(label)?,

@@ -44,11 +44,11 @@ struct Card {
     /// The figure's last years drawn as a line (an SVG among the brief's files), when
     /// the data have three years at least.
     sparkline: Option<Sparkline>,
+    /// The change as printed, its mark included.
     change: Option<String>,
-    illustrative: bool,
     /// Set when the figure comes from a dataset that covers only some products.
     partial: Option<String>,
-    /// What carries † (`illustrative` is the value's; the change has its own in its text).
+    /// What carries †: the marks are in the texts already (`after`, `change`).
     #[serde(skip)]
     marks: Marks,
 }
@@ -66,7 +66,8 @@ pub(super) struct YearToDateLine {
     text: String,
     /// From a dataset that covers only some products.
     partial: bool,
-    /// Computed from illustrative rows.
+    /// Some of its numbers are computed from illustrative rows: the text carries their
+    /// marks, the box the note saying what † means.
     illustrative: bool,
 }
 
@@ -132,7 +133,9 @@ pub(super) fn write(
             label: card.label.clone(),
             period: k.year.to_string(),
             value: k.value,
-            printed: format!("{}{}{}", card.before, card.number, card.after),
+            printed: format!("{}{}{}", card.before, card.number, card.after)
+                .trim_end_matches(crate::marks::DAGGER)
+                .to_string(),
             base,
             change: card.change.clone(),
             illustrative: k.illustrative,
@@ -199,10 +202,10 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
     if k.id.is_rank() {
         let rank = k.value as u32;
         let number = w.fmt.rank(rank)?;
-        let after = match k.out_of {
+        let after = marks.value_text(&match k.out_of {
             Some(n) => w.fill("figures.rank_of", &[("n", &n.to_string())])?,
             None => String::new(),
-        };
+        });
         // "14ᵉ en 2023" says where it was; an arrow beside it read as "14 places down".
         // It is the earlier rank itself, marked as that year's ranking is.
         let change = match k.previous {
@@ -227,12 +230,12 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
             year: k.year,
             sparkline: None,
             change,
-            illustrative: marks.value,
             partial,
             marks,
         });
     }
-    let amount = w.fmt.money(k.value)?;
+    let mut amount = w.fmt.money(k.value)?;
+    amount.after = marks.value_text(&amount.after);
     // The change's sign says which way it went: no arrow repeats it.
     let change = match k.change() {
         Some(c) => w.fill(
@@ -256,7 +259,6 @@ fn card(w: &Writer, k: &KeyFigure, who: &str, datasets: &[Dataset]) -> Result<Ca
         year: k.year,
         sparkline: None,
         change,
-        illustrative: marks.value,
         partial,
         marks,
     })
@@ -289,7 +291,7 @@ fn sparkline(
     files.insert(path.clone(), Arc::new(svg.into_bytes()));
     for p in &k.history {
         w.note(PrintedFigure {
-            marks: None,
+            marks: Some(p.origin.marks(None)),
             id: format!("sparkline/{}/{}", k.id.key(), p.year),
             part: Part::Sparkline,
             label: label.to_string(),
@@ -331,15 +333,19 @@ fn year_to_date(
             .map(|(_, label)| label.clone())
             .unwrap_or_default();
         let period = w.fmt.months_to(ytd.year, ytd.last_month)?;
+        let marks = ytd.origin.marks(ytd.previous_origin.as_ref());
         let value = w.fmt.money(ytd.value)?.full();
-        let change = ytd.change().map(|c| w.fmt.percent_change(c)).transpose()?;
+        let change = ytd
+            .change()
+            .map(|c| Ok::<_, Error>(marks.change_text(&w.fmt.percent_change(c)?)))
+            .transpose()?;
         let line = match &change {
             Some(change) => w.fill(
                 "figures.ytd_line",
                 &[
                     ("label", &label),
                     ("period", &period),
-                    ("value", &value),
+                    ("value", &marks.value_text(&value)),
                     ("change", change),
                     (
                         "previous_period",
@@ -349,7 +355,11 @@ fn year_to_date(
             )?,
             None => w.fill(
                 "figures.ytd_line_no_previous",
-                &[("label", &label), ("period", &period), ("value", &value)],
+                &[
+                    ("label", &label),
+                    ("period", &period),
+                    ("value", &marks.value_text(&value)),
+                ],
             )?,
         };
         let base = match (ytd.previous, &ytd.previous_origin) {
@@ -361,13 +371,9 @@ fn year_to_date(
             }),
             _ => None,
         };
-        let illustrative = ytd.origin.illustrative()
-            || ytd
-                .previous_origin
-                .as_ref()
-                .is_some_and(|o| o.illustrative());
+        let illustrative = marks.any();
         w.note(PrintedFigure {
-            marks: None,
+            marks: Some(marks),
             id: format!("ytd/{}", ytd.id.key()),
             part: Part::YearToDate,
             label,
@@ -384,7 +390,7 @@ fn year_to_date(
             partial: dataset(datasets, &ytd.origin.dataset)?
                 .meta
                 .coverage
-                .is_some(),
+                .is_partial(),
             illustrative,
         });
     }

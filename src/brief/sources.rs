@@ -3,7 +3,7 @@
 
 use super::writer::{Writer, dataset};
 use crate::config::Config;
-use crate::dataset::{Dataset, Licence, Status};
+use crate::dataset::{Dataset, Licence, ProductCoverage, Status};
 use crate::error::Result;
 use crate::figures::Figures;
 use crate::profile::{Date, Localized, Profile};
@@ -136,8 +136,24 @@ fn source(w: &Writer, d: &Dataset, used: &BTreeSet<Status>) -> Result<SourceCont
         ],
     )?;
     let details = match &d.meta.coverage {
-        Some(coverage) => format!("{details} {}", w.text(coverage)),
-        None => details,
+        ProductCoverage::All => details,
+        ProductCoverage::Described(coverage) => format!("{details} {}", w.text(coverage)),
+        listed => {
+            let n = listed.product_count().unwrap_or_default();
+            let key = if n == 1 {
+                "sources.coverage_one"
+            } else {
+                "sources.coverage"
+            };
+            let coverage = w.fill(
+                key,
+                &[
+                    ("n", &w.fmt.number(n as f64, 0)),
+                    ("chapters", &listed.chapters().join(", ")),
+                ],
+            )?;
+            format!("{details} {coverage}")
+        }
     };
     Ok(SourceContext {
         title: w.text(&d.meta.title),

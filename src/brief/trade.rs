@@ -6,7 +6,8 @@ use crate::charts::{self, Bar, TrendLabels};
 use crate::config::Config;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
-use crate::figures::{self, Breakdown, Figures};
+use crate::figures::{self, Breakdown, Figures, Origin};
+use crate::marks::{Marks, mark};
 use crate::record::{Base, Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
@@ -33,7 +34,8 @@ pub(super) struct ChartContext {
 pub(super) struct ChapterTable {
     title: String,
     unit: String,
-    /// Column headings: chapter, value, change, share.
+    /// Column headings: chapter, value, change, share. Every cell is as printed, its mark
+    /// included (see [`crate::marks`]).
     headings: [String; 4],
     rows: Vec<ChapterRow>,
     caption: String,
@@ -48,8 +50,6 @@ struct ChapterRow {
     value: String,
     change: String,
     share: String,
-    /// The row rests on illustrative data (marked).
-    illustrative: bool,
 }
 
 /// The trade section of one brief about `country` (its name); the charts' SVG files are
@@ -118,7 +118,7 @@ impl Trade<'_> {
             ] {
                 for p in points {
                     self.w.note(PrintedFigure {
-                        marks: None,
+                        marks: Some(p.origin.marks(None)),
                         id: format!("trend/{name}/{}", p.year),
                         part: Part::Trend,
                         label: label.to_string(),
@@ -189,14 +189,21 @@ impl Trade<'_> {
                 continue;
             }
             let path = self.w.path(&format!("charts/{name}.svg"));
-            let title = self.w.fill(
-                title_key,
-                &[
-                    ("who", who),
-                    ("country", country),
-                    ("year", &b.year.to_string()),
-                ],
+            let title = self.covered_title(
+                &b.dataset,
+                self.w.fill(
+                    title_key,
+                    &[
+                        ("who", who),
+                        ("country", country),
+                        ("year", &b.year.to_string()),
+                    ],
+                )?,
             )?;
+            let partial = dataset(self.datasets, &b.dataset)?
+                .meta
+                .coverage
+                .is_partial();
             let (svg, alt) = self.breakdown_chart(b, part, &title)?;
             files.insert(path.clone(), Arc::new(svg.into_bytes()));
             // The total printed in the caption is a value shown too.
@@ -208,14 +215,25 @@ impl Trade<'_> {
                     .chain(&b.total_origin),
                 illustrative_note,
             )?;
-            if let (Some(total), Some(total_origin)) = (b.total, &b.total_origin) {
+            // Over a partial dataset, the total is the covered products' only: no share of
+            // it is printed (the title says what the chart covers).
+            if let (Some(total), Some(total_origin), false) = (b.total, &b.total_origin, partial) {
                 let share: f64 = b.items.iter().map(|i| i.value).sum::<f64>() / total;
+                // The share is computed from the items' rows and the total's.
+                let share_marks = Marks::of(
+                    total_origin.illustrative() || b.items.iter().any(|i| i.origin.illustrative()),
+                    None,
+                );
+                let total_marks = total_origin.marks(None);
                 let share_text = self.w.fmt.percent(share.min(1.0))?;
                 let total_text = self.w.fmt.money(total)?.full();
                 caption.push(' ');
                 caption.push_str(&self.w.fill(
                     "charts.share_of_total",
-                    &[("share", &share_text), ("total", &total_text)],
+                    &[
+                        ("share", &share_marks.value_text(&share_text)),
+                        ("total", &total_marks.value_text(&total_text)),
+                    ],
                 )?);
                 let rows: Vec<String> = b
                     .items
@@ -224,7 +242,7 @@ impl Trade<'_> {
                     .chain(total_origin.rows.iter().cloned())
                     .collect();
                 self.w.note(PrintedFigure {
-                    marks: None,
+                    marks: Some(share_marks),
                     id: format!("{name}/share"),
                     part: Part::Share,
                     label: self.w.cat.get("charts.share_label")?.to_string(),
@@ -233,12 +251,11 @@ impl Trade<'_> {
                     printed: share_text,
                     base: None,
                     change: None,
-                    illustrative: total_origin.illustrative()
-                        || b.items.iter().any(|i| i.origin.illustrative()),
+                    illustrative: share_marks.value,
                     rows,
                 });
                 self.w.note(PrintedFigure {
-                    marks: None,
+                    marks: Some(total_marks),
                     id: format!("{name}/total"),
                     part: Part::Share,
                     label: self.w.cat.get("charts.total_label")?.to_string(),
@@ -262,11 +279,31 @@ impl Trade<'_> {
         Ok(out)
     }
 
+    /// `title`, saying which products it covers when `dataset` covers only some.
+    fn covered_title(&self, dataset_id: &str, title: String) -> Result<String> {
+        let coverage = &dataset(self.datasets, dataset_id)?.meta.coverage;
+        if !coverage.is_partial() {
+            return Ok(title);
+        }
+        match coverage.product_count() {
+            Some(1) => self
+                .w
+                .fill("charts.title_covered_one", &[("title", &title)]),
+            Some(n) => self.w.fill(
+                "charts.title_covered",
+                &[("title", &title), ("n", &self.w.fmt.number(n as f64, 0))],
+            ),
+            None => self
+                .w
+                .fill("charts.title_covered_some", &[("title", &title)]),
+        }
+    }
+
     /// Records the value-axis labels a chart drew: a scale, not figures.
     fn note_axis(&self, chart: &str, labels: &[String]) {
         for (n, label) in labels.iter().enumerate() {
             self.w.note(PrintedFigure {
-                marks: None,
+                marks: Some(Marks::default()),
                 id: format!("{chart}/axis/{n}"),
                 part: Part::Axis,
                 label: format!("{chart} axis"),
@@ -300,8 +337,9 @@ impl Trade<'_> {
             }),
             _ => None,
         };
+        let marks = item.marks();
         self.w.note(PrintedFigure {
-            marks: None,
+            marks: Some(marks),
             id: format!("{}/{}", part.id(), item.code),
             part,
             label: label.to_string(),
@@ -310,7 +348,7 @@ impl Trade<'_> {
             printed,
             base,
             change,
-            illustrative: item.illustrative,
+            illustrative: marks.any(),
             rows: item.origin.rows.clone(),
         });
         Ok(())
@@ -328,7 +366,10 @@ impl Trade<'_> {
         } else {
             self.w.text(&config.country.short)
         };
-        let partial = dataset(self.datasets, &b.dataset)?.meta.coverage.is_some();
+        let partial = dataset(self.datasets, &b.dataset)?
+            .meta
+            .coverage
+            .is_partial();
         let previous_year = (b.year - 1).to_string();
         let share_key = if partial {
             "charts.col_share_covered"
@@ -340,16 +381,22 @@ impl Trade<'_> {
             let label = self
                 .w
                 .category_label(self.reference, &b.classification, &item.code)?;
+            let marks = item.marks();
             let value = self.w.fmt.millions(item.value);
             let change = item
                 .change()
-                .map(|c| self.w.fmt.percent_change(c))
+                .map(|c| Ok::<_, Error>(marks.change_text(&self.w.fmt.percent_change(c)?)))
                 .transpose()?;
             let share = match b.total {
                 Some(total) if total > 0.0 => Some((item.value / total, total)),
                 _ => None,
             };
             let share_text = share.map(|(s, _)| self.w.fmt.percent(s)).transpose()?;
+            // A share is computed from the chapter's row and the total's.
+            let share_marks = Marks::of(
+                marks.value || b.total_origin.as_ref().is_some_and(Origin::illustrative),
+                None,
+            );
             self.note_item(
                 b,
                 Part::Chapters,
@@ -362,7 +409,7 @@ impl Trade<'_> {
                 (share, &share_text, &b.total_origin)
             {
                 self.w.note(PrintedFigure {
-                    marks: None,
+                    marks: Some(share_marks),
                     id: format!("chapters/{}/share", item.code),
                     part: Part::Share,
                     label: format!("{label} ({})", self.w.cat.get(share_key)?),
@@ -371,7 +418,7 @@ impl Trade<'_> {
                     printed: text.clone(),
                     base: None,
                     change: None,
-                    illustrative: item.illustrative || total_origin.illustrative(),
+                    illustrative: share_marks.value,
                     rows: item
                         .origin
                         .rows
@@ -384,10 +431,11 @@ impl Trade<'_> {
             rows.push(ChapterRow {
                 code: item.code.clone(),
                 label: label.to_string(),
-                value,
+                value: marks.value_text(&value),
                 change: change.unwrap_or_else(|| "–".into()),
-                share: share_text.unwrap_or_else(|| "–".into()),
-                illustrative: item.illustrative,
+                share: share_text
+                    .map(|s| share_marks.value_text(&s))
+                    .unwrap_or_else(|| "–".into()),
             });
         }
         let mut caption = format!(
@@ -406,13 +454,16 @@ impl Trade<'_> {
             caption.push_str(self.w.cat.get("brief.partial_mark")?);
         }
         Ok(Some(ChapterTable {
-            title: self.w.fill(
-                "charts.chapters_title",
-                &[
-                    ("who", &who),
-                    ("country", country),
-                    ("year", &b.year.to_string()),
-                ],
+            title: self.covered_title(
+                &b.dataset,
+                self.w.fill(
+                    "charts.chapters_title",
+                    &[
+                        ("who", &who),
+                        ("country", country),
+                        ("year", &b.year.to_string()),
+                    ],
+                )?,
             )?,
             unit: self.w.cat.get("charts.unit_millions")?.to_string(),
             headings: [
@@ -440,20 +491,21 @@ impl Trade<'_> {
                 .w
                 .category_label(self.reference, &b.classification, &item.code)?
                 .to_string();
+            let marks = item.marks();
             let note = match item.change() {
-                Some(c) => Some(self.w.fill(
+                Some(c) => Some(marks.change_text(&self.w.fill(
                     "charts.change_short",
                     &[
                         ("change", &self.w.fmt.percent_change(c)?),
                         ("year", &previous_year),
                     ],
-                )?),
+                )?)),
                 None => None,
             };
             described.push(format!(
                 "{} {}",
                 label,
-                self.w.fmt.money(item.value)?.full()
+                marks.value_text(&self.w.fmt.money(item.value)?.full())
             ));
             self.note_item(
                 b,
@@ -463,9 +515,9 @@ impl Trade<'_> {
                 self.w.fmt.millions(item.value),
                 note.clone(),
             )?;
-            bars.push(Bar::from_item(item, label, note));
+            bars.push(Bar::from_item(self.w.fmt, item, label, note));
         }
-        let svg = charts::bars(self.w.fmt, &bars, charts::EXPORTS).map_err(|e| Error::Chart {
+        let svg = charts::bars(&bars, charts::EXPORTS).map_err(|e| Error::Chart {
             what: "a chart",
             message: e.to_string(),
         })?;
@@ -480,7 +532,7 @@ impl Trade<'_> {
         let t = &self.figures.trend;
         let value = |points: &[figures::Point], year: i32| -> Result<String> {
             match points.iter().find(|p| p.year == year) {
-                Some(p) => Ok(self.w.fmt.money(p.value)?.full()),
+                Some(p) => Ok(mark(&self.w.fmt.money(p.value)?.full(), p.illustrative)),
                 None => Ok("–".into()),
             }
         };

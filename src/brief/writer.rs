@@ -122,7 +122,7 @@ impl<'a> Writer<'a> {
 
     /// The partial-coverage mark of figures from `dataset`, if it covers only some products.
     pub fn partial_mark(&self, datasets: &[Dataset], id: &str) -> Result<Option<String>> {
-        Ok(if dataset(datasets, id)?.meta.coverage.is_some() {
+        Ok(if dataset(datasets, id)?.meta.coverage.is_partial() {
             Some(self.phrase("brief.partial_mark")?)
         } else {
             None

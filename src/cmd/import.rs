@@ -9,7 +9,6 @@ use crate::import;
 use crate::output;
 use crate::project::DATASETS_DIR;
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeSet;
 use std::io::Write;
 
 /// A folder named as the file to import cannot be read: said as such (exit status 2, as
@@ -466,16 +465,17 @@ fn metadata(
         .and_then(|s| s.split('(').next())
         .unwrap_or("DS-045409")
         .to_string();
-    let chapters: BTreeSet<&str> = report.products.iter().map(|p| &p[..2]).collect();
-    let chapters: Vec<&str> = chapters.into_iter().collect();
-    let n = report.products.len();
+    // The products the extract covers, when it has no total of all products: the
+    // dataset's TOTAL rows are then their sum, and briefs print them only in a table
+    // titled with the coverage.
     let coverage = if partial {
-        format!(
-            "coverage:\n  fr: \"Couverture partielle : {n} produits NC8 (chapitres {c}) ; les totaux ne portent que sur ces produits.\"\n  nl: \"Gedeeltelijke dekking: {n} GN8-producten (hoofdstukken {c}); de totalen gelden alleen voor die producten.\"\n  en: \"Partial coverage: {n} CN8 products (chapters {c}); totals cover these products only.\"\n",
-            c = chapters.join(", ")
-        )
+        let mut list = String::from("coverage:\n");
+        for product in &report.products {
+            list.push_str(&format!("  - \"{product}\"\n"));
+        }
+        list
     } else {
-        String::new()
+        "coverage: all\n".to_string()
     };
     format!(
         "# Written by `marketbrief import comext` from Eurostat {dataset_id}; importing again rewrites it.\n\

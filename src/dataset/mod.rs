@@ -5,6 +5,9 @@
 //! says where the figures come from. The layout follows Eurostat's SDMX-CSV so that a
 //! Comext, National Bank of Belgium or IBSA extract converts into it without loss.
 
+mod coverage;
+pub use coverage::ProductCoverage;
+
 use crate::error::InputError;
 use crate::profile::{Date, Localized};
 use serde::Deserialize;
@@ -228,10 +231,12 @@ pub struct Metadata {
     #[serde(default)]
     #[schemars(schema_with = "crate::vocab::schema::optional_text_or_number")]
     pub dataset_id: Option<String>,
-    /// When the dataset covers only some products: what it covers. Its TOTAL rows are then
-    /// the covered products' sum, and briefs mark figures taken from them as partial.
+    /// Which products the dataset covers: `all` (the default), or the products of an
+    /// extract. Over a list, its TOTAL rows are the covered products' sum, and briefs print
+    /// them only in a table titled with what it covers.
     #[serde(default)]
-    pub coverage: Option<Localized>,
+    #[schemars(schema_with = "coverage::schema")]
+    pub coverage: ProductCoverage,
     /// Written by an import: the SHA-256 of the CSV written with this file. The two files
     /// are replaced one after the other; a CSV that does not match is the half of a pair an
     /// import did not finish (or a CSV edited since), named, and repaired by the next import.

@@ -221,6 +221,12 @@ impl Origin {
     pub fn illustrative(&self) -> bool {
         self.statuses.contains(&Status::Illustrative)
     }
+
+    /// The marks of a value computed from these rows, compared, when it is, with a value
+    /// computed from `base`'s (see [`crate::marks`]).
+    pub fn marks(&self, base: Option<&Origin>) -> crate::marks::Marks {
+        crate::marks::Marks::of(self.illustrative(), base.map(Origin::illustrative))
+    }
 }
 
 /// One key figure for its latest year, with the year before when known.
@@ -285,12 +291,20 @@ pub struct Item {
     pub code: String,
     pub value: f64,
     pub previous: Option<f64>,
+    /// Whether the value's own row is illustrative (its change is marked, too, when the
+    /// year before's is: see [`Item::marks`]).
     pub illustrative: bool,
     pub origin: Origin,
     pub previous_origin: Option<Origin>,
 }
 
 impl Item {
+    /// What carries † where the item is printed: its value, and its change on the year
+    /// before.
+    pub fn marks(&self) -> crate::marks::Marks {
+        self.origin.marks(self.previous_origin.as_ref())
+    }
+
     pub fn change(&self) -> Option<f64> {
         self.previous
             .filter(|p| *p > 0.0)
@@ -437,7 +451,7 @@ pub fn compute(
     let complete = |kind: Kind| -> Vec<&Dataset> {
         datasets
             .iter()
-            .filter(|d| d.meta.kind == kind && d.meta.coverage.is_none())
+            .filter(|d| d.meta.kind == kind && !d.meta.coverage.is_partial())
             .collect()
     };
     let (goods_complete, services_complete) = (complete(Kind::Goods), complete(Kind::Services));
@@ -532,7 +546,7 @@ pub fn compute(
                     _ => &goods,
                 };
                 let partial = sets.iter().any(|d| {
-                    d.meta.coverage.is_some()
+                    d.meta.coverage.is_partial()
                         && d.observations.keys().any(|k| {
                             k.reporter == reporter
                                 && k.partner == country
@@ -641,8 +655,16 @@ pub fn compute(
             .iter()
             .chain(&top_chapters)
             .chain(&services)
-            .flat_map(|b| &b.items)
-            .any(|i| i.illustrative);
+            .any(|b| {
+                b.total_origin.as_ref().is_some_and(Origin::illustrative)
+                    || b.items.iter().any(|i| {
+                        i.illustrative
+                            || i.previous_origin.as_ref().is_some_and(Origin::illustrative)
+                    })
+            })
+        || key_figures
+            .iter()
+            .any(|k| k.previous_origin.as_ref().is_some_and(Origin::illustrative));
     Figures {
         key_figures,
         left_out,

@@ -218,8 +218,8 @@ pub(super) fn breakdown(
                     code: code.to_string(),
                     value: row.1.value_eur,
                     previous: before.map(|p| p.1.value_eur),
-                    illustrative: row.1.status == Status::Illustrative
-                        || before.is_some_and(|p| p.1.status == Status::Illustrative),
+                    // The value's own row: what the year before was is the change's mark.
+                    illustrative: row.1.status == Status::Illustrative,
                     origin: Origin::of(d, &[*row]),
                     previous_origin: before.map(|p| Origin::of(d, &[*p])),
                 }

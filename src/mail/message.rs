@@ -269,7 +269,8 @@ impl<'a> Composer<'a> {
             return Ok(None);
         };
         let which = self.phrase(lang, label_key, &[("code", code)])?;
-        let amount = fmt.money(figure.value)?.full();
+        let marks = figure.marks();
+        let amount = marks.value_text(&fmt.money(figure.value)?.full());
         let who = self.exporter(figure, lang);
         let line = self.phrase(
             lang,
@@ -292,7 +293,7 @@ impl<'a> Composer<'a> {
         };
         Ok(Some(InterestContext {
             text,
-            illustrative: figure.illustrative,
+            marked: marks.any(),
         }))
     }
 
@@ -329,14 +330,17 @@ impl<'a> Composer<'a> {
                 .iter()
                 .filter(|f| f.part == Part::KeyFigure)
                 .take(KEY_FIGURES)
-                .map(|f| FigureContext {
-                    label: f.label.clone(),
-                    value: f.printed.clone(),
-                    period: f.period.clone(),
+                .map(|f| {
                     // The change as printed carries its own mark; the value is marked
                     // only when its own rows are illustrative (crate::marks).
-                    change: f.change.clone(),
-                    illustrative: f.marks().value,
+                    let marks = f.marks();
+                    FigureContext {
+                        label: f.label.clone(),
+                        value: marks.value_text(&f.printed),
+                        period: f.period.clone(),
+                        change: f.change.clone(),
+                        marked: marks.any(),
+                    }
                 })
                 .collect();
             let mut interests = Vec::new();
@@ -364,12 +368,9 @@ impl<'a> Composer<'a> {
             ));
         }
         // Sample figures are marked † as in the brief, with the brief's note.
-        let any_illustrative = country_contexts.iter().any(|c| {
-            c.figures
-                .iter()
-                .any(|f| f.illustrative || f.change.as_deref().is_some_and(crate::marks::is_marked))
-                || c.interests.iter().any(|i| i.illustrative)
-        });
+        let any_illustrative = country_contexts
+            .iter()
+            .any(|c| c.figures.iter().any(|f| f.marked) || c.interests.iter().any(|i| i.marked));
         let illustrative_note = if any_illustrative {
             Some(self.phrase(lang, "sources.illustrative", &[])?)
         } else {

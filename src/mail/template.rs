@@ -45,16 +45,20 @@ pub(super) struct FigureContext {
     pub(super) label: String,
     pub(super) value: String,
     pub(super) period: String,
+    /// The value and the change are as printed, each with its mark (see [`crate::marks`]).
     pub(super) change: Option<String>,
-    /// Sample data, marked † as in the brief.
-    pub(super) illustrative: bool,
+    /// Some part carries †: the message gives the note saying what it means.
+    #[serde(skip)]
+    pub(super) marked: bool,
 }
 
 /// A line about one of the recipient's interests.
 #[derive(Serialize)]
 pub(super) struct InterestContext {
+    /// The line, its amount and change marked as the brief marks them.
     pub(super) text: String,
-    pub(super) illustrative: bool,
+    #[serde(skip)]
+    pub(super) marked: bool,
 }
 
 #[derive(Serialize)]
