@@ -104,8 +104,15 @@ struct Job<'a> {
     settings: String,
 }
 
+/// What the record keeps of a brief written: the brief itself (its PDF, laid-out pages,
+/// source and files) is dropped on its worker, so memory does not grow with the batch.
 struct Built {
-    brief: Brief,
+    pages: usize,
+    bytes: usize,
+    sha256: String,
+    record: crate::record::BriefFigures,
+    timings: Timings,
+    warnings: Vec<String>,
     inputs: Inputs,
 }
 
@@ -151,21 +158,7 @@ pub fn build(
     }
 
     // The previous edition's record feeds the "since the last edition" box: it is an input.
-    let mut previous_unreadable = None;
-    let previous = if project.config.since_last_edition {
-        let dir = settings.edition_dir(edition.previous());
-        match crate::incremental::read_figures(&dir) {
-            Ok(figures) => Some((edition.previous(), figures)),
-            // No previous edition: nothing to compare with. One that cannot be read is said.
-            Err(_) if !dir.join(crate::incremental::FIGURES_FILE).exists() => None,
-            Err(e) => {
-                previous_unreadable = Some(e);
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let (previous, previous_unreadable) = previous_edition(project, settings);
     let fonts = timings.time(Stage::Load, || project.assets.fonts())?;
     // One build at a time per edition folder: the record is read here and written when the
     // briefs are done, and two builds doing so at once would each drop the other's entries.
@@ -230,77 +223,75 @@ pub fn build(
         }
     });
 
-    let mut results = Vec::new();
+    let mut briefs: Vec<Option<(String, BriefOutcome)>> = (0..jobs.len()).map(|_| None).collect();
     if !jobs.is_empty() {
         let renderer = timings.time(Stage::Load, || {
-            Renderer::with_fonts(project, fonts.clone(), request.standards.clone()).map(|r| {
-                let r = r.with_draft(request.draft);
-                match previous.clone() {
-                    Some((edition, figures)) => r.with_previous_edition(edition, figures),
-                    None => r,
-                }
-            })
+            renderer(project, fonts.clone(), request, previous.clone())
         })?;
         progress.start(jobs.len());
         let workers = request
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-        results = run_workers(workers, &jobs, |job| {
-            let result = build_one(
+        let work = |job: &Job| {
+            build_one(
                 &renderer,
                 job,
                 edition,
                 request.emit_typst.as_deref(),
                 &fonts,
                 &project.assets,
-            );
+            )
+        };
+        // The coordinator: each brief is recorded as it lands, and Typst's memo cache is
+        // trimmed here, between briefs, rather than emptied inside a worker while another
+        // is still compiling.
+        run_workers(workers, &jobs, work, |i, done| {
+            let job = &jobs[i];
             progress.done();
-            result
+            crate::typeset::brief_finished(workers);
+            let (result, read) = match done {
+                Ok(done) => done,
+                Err(panic) => (Err(panic), BTreeSet::new()),
+            };
+            inputs.extend(read);
+            let outcome = match result {
+                Ok(built) => {
+                    inputs.extend(built.inputs.keys().cloned());
+                    let key = BriefKey {
+                        settings: &job.settings,
+                        edition,
+                        lang: job.lang,
+                    };
+                    state.record(
+                        ManifestEntry {
+                            country: job.entry.code.clone(),
+                            language: job.lang.code().to_string(),
+                            file: format!("{}.pdf", job.name),
+                            sha256: built.sha256,
+                            pages: built.pages,
+                            bytes: built.bytes,
+                            inputs: crate::incremental::digest(&key, &built.inputs),
+                            files: built.inputs,
+                            draft: request.draft,
+                            figures_sha256: String::new(),
+                        },
+                        built.record,
+                    );
+                    timings.merge(&built.timings);
+                    BriefOutcome::Built {
+                        pdf: job.pdf.clone(),
+                        pages: built.pages,
+                        bytes: built.bytes,
+                        warnings: built.warnings,
+                    }
+                }
+                Err(e) => BriefOutcome::Failed(e),
+            };
+            briefs[i] = Some((job.name.clone(), outcome));
         })?;
     }
+    let briefs: Vec<(String, BriefOutcome)> = briefs.into_iter().flatten().collect();
 
-    let mut briefs = Vec::new();
-    for (job, (result, read)) in jobs.iter().zip(results) {
-        inputs.extend(read);
-        match result {
-            Ok(Built {
-                brief,
-                inputs: files,
-            }) => {
-                inputs.extend(files.keys().cloned());
-                let key = BriefKey {
-                    settings: &job.settings,
-                    edition,
-                    lang: job.lang,
-                };
-                let (pages, bytes) = (brief.typeset.pages, brief.typeset.pdf.len());
-                state.record(
-                    ManifestEntry {
-                        country: job.entry.code.clone(),
-                        language: job.lang.code().to_string(),
-                        file: format!("{}.pdf", job.name),
-                        sha256: crate::incremental::sha256(&brief.typeset.pdf),
-                        pages,
-                        bytes,
-                        inputs: crate::incremental::digest(&key, &files),
-                        files,
-                        draft: request.draft,
-                        figures_sha256: String::new(),
-                    },
-                    brief.record,
-                );
-                timings.merge(&brief.timings);
-                let outcome = BriefOutcome::Built {
-                    pdf: job.pdf.clone(),
-                    pages,
-                    bytes,
-                    warnings: brief.typeset.warnings,
-                };
-                briefs.push((job.name.clone(), outcome));
-            }
-            Err(e) => briefs.push((job.name.clone(), BriefOutcome::Failed(e))),
-        }
-    }
     // The record before anything is printed: what was written stays described whatever
     // happens to the output (a reader that stops reading, `build | head -1`).
     state.save()?;
@@ -313,51 +304,174 @@ pub fn build(
     })
 }
 
+/// The previous edition's figures, which the "since the last edition" box compares with:
+/// none when there is no previous edition or the project turns the box off, and the error
+/// when its record cannot be read (the briefs are then built without the box, and the
+/// command says why).
+pub fn previous_edition(
+    project: &Project,
+    settings: &Settings,
+) -> (Option<Previous>, Option<Error>) {
+    if !project.config.since_last_edition {
+        return (None, None);
+    }
+    let edition = settings.edition.previous();
+    let dir = settings.edition_dir(edition);
+    match crate::incremental::read_figures(&dir) {
+        Ok(figures) => (Some((edition, figures)), None),
+        // No previous edition: nothing to compare with. One that cannot be read is said.
+        Err(_) if !dir.join(crate::incremental::FIGURES_FILE).exists() => (None, None),
+        Err(e) => (None, Some(e)),
+    }
+}
+
+/// An edition's previous edition and what each of its briefs printed.
+pub type Previous = (
+    Edition,
+    std::collections::BTreeMap<String, crate::record::BriefFigures>,
+);
+
+/// The renderer of an edition's briefs, the same for `build`, `check` and `bundle`: the
+/// project's fonts, the request's standards and draft mode, the previous edition.
+pub fn renderer<'p>(
+    project: &'p Project,
+    fonts: Vec<(String, Vec<u8>)>,
+    request: &Request,
+    previous: Option<Previous>,
+) -> Result<Renderer<'p>> {
+    let renderer =
+        Renderer::with_fonts(project, fonts, request.standards.clone())?.with_draft(request.draft);
+    Ok(match previous {
+        Some((edition, figures)) => renderer.with_previous_edition(edition, figures),
+        None => renderer,
+    })
+}
+
+/// Builds every brief of the edition in memory, as `build` would (same renderer, same
+/// previous edition, on the worker threads), writing nothing: `check`'s dry run. Returns
+/// the briefs that failed, in profile and language order, with the profile's path.
+pub fn dry_run(
+    project: &Project,
+    settings: &Settings,
+    workers: Option<usize>,
+) -> Result<Vec<(PathBuf, Error)>> {
+    let (previous, _) = previous_edition(project, settings);
+    let renderer = renderer(
+        project,
+        project.assets.fonts()?,
+        &Request::default(),
+        previous,
+    )?;
+    struct Check<'a> {
+        entry: &'a ProfileEntry,
+        profile: &'a crate::profile::Profile,
+        lang: Lang,
+        name: String,
+    }
+    impl Named for Check<'_> {
+        fn name(&self) -> &str {
+            &self.name
+        }
+    }
+    let jobs: Vec<Check> = project
+        .profiles
+        .iter()
+        .filter_map(|entry| Some((entry, entry.profile.as_ref().ok()?)))
+        .flat_map(|(entry, profile)| {
+            settings.langs.iter().map(move |&lang| Check {
+                entry,
+                profile,
+                lang,
+                name: format!("{}-{lang}", entry.code),
+            })
+        })
+        .collect();
+    let workers =
+        workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut failed: Vec<Option<(PathBuf, Error)>> = (0..jobs.len()).map(|_| None).collect();
+    run_workers(
+        workers,
+        &jobs,
+        |job| {
+            renderer
+                .build(&job.entry.path, job.profile, job.lang, settings.edition)
+                .map(drop)
+        },
+        |i, result| {
+            crate::typeset::brief_finished(workers);
+            if let Err(e) = result.and_then(|r| r) {
+                failed[i] = Some((jobs[i].entry.path.clone(), e));
+            }
+        },
+    )?;
+    Ok(failed.into_iter().flatten().collect())
+}
+
 /// Runs `work` over `jobs` on `workers` threads, each taking the next job in turn, and
-/// returns the results in job order.
+/// hands each result to `land` on the calling thread as it arrives, with the job's index.
+/// A job that panics lands as that job's failure, naming it; the others go on.
 ///
 /// Plain threads rather than a rayon pool: Typst parallelises inside each compilation on
 /// rayon's global pool, and compiling from within a pool of our own made Typst's memoized
 /// results outlive `comemo::evict` (peak memory grew with every brief). The threads get
 /// deep stacks, as Typst needs.
-fn run_workers<J: Sync, R: Send>(
+pub(crate) fn run_workers<J: Sync + Named, R: Send>(
     workers: usize,
     jobs: &[J],
     work: impl Fn(&J) -> R + Sync,
-) -> Result<Vec<R>> {
-    use std::sync::Mutex;
+    mut land: impl FnMut(usize, std::result::Result<R, Error>),
+) -> Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let panicked = || Error::Internal("a worker thread panicked".into());
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let (sender, received) = std::sync::mpsc::channel();
     std::thread::scope(|scope| -> Result<()> {
-        let mut handles = Vec::new();
         for _ in 0..workers.clamp(1, jobs.len().max(1)) {
-            let handle = std::thread::Builder::new()
+            let sender = sender.clone();
+            let (next, work) = (&next, &work);
+            std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, || {
+                .spawn_scoped(scope, move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
-                        let result = work(job);
-                        if let Ok(mut slots) = results.lock() {
-                            slots[i] = Some(result);
+                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+                            || work(job),
+                        ))
+                        .map_err(|panic| {
+                            let message = panic
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "no message".into());
+                            Error::Internal(format!(
+                                "building {} panicked ({message}); the other briefs were built — please report it",
+                                job.name()
+                            ))
+                        });
+                        if sender.send((i, result)).is_err() {
+                            break;
                         }
                     }
                 })
                 .map_err(|e| Error::Internal(format!("cannot start a worker thread: {e}")))?;
-            handles.push(handle);
         }
-        for handle in handles {
-            handle.join().map_err(|_| panicked())?;
+        drop(sender);
+        for (i, result) in received {
+            land(i, result);
         }
         Ok(())
-    })?;
-    let slots = results.into_inner().map_err(|_| panicked())?;
-    slots
-        .into_iter()
-        .map(|r| r.ok_or_else(|| Error::Internal("a brief was not built".into())))
-        .collect()
+    })
+}
+
+/// A job that can say which brief it is, for a panic's message.
+pub(crate) trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for Job<'_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// Builds and writes one brief; with the result, the files it read (also when it failed:
@@ -378,7 +492,7 @@ fn build_one(
             Ok(profile) => profile,
             Err(errors) => return Err(InputErrors(errors.clone()).into()),
         };
-        let mut brief =
+        let mut brief: Brief =
             renderer.build_recording(&job.entry.path, profile, job.lang, edition, &deps)?;
         // The fingerprints the run took as it read each file (an edit made meanwhile shows
         // next time), looked up before the PDF is replaced so that a failure leaves the old
@@ -390,7 +504,15 @@ fn build_one(
         brief.timings.time(Stage::Write, || {
             output::write_atomic(&job.pdf, &brief.typeset.pdf)
         })?;
-        Ok(Built { brief, inputs })
+        Ok(Built {
+            pages: brief.typeset.pages,
+            bytes: brief.typeset.pdf.len(),
+            sha256: crate::incremental::sha256(&brief.typeset.pdf),
+            record: brief.record,
+            timings: brief.timings,
+            warnings: brief.typeset.warnings,
+            inputs,
+        })
     })();
     (result, deps.into_paths())
 }
@@ -422,4 +544,47 @@ pub fn parse_standards(names: &[String]) -> Result<Option<Vec<typst_pdf::PdfStan
         .map(|n| crate::typeset::parse_standard(n).map_err(Error::Request))
         .collect::<Result<Vec<_>>>()
         .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Named for &str {
+        fn name(&self) -> &str {
+            self
+        }
+    }
+
+    /// Issue 23.2: one panic failed the whole build and named no brief. Now it is that
+    /// brief's failure, named, and every other brief lands.
+    #[test]
+    fn a_panicking_brief_fails_alone_and_is_named() {
+        let jobs = ["ca-fr", "mx-fr", "us-fr", "jp-fr"];
+        let mut landed = vec![None; jobs.len()];
+        // Keep the expected panic's message out of the test output.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let result = run_workers(
+            2,
+            &jobs,
+            |job| {
+                if *job == "mx-fr" {
+                    panic!("index out of bounds");
+                }
+                job.len()
+            },
+            |i, result| landed[i] = Some(result.map_err(|e| e.to_string())),
+        );
+        std::panic::set_hook(hook);
+        result.unwrap();
+        assert_eq!(landed[0], Some(Ok(5)));
+        assert_eq!(landed[2], Some(Ok(5)));
+        assert_eq!(landed[3], Some(Ok(5)));
+        let failure = landed[1].clone().unwrap().unwrap_err();
+        assert!(
+            failure.contains("building mx-fr panicked (index out of bounds)"),
+            "{failure}"
+        );
+    }
 }

@@ -528,6 +528,64 @@ fn since_the_last_edition_box_lists_the_largest_changes() {
     // The first edition has nothing to compare with.
     let first = common::pdf_text(&project.path().join("output/2025-Q2/ca-en.pdf"));
     assert!(!first.contains("Since the"), "{first}");
+
+    // Issue 23.2: the handout's briefs come from the same driver, with the same previous
+    // edition: the box and its figures are the standalone brief's.
+    marketbrief(project.path(), &["bundle", "north-america", "--lang", "en"]);
+    let handout = common::pdf_text(
+        &project
+            .path()
+            .join("output/2025-Q3/mission-north-america-en.pdf"),
+    );
+    let since = |text: &str| -> String {
+        let from = text.find("Since the Q2 2025 edition").expect("a since box");
+        let to = from + text[from..].find("Why do business").unwrap();
+        text[from..to].to_string()
+    };
+    assert_eq!(since(&handout), since(&text));
+    assert!(since(&handout).contains("EUR 32.4 million → EUR 35.1 million (+8.3%)"));
+}
+
+/// Issue 23.2: `check` typeset without the previous edition, so a brief that fails only with
+/// its "since the last edition" box passed `check` and failed `build`. Here the previous
+/// edition's record holds a character no font can draw, which only the box prints: both
+/// commands refuse the brief, and both accept it once the record is whole again.
+#[test]
+fn check_and_build_agree_on_a_brief_that_fails_only_with_the_since_box() {
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let config = project.path().join("marketbrief.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text + "since_last_edition: true\n").unwrap();
+    let q2 = ["--edition", "2025-Q2", "--country", "ca", "--lang", "en"];
+    marketbrief(project.path(), &[&["build"][..], &q2].concat());
+    let record = project.path().join("output/2025-Q2/figures.json");
+    let whole = std::fs::read_to_string(&record).unwrap();
+    let broken = whole.replacen(
+        "\"printed\": \"EUR\u{a0}32.4\u{a0}million\"",
+        "\"printed\": \"EUR\u{a0}32.4\u{a0}million 🚀\"",
+        1,
+    );
+    assert_ne!(broken, whole);
+    std::fs::write(&record, &broken).unwrap();
+    let csv = project.path().join("data/datasets/bru-goods.csv");
+    let data = std::fs::read_to_string(&csv).unwrap().replace(
+        "BE-BRU,CA,export,2024,TOTAL,32400000,published",
+        "BE-BRU,CA,export,2024,TOTAL,35100000,published",
+    );
+    std::fs::write(&csv, data).unwrap();
+    let q3 = ["--country", "ca", "--lang", "en"];
+    let build = common::marketbrief_fails(project.path(), &[&["build"][..], &q3].concat());
+    let check = common::marketbrief_fails(project.path(), &["check", "--lang", "en"]);
+    for said in [&build, &check] {
+        assert!(
+            said.contains("🚀") && said.contains("previous edition's record"),
+            "{said}"
+        );
+    }
+    std::fs::write(&record, &whole).unwrap();
+    marketbrief(project.path(), &["check", "--lang", "en"]);
+    marketbrief(project.path(), &[&["build"][..], &q3].concat());
 }
 
 #[test]

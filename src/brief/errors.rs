@@ -99,19 +99,24 @@ impl Renderer<'_> {
         let field = field.or(config_field);
         let shown: Vec<String> = texts.iter().take(5).map(|t| format!("“{t}”")).collect();
         let more = texts.len().saturating_sub(5);
+        let them = if texts.len() == 1 { "it" } else { "them" };
+        let found = if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        };
         let error = InputError::new(
             path,
-            format!(
-                "no font of the brief can display {}{}: PDF/A needs every character drawn; remove or replace {}, or add a font that has {} to fonts/",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                },
-                if texts.len() == 1 { "it" } else { "them" },
-                if texts.len() == 1 { "it" } else { "them" },
-            ),
+            match field {
+                Some(_) => format!(
+                    "no font of the brief can display {found}: PDF/A needs every character drawn; remove or replace {them}, or add a font that has {them} to fonts/"
+                ),
+                // Neither the profile nor the configuration writes it: a dataset's label or
+                // the previous edition's record (the "since the last edition" box) does.
+                None => format!(
+                    "no font of the brief can display {found}, which neither this profile nor marketbrief.yaml writes: it comes from a dataset or the previous edition's record (the \"since the last edition\" box); PDF/A needs every character drawn — replace {them} there, or add a font that has {them} to fonts/"
+                ),
+            },
         );
         Some(match field {
             Some(field) => {

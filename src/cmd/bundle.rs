@@ -3,7 +3,6 @@
 //! and the markets side by side (`glance`), then each country's brief, pages numbered
 //! continuously, each brief starting on a right-hand page for double-sided printing.
 
-use crate::brief::Renderer;
 use crate::cli::BundleArgs;
 use crate::cmd::Outcome;
 use crate::config::MissionConfig;
@@ -97,7 +96,22 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 })
         })
         .collect::<Result<Vec<_>>>()?;
-    let renderer = Renderer::new(&project)?;
+    // The briefs as `build` makes them: the same renderer, with the previous edition (the
+    // "since the last edition" box the standalone briefs print).
+    let (previous, previous_unreadable) = crate::builder::previous_edition(&project, &settings);
+    if let Some(e) = previous_unreadable {
+        writeln!(
+            err,
+            "warning: {}; the briefs have no \"since the last edition\" box",
+            crate::error::chain(&e)
+        )?;
+    }
+    let renderer = crate::builder::renderer(
+        &project,
+        project.assets.fonts()?,
+        &crate::builder::Request::default(),
+        previous,
+    )?;
     let out_dir = settings.out_dir();
     // A folder that cannot be made is the machine's problem, not the inputs': said once,
     // with exit status 2 as for `build`, rather than once per language.
@@ -201,6 +215,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 writeln!(err, "warning: mission-{}-{lang}: {warning}", args.name)?;
             }
             output::write_atomic(&path, &typeset.pdf)?;
+            crate::typeset::brief_finished(1);
             Ok((typeset.pages, typeset.pdf.len()))
         })();
         match result {

@@ -2,7 +2,6 @@
 //! datasets, profiles, the template and the Typst it produces — without writing a PDF, and
 //! reports every problem at once.
 
-use crate::brief::Renderer;
 use crate::cli::CheckArgs;
 use crate::cli::DiagnosticFormat;
 use crate::cmd::Outcome;
@@ -65,23 +64,25 @@ pub fn run(
     // With every shared input sound, each brief is built in memory — template and Typst
     // included; otherwise the profiles are only validated, since a dry run would fail for
     // the shared reasons already reported.
+    // The dry run is `build`'s own: the same renderer and previous edition (a brief that
+    // overflows only with its "since the last edition" box fails here too), on the worker
+    // threads.
     let dry_run = errors.is_empty();
-    let renderer = Renderer::new(&project)?;
     let edition = settings.edition;
     for entry in &project.profiles {
         match &entry.profile {
             Err(profile_errors) => errors.extend(profile_errors.iter().cloned()),
-            Ok(profile) => {
+            Ok(profile) if !dry_run => {
                 for &lang in langs {
-                    if dry_run {
-                        if let Err(e) = renderer.build(&entry.path, profile, lang, edition) {
-                            errors.extend(e.into_input_errors(&entry.path));
-                        }
-                    } else {
-                        errors.extend(validate::profile(&project, &entry.path, profile, &[lang]));
-                    }
+                    errors.extend(validate::profile(&project, &entry.path, profile, &[lang]));
                 }
             }
+            Ok(_) => {}
+        }
+    }
+    if dry_run {
+        for (path, e) in crate::builder::dry_run(&project, &settings, None)? {
+            errors.extend(e.into_input_errors(&path));
         }
     }
     let (mail_errors, mail_warnings, recipients) =

@@ -147,8 +147,6 @@ impl Typesetter {
             .map_err(|errors| diagnostics(&world, TypesetStage::Export, errors.as_slice()))?;
         let pages = document.pages().len();
         let page_fill = page_fill(&document);
-        // Typst memoizes across compilations; without eviction memory grows per brief.
-        typst::comemo::evict(0);
         Ok(Typeset {
             pdf,
             pages,
@@ -159,6 +157,14 @@ impl Typesetter {
             export_time: started.elapsed(),
         })
     }
+}
+
+/// Trims Typst's memo cache after a brief is done: what the last few briefs used (the
+/// shared library, fonts, images) stays, what only older ones used goes, so memory stays
+/// flat however many briefs a run makes. Called by whoever runs the briefs, between them,
+/// never from inside a compilation; `workers` briefs may be compiling at once.
+pub fn brief_finished(workers: usize) {
+    typst::comemo::evict(2 * workers.max(1));
 }
 
 /// Why a brief could not be typeset.
