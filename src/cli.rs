@@ -102,7 +102,7 @@ pub enum Command {
     /// Build one printable handout per language for a trade mission in marketbrief.yaml.
     Bundle(BundleArgs),
     /// Prepare one message per company with its briefs attached, for review; send them
-    /// with --send (see the README, Emailing briefs).
+    /// with --send (see docs/guide/mailing.md).
     Mail(MailArgs),
 }
 
@@ -220,7 +220,7 @@ pub struct SheetImportArgs {
 pub struct MappedImportArgs {
     /// The extract to import.
     pub file: PathBuf,
-    /// How to read it: separator, decimal mark, columns, flow codes… (see the README).
+    /// How to read it: separator, decimal mark, columns, flow codes… (see docs/guide/importing-data.md).
     #[arg(long, value_name = "FILE")]
     pub mapping: PathBuf,
     /// The project folder (holding marketbrief.yaml).

@@ -83,7 +83,7 @@ const FAILED: &str = "failed";
 pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     let project = Project::load(&args.project)?;
     let config = project.config.mail.clone().ok_or_else(|| {
-        anyhow!("marketbrief.yaml has no `mail:` section: say who sends and through which SMTP server (see the README, Emailing briefs)")
+        anyhow!("marketbrief.yaml has no `mail:` section: say who sends and through which SMTP server (see docs/guide/mailing.md)")
     })?;
     // An unsafe or incomplete connection setting is refused before anything is written.
     let mut mailer = if args.send {

@@ -38,3 +38,44 @@ pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<Outcome> {
     }
     Ok(Outcome::Success)
 }
+
+/// `docs/reference/commands.md`: every command's full `--help`, generated from the clap
+/// definition like the manual pages, so the reference cannot fall behind the commands
+/// (`tests/reference.rs` compares the file with this).
+pub fn commands_reference() -> String {
+    let mut root = Cli::command();
+    // Gives every subcommand its full name ("marketbrief build") for its usage line.
+    root.build();
+    let mut text = String::from(
+        "# Command reference\n\n\
+         Every command of `marketbrief` with its options, as `marketbrief <command> --help` \
+         prints them. Generated from the command-line definitions (`src/cli.rs`): do not edit \
+         by hand; after changing a command, regenerate it with \
+         `MARKETBRIEF_BLESS=1 cargo test --test reference`. The same text is in the manual \
+         pages (`marketbrief man --out DIR`).\n\n",
+    );
+    let mut commands = Vec::new();
+    collect(&root, "marketbrief", &mut commands);
+    text.push_str("## Contents\n\n");
+    for (path, _) in &commands {
+        text.push_str(&format!("- [`{path}`](#{})\n", path.replace(' ', "-")));
+    }
+    text.push('\n');
+    for (path, mut command) in commands {
+        text.push_str(&format!("## {path}\n\n```text\n"));
+        let help = command.render_long_help().to_string();
+        text.push_str(help.trim_end());
+        text.push_str("\n```\n\n");
+    }
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
+}
+
+/// `command` and its subcommands (but clap's own `help`), each with its full name.
+fn collect(command: &clap::Command, path: &str, into: &mut Vec<(String, clap::Command)>) {
+    into.push((path.to_string(), command.clone()));
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        collect(sub, &format!("{path} {}", sub.get_name()), into);
+    }
+}
