@@ -27,7 +27,7 @@ pub struct Reference {
     /// Population and GDP by upper-case alpha-2 code (World Bank).
     pub facts: BTreeMap<String, CountryFacts>,
     /// Country outlines for locator maps (Natural Earth via world-atlas).
-    pub world: Option<crate::map::World>,
+    pub atlas: Option<crate::map::Atlas>,
 }
 
 /// The latest World Bank figures of a country, each with its year.
@@ -182,9 +182,9 @@ impl Reference {
                 entry.gdp_per_head_usd = Some((year, gdp / people));
             }
         }
-        let world = match assets.read_text(WORLD_ATLAS)? {
+        let atlas = match assets.read_text(WORLD_ATLAS)? {
             Some((origin, text)) => {
-                Some(crate::map::World::parse(&text).map_err(|e| Error::asset(&origin, e))?)
+                Some(crate::map::Atlas::parse(&text).map_err(|e| Error::asset(&origin, e))?)
             }
             None => None,
         };
@@ -193,7 +193,7 @@ impl Reference {
             country_names,
             in_country,
             facts,
-            world,
+            atlas,
         })
     }
 
@@ -234,7 +234,7 @@ impl Reference {
     /// A locator map of a country (alpha-2 code) as SVG, if the atlas has its outline.
     pub fn locator_map(&self, code: &str, style: &crate::map::MapStyle) -> Option<String> {
         let numeric = isocountry::CountryCode::for_alpha2(code).ok()?.numeric_id();
-        self.world.as_ref()?.locator_svg(numeric, style)
+        self.atlas.as_ref()?.locator_svg(numeric, style)
     }
 
     /// The flag of a country as SVG bytes.

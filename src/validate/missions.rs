@@ -1,0 +1,125 @@
+//! The trade missions of `marketbrief.yaml`: their names, seasons and markets, checked
+//! before a handout is built.
+
+use super::*;
+
+/// The longest mission name and season the handout's cover has room for, in characters.
+const MISSION_NAME_MAX: usize = 100;
+const MISSION_SEASON_MAX: usize = 60;
+/// The most markets a handout lists on its cover (three columns) and binds (some 100 pages).
+const MISSION_MARKETS_MAX: usize = 24;
+
+/// Problems with the missions: a handout needs a brief for each of its countries, once,
+/// and a cover with room for its name. Checked by `check` and `bundle`, not by `build`,
+/// whose briefs do not depend on them.
+pub fn missions(project: &Project) -> Vec<InputError> {
+    use crate::config::MissionConfig;
+    let mut errors = Vec::new();
+    let config_path = Path::new(crate::config::CONFIG_FILE);
+    let config_text = project.sources.text(config_path);
+    // An error about `field`, shown at the line of `at` (a list's items are not located
+    // one by one).
+    let error = |at: &str, field: String, message: String| {
+        let (line, col) = locate(config_text, at);
+        InputError::new(config_path, message)
+            .at(line, col)
+            .field(field)
+    };
+    for (name, mission) in &project.config.missions {
+        let own = format!("missions.{name}");
+        if let MissionConfig::Details(details) = mission {
+            // A handout would print "9 October to 5 October".
+            if let (Some(start), Some(end)) = (details.start, details.end)
+                && end < start
+            {
+                let field = format!("{own}.end");
+                errors.push(error(
+                    &field,
+                    field.clone(),
+                    format!("the mission ends ({end}) before it starts ({start})"),
+                ));
+            }
+            // An end alone would be dropped from the cover without a word.
+            if details.end.is_some() && details.start.is_none() {
+                let field = format!("{own}.end");
+                errors.push(error(
+                    &field,
+                    field.clone(),
+                    "an end date without a start date: give `start` too".to_string(),
+                ));
+            }
+            // What the cover has room for: a name of three lines at most.
+            for (key, text, limit) in [
+                ("name", Some(&details.name), MISSION_NAME_MAX),
+                ("season", details.season.as_ref(), MISSION_SEASON_MAX),
+            ] {
+                for (lang, value) in text.map(|t| t.0.iter()).into_iter().flatten() {
+                    let length = value.chars().count();
+                    if length > limit {
+                        let field = format!("{own}.{key}.{lang}");
+                        errors.push(error(
+                            &field,
+                            field.clone(),
+                            format!(
+                                "{length} characters: the handout's cover has room for {limit}"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let countries = mission.countries();
+        // ... and three columns of markets.
+        if countries.len() > MISSION_MARKETS_MAX {
+            errors.push(error(
+                &own,
+                own.clone(),
+                format!(
+                    "the mission `{name}` names {} countries: a handout holds {MISSION_MARKETS_MAX} at most (split it in two missions)",
+                    countries.len()
+                ),
+            ));
+        }
+        // A handout of nothing, or with one brief twice, is a slip in the list.
+        if countries.is_empty() {
+            errors.push(
+                error(
+                    &own,
+                    own.clone(),
+                    format!("the mission `{name}` names no country"),
+                )
+                .help("list the codes of its countries, e.g. `countries: [ca, mx]`"),
+            );
+        }
+        // Where the list is: under `countries:`, or the mission's own line for a plain list.
+        let list = match mission {
+            MissionConfig::Countries(_) => own.clone(),
+            MissionConfig::Details(_) => format!("{own}.countries"),
+        };
+        for (i, code) in countries.iter().enumerate() {
+            let field = format!("{own}.countries[{i}]");
+            if countries[..i].iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                errors.push(error(
+                    &list,
+                    field,
+                    format!("the mission `{name}` names `{code}` twice"),
+                ));
+            } else if !project
+                .profiles
+                .iter()
+                .any(|p| p.code == code.to_ascii_lowercase())
+            {
+                errors.push(error(
+                    &list,
+                    field,
+                    format!(
+                        "the mission `{name}` names `{code}`, which has no profile (expected {}/{}.yaml)",
+                        crate::project::PROFILES_DIR,
+                        code.to_ascii_lowercase()
+                    ),
+                ));
+            }
+        }
+    }
+    errors
+}
