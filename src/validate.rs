@@ -234,13 +234,9 @@ pub fn profile(
         }
     }
     for (field, value) in [("contact.email", &profile.contact.email)] {
-        if !value.contains('@') {
+        if let Some(why) = crate::vocab::email_problem(value) {
             let (line, col) = locate(field);
-            errors.push(
-                InputError::new(path, format!("expected an e-mail address, found `{value}`"))
-                    .at(line, col)
-                    .field(field),
-            );
+            errors.push(InputError::new(path, why).at(line, col).field(field));
         }
     }
     errors

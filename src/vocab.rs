@@ -383,3 +383,31 @@ pub mod schema {
         })
     }
 }
+
+/// What is wrong with an e-mail address, if anything: the one check of every address a
+/// project writes (a profile's contact, the sender, a `mailto:` link, a recipient), so that
+/// `check` accepts exactly what `mail` can send. A plain ASCII address of at most 254
+/// characters that an SMTP server takes (`name@domain.example`).
+pub fn email_problem(value: &str) -> Option<String> {
+    let shown = crate::limits::quote(value);
+    if value.trim().is_empty() {
+        Some("expected an e-mail address, found nothing".into())
+    } else if value.contains(['"', '[', ']', ' ']) {
+        Some(format!(
+            "expected a plain address (name@domain.example), found `{shown}`"
+        ))
+    } else if !value.is_ascii() {
+        Some(format!(
+            "`{shown}` has letters beyond ASCII, which many mail servers refuse: write the domain in its ASCII form (xn--…) and check the mailbox name with the company"
+        ))
+    } else if value.len() > 254 {
+        Some(format!(
+            "expected an address of at most 254 characters, found {}",
+            value.len()
+        ))
+    } else if let Err(e) = value.parse::<lettre::Address>() {
+        Some(format!("expected an e-mail address, found `{shown}` ({e})"))
+    } else {
+        None
+    }
+}

@@ -212,7 +212,9 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
                     file.display()
                 );
             }
-            write_message(&file, &prepared.bytes)?;
+            // Whole or not at all, and on the disk before the run goes on: the message
+            // sent is the one whose digest the record holds.
+            crate::output::write_atomic(&file, &prepared.bytes)?;
             let delivery = Delivery::new(&edition.to_string(), &recipient.email, countries);
             entry.bytes = prepared.bytes.len();
             entry.attachments = prepared.attachments;
@@ -571,24 +573,6 @@ fn refuse_drafts(
         if names.len() == 1 { "is" } else { "are each" },
         if names.len() == 1 { "" } else { "s" },
     )
-}
-
-/// Writes a message file whole or not at all (through a temporary file renamed into
-/// place), without waiting for the disk: a message lost in a crash is written again by the
-/// next run, identical but for its date.
-fn write_message(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".marketbrief-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 /// Removes the `.eml` files of `dir` that this run did not write.

@@ -90,11 +90,8 @@ impl MailConfig {
                     .into(),
             );
         }
-        if self.from.email.parse::<lettre::Address>().is_err() {
-            problem(
-                "from.email",
-                format!("expected an e-mail address, found `{}`", self.from.email),
-            );
+        if let Some(why) = crate::vocab::email_problem(&self.from.email) {
+            problem("from.email", why);
         }
         if self.per_minute == 0 || self.per_minute > 60_000 {
             problem(
@@ -151,11 +148,7 @@ fn unsubscribe_problem(value: &str) -> Option<String> {
     }
     if let Some(address) = value.strip_prefix("mailto:") {
         let address = address.split('?').next().unwrap_or_default();
-        return address
-            .parse::<lettre::Address>()
-            .is_err()
-            .then(bad)
-            .flatten();
+        return crate::vocab::email_problem(address).and_then(|_| bad());
     }
     match value.strip_prefix("https://") {
         Some(rest) if !rest.is_empty() => None,

@@ -110,28 +110,6 @@ pub fn read(root: &Path, path: &Path) -> crate::error::Result<Recipients> {
 /// The longest name or company a message header takes.
 const MAX_TEXT_CHARS: usize = 200;
 
-/// Why an address that parses would still not go through every SMTP server: a quoted
-/// local part or an address literal (`"a b"@x`, `a@[127.0.0.1]`), letters beyond ASCII
-/// (servers without SMTPUTF8 refuse them), or more than RFC 5321's 254 characters.
-fn unsendable(email: &str) -> Option<String> {
-    if email.contains(['"', '[', ']', ' ']) {
-        Some(format!(
-            "expected a plain address (name@domain.example), found `{email}`"
-        ))
-    } else if !email.is_ascii() {
-        Some(format!(
-            "`{email}` has letters beyond ASCII, which many mail servers refuse: write the domain in its ASCII form (xn--…) and check the mailbox name with the company"
-        ))
-    } else if email.len() > 254 {
-        Some(format!(
-            "expected an address of at most 254 characters, found {}",
-            email.len()
-        ))
-    } else {
-        None
-    }
-}
-
 pub fn parse_csv(origin: &Path, bytes: &[u8]) -> Recipients {
     let mut out = Recipients {
         origin: origin.to_path_buf(),
@@ -402,19 +380,7 @@ pub(super) fn read_row(out: &mut Recipients, header: &[String], line: usize, cel
         }
     }
     let email = recipient.email.clone();
-    if email.is_empty() {
-        errors.push(recipient.error(
-            &origin,
-            "email",
-            "expected an e-mail address, found nothing".into(),
-        ));
-    } else if let Err(e) = email.parse::<lettre::Address>() {
-        errors.push(recipient.error(
-            &origin,
-            "email",
-            format!("expected an e-mail address, found `{email}` ({e})"),
-        ));
-    } else if let Some(why) = unsendable(&email) {
+    if let Some(why) = crate::vocab::email_problem(&email) {
         errors.push(recipient.error(&origin, "email", why));
     }
     if recipient.name.is_empty() {
