@@ -360,6 +360,9 @@ pub enum Error {
     /// profile, an unknown PDF standard).
     #[error("{0}")]
     Request(String),
+    /// An import that would lose or corrupt data, refused with nothing written.
+    #[error("{0}")]
+    Import(String),
     /// What cannot happen did: a bug to report (a worker thread panicked).
     #[error("{0} (a bug in marketbrief: please report it)")]
     Internal(String),

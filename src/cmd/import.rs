@@ -4,9 +4,8 @@
 
 use crate::cli::{ImportArgs, MappedImportArgs, SheetImportArgs};
 use crate::cmd::Outcome;
-use crate::dataset::{Flow, Period};
 use crate::import;
-use crate::output;
+use crate::import::merge::{Imported, Periods};
 use crate::project::DATASETS_DIR;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -64,7 +63,7 @@ pub fn run(args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let meta_text = metadata(&report, !has_total, last_update);
     let imported = Imported {
         rows: &rows,
-        status: "reported",
+        status: crate::dataset::Status::Reported,
         meta_text: &meta_text,
         periods: Periods::FromMergedMonths,
         older: older.map(|(why, _)| why),
@@ -108,15 +107,6 @@ fn older_extract(
         )),
         _ => None,
     })
-}
-
-/// What becomes of a dataset's quarters and years when months are merged into it.
-#[derive(Clone, Copy, PartialEq)]
-enum Periods {
-    /// Summed again from the months the merged dataset holds (Comext: monthly data only).
-    FromMergedMonths,
-    /// As the file gives them (a mapped file may give years and quarters of its own).
-    AsImported,
 }
 
 /// `marketbrief import csv FILE --mapping MAPPING`: any CSV extract read through a mapping.
@@ -185,7 +175,7 @@ fn merge_mapped(
     );
     let imported = Imported {
         rows: &rows,
-        status: &mapping.status,
+        status: mapping.status,
         meta_text: &meta_text,
         periods: Periods::AsImported,
         older: None,
@@ -237,21 +227,8 @@ fn report_coverage(out: &mut dyn Write, coverage: &import::Coverage) -> Result<(
     Ok(())
 }
 
-/// Merges imported rows into `data/datasets/<id>.csv` (replacing rows with the same key)
-/// and writes its metadata; files whose content would not change are left alone.
-/// What an import brings to a dataset.
-struct Imported<'a> {
-    rows: &'a import::Rows,
-    /// The status of every row.
-    status: &'a str,
-    /// The dataset's metadata file.
-    meta_text: &'a str,
-    periods: Periods,
-    /// Set when the extract is older than the dataset's data: it may add periods the
-    /// dataset lacks, never replace one it has.
-    older: Option<String>,
-}
-
+/// Merges what an import brings into `data/datasets/<id>.csv` and its metadata (see
+/// [`import::merge`]), and says what it changes.
 fn merge(
     project: &std::path::Path,
     dataset: &str,
@@ -259,198 +236,27 @@ fn merge(
     dry_run: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let Imported {
-        rows,
-        status,
-        meta_text,
-        periods,
-        older,
-    } = imported;
-    let csv_path = project.join(DATASETS_DIR).join(format!("{dataset}.csv"));
-    let meta_path = project.join(DATASETS_DIR).join(format!("{dataset}.yaml"));
-    // One import of a dataset at a time, from reading what it holds to writing the merge:
-    // two at once each merged into what the other had not written yet, and one's rows were
-    // lost.
-    let lock_dir = project.join(DATASETS_DIR);
-    std::fs::create_dir_all(&lock_dir)
-        .with_context(|| format!("cannot create {}", lock_dir.display()))?;
-    let lock_path = lock_dir.join(format!(".{dataset}.import.lock"));
-    let lock = output::open_lock(&lock_path)
-        .with_context(|| format!("cannot open {}", lock_path.display()))?;
-    lock.lock()
-        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
-    // An import rewrites its dataset's metadata: metadata written by hand (sources,
-    // publications, licence) would be lost.
-    if let Ok(current) = crate::limits::read_to_string(&meta_path)
-        && !current
-            .trim_start_matches('\u{feff}')
-            .starts_with("# Written by `marketbrief import")
-    {
-        bail!(
-            "{} was not written by an import: importing into it would replace its metadata; import into another dataset with --dataset",
-            meta_path.display()
-        );
-    }
-    let existing = read_existing(&csv_path)?;
-    if let Some(why) = older
-        && rows
-            .keys()
-            .any(|k| matches!(k.3, Period::Month(..)) && existing.contains_key(k))
-    {
-        bail!(why);
-    }
-    let mut merged = existing.clone();
-    for (key, value) in rows {
-        merged.insert(key.clone(), (*value, status.to_string()));
-    }
-    if periods == Periods::FromMergedMonths {
-        // A year is complete when the months merged from every import are: two extracts
-        // of half a year each make one, and a newer extract's revised months are never
-        // summed with an older extract's.
-        import::derive_periods(&mut merged, |sum, (value, status)| match sum {
-            None => (*value, status.clone()),
-            Some((total, first)) => (total + value, weakest_status(first, status)),
-        });
-    }
-    let (mut added, mut changed, mut same) = (0, 0, 0);
-    for (key, value) in &merged {
-        match existing.get(key) {
-            None => added += 1,
-            Some(old) if old == value => same += 1,
-            Some(_) => changed += 1,
-        }
-    }
-    let removed = existing.keys().filter(|k| !merged.contains_key(*k)).count();
+    let plan = import::merge::plan(project, dataset, imported)?;
     writeln!(
         out,
-        "{}: {added} rows to add, {changed} to change, {removed} to remove, {same} unchanged",
-        csv_path
+        "{}: {} rows to add, {} to change, {} to remove, {} unchanged",
+        plan.csv_path
             .strip_prefix(project)
-            .unwrap_or(&csv_path)
-            .display()
+            .unwrap_or(&plan.csv_path)
+            .display(),
+        plan.added,
+        plan.changed,
+        plan.removed,
+        plan.unchanged
     )?;
-    let csv_text = write_rows(&merged)?;
-    // The metadata records its CSV: a pair torn by a crash between the two writes is
-    // found when the project loads, and the next import writes both again.
-    let meta_text = &format!(
-        "{meta_text}csv_sha256: {}\n",
-        crate::deps::sha256(csv_text.as_bytes())
-    );
-    // What is about to be written must load as a dataset does for `check` and `build`:
-    // an import never leaves a project that no longer checks.
-    let id = dataset;
-    let parsed = crate::dataset::Dataset::parse(id, &meta_path, meta_text, &csv_path, &csv_text);
-    // …and pass what `check` asks of a dataset in this project (known product codes,
-    // partners), when the rest of the project loads.
-    let parsed = parsed.and_then(|dataset| {
-        let Ok(loaded) = crate::project::Project::load(project) else {
-            return Ok(dataset);
-        };
-        let errors = crate::validate::dataset(&loaded, &dataset, &loaded.config.languages);
-        if errors.is_empty() {
-            Ok(dataset)
-        } else {
-            Err(errors)
-        }
-    });
-    if let Err(errors) = parsed {
-        let shown: Vec<String> = errors.iter().take(10).map(|e| format!("  {e}")).collect();
-        bail!(
-            "the import would write a dataset that does not load, so nothing was written ({} problem{}):\n{}",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            shown.join("\n")
-        );
-    }
     if dry_run {
         writeln!(out, "dry run: nothing written")?;
         return Ok(Outcome::Success);
     }
-    for (path, text) in [(&csv_path, csv_text.as_str()), (&meta_path, meta_text)] {
-        if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
-            output::write_atomic(path, text.as_bytes())?;
-            writeln!(out, "wrote {}", path.display())?;
-        }
+    for path in plan.write()? {
+        writeln!(out, "wrote {}", path.display())?;
     }
     Ok(Outcome::Success)
-}
-
-type Merged = std::collections::BTreeMap<(String, String, Flow, Period, String), (f64, String)>;
-
-/// The status of a sum: the least trustworthy of its parts'.
-fn weakest_status(a: &str, b: &str) -> String {
-    let rank = |s: &str| match s {
-        "reported" => 0,
-        "published" => 1,
-        "derived" => 2,
-        _ => 3,
-    };
-    if rank(b) > rank(a) { b } else { a }.to_string()
-}
-
-fn read_existing(path: &std::path::Path) -> Result<Merged> {
-    let mut merged = Merged::new();
-    // Only a dataset that does not exist yet starts empty: one that cannot be read would be
-    // overwritten by the new rows alone, its other rows lost.
-    let text = match crate::limits::read(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(merged),
-        Err(e) => bail!(
-            "cannot read the existing dataset {}: {e}; nothing was written",
-            path.display()
-        ),
-        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            anyhow::anyhow!(
-                "{}:{line}: the existing dataset is not UTF-8; fix or remove it and import again (nothing was written)",
-                path.display()
-            )
-        })?,
-    };
-    // Read as `check` reads it: a dataset with a bad row is not merged into, since the
-    // merge would rewrite the file without it.
-    let (observations, errors) = match crate::dataset::read_csv(path, &text) {
-        Ok((observations, errors)) => (observations, errors),
-        Err(errors) => (Default::default(), errors),
-    };
-    if let Some(first) = errors.first() {
-        bail!(
-            "{first}; fix or remove the existing dataset and import again (nothing was written{})",
-            match errors.len() {
-                1 => String::new(),
-                n => format!("; {} more problems", n - 1),
-            }
-        );
-    }
-    for (key, observation) in observations {
-        merged.insert(
-            (key.reporter, key.partner, key.flow, key.period, key.product),
-            (
-                observation.value_eur,
-                observation.status.as_str().to_string(),
-            ),
-        );
-    }
-    Ok(merged)
-}
-
-/// The dataset's CSV, as the dataset module writes it.
-fn write_rows(rows: &Merged) -> Result<String> {
-    let csv = crate::dataset::write_csv(rows.iter().map(
-        |((reporter, partner, flow, period, product), (value, status))| crate::dataset::CsvRow {
-            reporter,
-            partner,
-            flow: *flow,
-            period: *period,
-            product,
-            value_eur: *value,
-            status,
-        },
-    ))?;
-    Ok(csv)
 }
 
 fn metadata(

@@ -12,6 +12,7 @@
 //! false annual figure.
 
 pub mod mapped;
+pub mod merge;
 pub mod sheet;
 
 use crate::dataset::{Flow, Period, TOTAL};

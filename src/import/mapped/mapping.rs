@@ -45,7 +45,7 @@ pub struct Mapping {
     pub unit: f64,
     /// The status of every imported row.
     #[serde(default = "reported")]
-    pub status: String,
+    pub status: crate::dataset::Status,
     /// The dataset's metadata, written beside it (title, kind, source, licence…).
     #[schemars(schema_with = "metadata_schema")]
     pub metadata: serde_yaml::Value,
@@ -152,8 +152,8 @@ fn dot() -> String {
 fn one() -> f64 {
     1.0
 }
-fn reported() -> String {
-    "reported".into()
+fn reported() -> crate::dataset::Status {
+    crate::dataset::Status::Reported
 }
 
 impl Mapping {
