@@ -7,10 +7,11 @@ use crate::brief::{Brief, Renderer};
 use crate::deps::Deps;
 use crate::error::{Error, InputErrors, IoResultExt, Result};
 use crate::i18n::Lang;
-use crate::incremental::{BriefKey, Inputs, ManifestEntry, State};
+use crate::incremental::{BriefKey, Inputs};
 use crate::output;
 use crate::project::{ProfileEntry, Project};
 use crate::settings::Settings;
+use crate::store::{ManifestEntry, Store};
 use crate::timings::{Stage, Timings};
 use crate::validate;
 use crate::vocab::Edition;
@@ -168,7 +169,7 @@ pub fn build(
     let lock = output::open_lock(&lock_path).io("open", &lock_path)?;
     lock.lock().io("lock", &out_dir)?;
     output::remove_stale_temporaries(&out_dir);
-    let mut state = State::load(&out_dir, edition)?;
+    let mut state = Store::load(&out_dir, edition)?;
 
     let mut jobs = Vec::new();
     let mut skipped = Vec::new();
@@ -317,10 +318,10 @@ pub fn previous_edition(
     }
     let edition = settings.edition.previous();
     let dir = settings.edition_dir(edition);
-    match crate::incremental::read_figures(&dir) {
+    match crate::store::read_figures(&dir) {
         Ok(figures) => (Some((edition, figures)), None),
         // No previous edition: nothing to compare with. One that cannot be read is said.
-        Err(_) if !dir.join(crate::incremental::FIGURES_FILE).exists() => (None, None),
+        Err(_) if !dir.join(crate::store::FIGURES_FILE).exists() => (None, None),
         Err(e) => (None, Some(e)),
     }
 }
@@ -486,7 +487,7 @@ fn build_one(
 ) -> (Result<Built>, BTreeSet<String>) {
     let deps = Deps::default();
     // A profile that does not parse is still the brief's input.
-    deps.read_path(&job.entry.path);
+    deps.depends_on_path(&job.entry.path);
     let result = (|| {
         let profile = match &job.entry.profile {
             Ok(profile) => profile,

@@ -156,20 +156,20 @@ pub struct Deps {
 
 impl Deps {
     /// Records that the brief consulted the file (or listing) at `path`.
-    pub fn read(&self, path: impl Into<String>) {
+    pub fn depends_on(&self, path: impl Into<String>) {
         self.paths.borrow_mut().insert(path.into());
     }
 
     /// Records several files.
-    pub fn read_all<S: Into<String>>(&self, paths: impl IntoIterator<Item = S>) {
+    pub fn depends_on_all<S: Into<String>>(&self, paths: impl IntoIterator<Item = S>) {
         self.paths
             .borrow_mut()
             .extend(paths.into_iter().map(Into::into));
     }
 
     /// Records a file given as a path.
-    pub fn read_path(&self, path: &Path) {
-        self.read(rel_path(path));
+    pub fn depends_on_path(&self, path: &Path) {
+        self.depends_on(rel_path(path));
     }
 
     /// Everything recorded so far, sorted.
@@ -251,10 +251,10 @@ mod tests {
     #[test]
     fn a_recorder_keeps_each_path_once_in_order() {
         let deps = Deps::default();
-        deps.read("templates/brief.typ.j2");
-        deps.read_all(["data/datasets/b.csv", "data/datasets/a.csv"]);
-        deps.read_path(Path::new("data/profiles").join("ca.yaml").as_path());
-        deps.read("data/datasets/a.csv");
+        deps.depends_on("templates/brief.typ.j2");
+        deps.depends_on_all(["data/datasets/b.csv", "data/datasets/a.csv"]);
+        deps.depends_on_path(Path::new("data/profiles").join("ca.yaml").as_path());
+        deps.depends_on("data/datasets/a.csv");
         assert_eq!(
             deps.into_paths().into_iter().collect::<Vec<_>>(),
             [

@@ -52,6 +52,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod settings;
 pub mod source;
+pub mod store;
 pub mod style;
 pub mod template;
 pub mod timings;

@@ -74,8 +74,9 @@ pub(super) struct EditionText {
 
 /// The country's name in the brief's language, from CLDR.
 pub(super) fn country_name(w: &Writer, reference: &Reference, code: &str) -> Result<String> {
-    w.deps.read(crate::reference::territories_file(w.lang));
-    w.deps.read(crate::reference::COUNTRY_NAMES);
+    w.deps
+        .depends_on(crate::reference::territories_file(w.lang));
+    w.deps.depends_on(crate::reference::COUNTRY_NAMES);
     Ok(reference.country_name(code, w.lang)?.to_string())
 }
 
@@ -107,7 +108,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
     let code = profile.country.to_ascii_uppercase();
     let edition_label = w.fmt.edition(&edition)?;
 
-    w.deps.read(crate::reference::WORLD_ATLAS);
+    w.deps.depends_on(crate::reference::WORLD_ATLAS);
     // The agency's seat, named in the brief's language.
     let seat = config.seat();
     let seat_name = w.text(&seat.name);
@@ -118,7 +119,7 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
     if let Some(map) = reference.locator_map(&code, &style) {
         files.insert(w.path("map.svg"), Arc::new(map.into_bytes()));
     }
-    w.deps.read(crate::reference::flag_file(&code));
+    w.deps.depends_on(crate::reference::flag_file(&code));
     if let Some(flag) = Reference::flag(assets, &code)? {
         files.insert(w.path("flag.svg"), Arc::new(flag));
     }
@@ -202,7 +203,7 @@ fn glance(
     seat: &str,
 ) -> Result<Vec<GlanceItem>> {
     let mut items = Vec::new();
-    w.deps.read_all(crate::reference::WORLD_BANK_FILES);
+    w.deps.depends_on_all(crate::reference::WORLD_BANK_FILES);
     if let Some(facts) = reference.facts.get(code) {
         let [population, gdp] = crate::reference::WORLD_BANK_FILES;
         for (id, label, unit, fact, files) in [

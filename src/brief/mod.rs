@@ -121,7 +121,7 @@ impl<'p> Renderer<'p> {
             record,
             mut timings,
         } = self.render_recording(path, profile, lang, edition, false, deps)?;
-        deps.read_all(self.typesetter.font_files());
+        deps.depends_on_all(self.typesetter.font_files());
         let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
         let typeset =
             match self
@@ -207,11 +207,11 @@ impl<'p> Renderer<'p> {
     ) -> Result<Rendered> {
         // Read by every brief; the figures consult every dataset (the first to have a
         // series wins, and ranks compare all partners), so all of them are inputs.
-        deps.read_path(path);
-        deps.read(crate::config::CONFIG_FILE);
-        deps.read(crate::assets::catalogue_file(lang));
-        deps.read_all(self.project.dataset_files());
-        deps.read(format!("templates/{BRIEF_TEMPLATE}"));
+        deps.depends_on_path(path);
+        deps.depends_on(crate::config::CONFIG_FILE);
+        deps.depends_on(crate::assets::catalogue_file(lang));
+        deps.depends_on_all(self.project.dataset_files());
+        deps.depends_on(format!("templates/{BRIEF_TEMPLATE}"));
         let mut timings = Timings::default();
         let errors = timings.time(Stage::Validate, || {
             if self.draft {
@@ -258,7 +258,7 @@ impl<'p> Renderer<'p> {
         let source = timings.time(Stage::Template, || {
             self.templates.render(BRIEF_TEMPLATE, &context)
         })?;
-        deps.read_all(self.templates.loaded());
+        deps.depends_on_all(self.templates.loaded());
         Ok(Rendered {
             context,
             source,

@@ -38,7 +38,7 @@ pub(super) fn write(
     reference: &Reference,
 ) -> Result<NarrativeContext> {
     let code = profile.country.to_ascii_uppercase();
-    w.deps.read_all(Reference::in_country_file(
+    w.deps.depends_on_all(Reference::in_country_file(
         profile.in_country.as_ref(),
         w.lang,
     ));

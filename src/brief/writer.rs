@@ -138,7 +138,7 @@ impl<'a> Writer<'a> {
         code: &str,
     ) -> Result<&'r str> {
         self.deps
-            .read(crate::reference::classification_file(classification));
+            .depends_on(crate::reference::classification_file(classification));
         reference
             .label(classification, code, self.lang)
             .ok_or_else(|| {

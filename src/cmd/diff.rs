@@ -9,8 +9,8 @@ use crate::cmd::Outcome;
 use crate::record::{self, BriefFigures, ChangeKind, Part, PrintedFigure};
 
 use crate::i18n::format::LocaleFormatter;
-use crate::incremental::read_figures;
 use crate::project::Project;
+use crate::store::read_figures;
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::io::Write;

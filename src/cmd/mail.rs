@@ -546,7 +546,7 @@ fn refuse_drafts(
     settings: &crate::settings::Settings,
 ) -> Result<()> {
     let out_dir = settings.out_dir();
-    let state = crate::incremental::State::load(&out_dir, settings.edition)?;
+    let state = crate::store::Store::load(&out_dir, settings.edition)?;
     let mut drafts = BTreeSet::new();
     for (recipient, countries) in selected.iter().filter(|(r, _)| r.consent) {
         let Some(lang) = recipient.lang else { continue };

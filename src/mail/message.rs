@@ -60,7 +60,7 @@ pub struct Composer<'a> {
     out_dir: PathBuf,
     figures: BTreeMap<String, BriefFigures>,
     /// The edition's manifest: each PDF is attached only if it is the one recorded.
-    manifest: crate::incremental::State,
+    manifest: crate::store::Store,
     formatters: BTreeMap<Lang, LocaleFormatter>,
     env: Environment<'static>,
     briefs: BTreeMap<(String, Lang), Brief>,
@@ -76,8 +76,8 @@ impl<'a> Composer<'a> {
         edition: Edition,
         out_dir: &Path,
     ) -> Result<Self> {
-        let figures = crate::incremental::read_figures(out_dir)?;
-        let manifest = crate::incremental::State::load(out_dir, edition)?;
+        let figures = crate::store::read_figures(out_dir)?;
+        let manifest = crate::store::Store::load(out_dir, edition)?;
         let mut formatters = BTreeMap::new();
         for &lang in &project.config.languages {
             formatters.insert(lang, LocaleFormatter::new(project.catalogue(lang))?);
@@ -320,9 +320,7 @@ impl<'a> Composer<'a> {
             let figures = self.figures.get(&name).ok_or_else(|| {
                 mail_error!(
                     "{}: no figures of the brief {name}",
-                    self.out_dir
-                        .join(crate::incremental::FIGURES_FILE)
-                        .display()
+                    self.out_dir.join(crate::store::FIGURES_FILE).display()
                 )
             })?;
             let key_figures = figures
