@@ -500,7 +500,12 @@ fn build_one(
         // PDF with its own record.
         let inputs = crate::incremental::fingerprints(assets, &deps.paths())?;
         if let Some(dir) = emit_typst {
-            emit_typst_project(&dir.join(&job.name), &brief, fonts)?;
+            emit_typst_project(
+                &dir.join(&job.name),
+                &brief,
+                renderer.typesetter().lib_text(),
+                fonts,
+            )?;
         }
         brief.timings.time(Stage::Write, || {
             output::write_atomic(&job.pdf, &brief.typeset.pdf)
@@ -521,8 +526,16 @@ fn build_one(
 /// Writes a brief's Typst project — `main.typ`, its chart SVGs and flag, and the fonts —
 /// so that `typst compile --root DIR --ignore-system-fonts --font-path DIR/fonts main.typ`
 /// gives the same document.
-pub fn emit_typst_project(dir: &Path, brief: &Brief, fonts: &[(String, Vec<u8>)]) -> Result<()> {
+pub fn emit_typst_project(
+    dir: &Path,
+    brief: &Brief,
+    lib: Option<&str>,
+    fonts: &[(String, Vec<u8>)],
+) -> Result<()> {
     output::write_atomic(&dir.join("main.typ"), brief.source.as_bytes())?;
+    if let Some(lib) = lib {
+        output::write_atomic(&dir.join("lib.typ"), lib.as_bytes())?;
+    }
     for (virtual_path, bytes) in &brief.files {
         output::write_atomic(&dir.join(virtual_path.trim_start_matches('/')), bytes)?;
     }

@@ -7,7 +7,6 @@ use marketbrief::assets::Assets;
 use marketbrief::map::MapStyle;
 use marketbrief::reference::{Reference, flag_file};
 use marketbrief::typeset::{Files, Typesetter};
-use std::sync::Arc;
 
 /// Typesets a contact sheet, failing on any error or warning; writes it to the file an
 /// environment variable names, to look at.
@@ -57,7 +56,7 @@ fn every_flag_typesets_in_its_frame() {
             "{code}: not a 4:3 flag"
         );
         let path = format!("/{code}/flag.svg");
-        files.insert(path.clone(), Arc::new(flag));
+        files.insert(path.clone(), typst::foundations::Bytes::new(flag));
         // The frame of templates/brief.typ.j2.
         main.push_str(&format!(
             "[#box(width: 24mm, height: 18mm, stroke: 0.4pt + rgb(\"#c9d1da\"), clip: true, \
@@ -98,7 +97,10 @@ fn every_locator_map_typesets() {
             std::fs::write(std::path::Path::new(&dir).join(format!("{code}.svg")), &map).unwrap();
         }
         let path = format!("/{code}/map.svg");
-        files.insert(path.clone(), Arc::new(map.into_bytes()));
+        files.insert(
+            path.clone(),
+            typst::foundations::Bytes::new(map.into_bytes()),
+        );
         // As wide as on the cover.
         main.push_str(&format!(
             "[#image(\"{path}\", width: 40mm, alt: \"{code}\") \\ {code}],\n"

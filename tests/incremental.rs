@@ -293,6 +293,14 @@ fn each_kind_of_input_rebuilds_exactly_the_briefs_that_read_it() {
         all.clone(),
     );
     rebuilt_after(
+        "the Typst library",
+        &|| {
+            let lib = override_asset(root, "templates/lib.typ");
+            append(&lib, b"// reviewed\n");
+        },
+        all.clone(),
+    );
+    rebuilt_after(
         "a font",
         &|| {
             let font = override_asset(root, "fonts/NotoSansHebrew-Regular.ttf");
@@ -374,6 +382,7 @@ fn watch_follows_the_files_the_briefs_recorded() {
             "data/reference/world-atlas/countries-50m.json",
             "data/reference/cldr/territories.en.json",
             "templates/brief.typ.j2",
+            "templates/lib.typ",
             "templates/i18n/en.yaml",
             "fonts/Inter-Regular.otf",
         ] {
@@ -422,7 +431,7 @@ fn emitted_typst_project_compiles_to_the_same_page_count() {
             } else if path.is_file() && rel != "main.typ" {
                 files.insert(
                     format!("/{rel}"),
-                    std::sync::Arc::new(std::fs::read(&path).unwrap()),
+                    typst::foundations::Bytes::new(std::fs::read(&path).unwrap()),
                 );
             }
         }
@@ -600,18 +609,18 @@ fn a_template_pulled_in_with_include_is_an_input() {
     // The template's first Typst line moves to a part of its own.
     edit(
         &template,
-        "#let ink = rgb(\"#1f2328\")",
+        "#let tint = brand.lighten(92%)",
         "{% include \"colours.typ.j2\" %}",
     );
     let part = project.path().join("templates/colours.typ.j2");
-    std::fs::write(&part, "#let ink = rgb(\"#1f2328\")\n").unwrap();
+    std::fs::write(&part, "#let tint = brand.lighten(92%)\n").unwrap();
     let out = tempfile::tempdir().unwrap();
     let mut args = BuildArgs::for_project(project.path());
     args.out = Some(out.path().to_path_buf());
     args.countries = vec!["jp".into()];
     assert!(run(&args).contains("built 3 briefs"));
     assert!(run(&args).contains("built 0 briefs, skipped 3 unchanged"));
-    std::fs::write(&part, "#let ink = rgb(\"#000000\")\n").unwrap();
+    std::fs::write(&part, "#let tint = brand.lighten(90%)\n").unwrap();
     let log = run(&args);
     assert!(
         log.contains("built 3 briefs"),

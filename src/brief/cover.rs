@@ -11,7 +11,6 @@ use crate::record::{Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Serialize)]
 pub(super) struct CoverContext {
@@ -117,11 +116,14 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
         seat: Some((&seat_name, (seat.lon, seat.lat))),
     };
     if let Some(map) = reference.locator_map(&code, &style) {
-        files.insert(w.path("map.svg"), Arc::new(map.into_bytes()));
+        files.insert(
+            w.path("map.svg"),
+            typst::foundations::Bytes::new(map.into_bytes()),
+        );
     }
     w.deps.depends_on(crate::reference::flag_file(&code));
     if let Some(flag) = Reference::flag(assets, &code)? {
-        files.insert(w.path("flag.svg"), Arc::new(flag));
+        files.insert(w.path("flag.svg"), typst::foundations::Bytes::new(flag));
     }
 
     let data_as_of = figures

@@ -139,18 +139,11 @@ impl Renderer<'_> {
     ) -> Error {
         if typst.stage == TypesetStage::Export {
             // The source compiled: what the PDF cannot hold comes from the brief's text.
-            let mut messages: Vec<&str> = typst
-                .messages
-                .iter()
-                .map(|m| m.split(" (generated main.typ").next().unwrap_or(m))
-                .collect();
+            let mut messages: Vec<&str> = typst.bare.iter().map(String::as_str).collect();
             messages.dedup();
             // Missing glyphs come from the brief's text; anything else from the standards
             // chosen, which no profile can mend.
-            let glyphs = messages
-                .iter()
-                .any(|m| m.contains("could not be displayed") || m.contains("glyph"));
-            if !glyphs {
+            if !typst.missing_glyphs() {
                 return Error::Standards(format!(
                     "{}; choose other PDF standards with --standard (the default, a-2b and ua-1, suits briefs)",
                     messages.join("; ")
@@ -163,6 +156,18 @@ impl Renderer<'_> {
                     messages.join("; ")
                 ),
             )
+            .into();
+        }
+        // An error in the library is at its own line there.
+        if let (None, Some((line, column))) = (typst.line, typst.library_at) {
+            return InputError::new(
+                crate::template::LIB_FILE,
+                format!(
+                    "marketbrief's Typst library does not compile: {}",
+                    typst.messages.join("; ")
+                ),
+            )
+            .at(Some(line), Some(column))
             .into();
         }
         let line = self

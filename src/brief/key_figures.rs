@@ -12,7 +12,6 @@ use crate::marks::{Marks, mark};
 use crate::record::{Base, BriefFigures, Part, PrintedFigure};
 use crate::typeset::Files;
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Serialize)]
 pub(super) struct KeyFiguresContext {
@@ -288,7 +287,10 @@ fn sparkline(
             message: e.to_string(),
         })?;
     let path = w.path(&format!("charts/spark-{}.svg", k.id.key()));
-    files.insert(path.clone(), Arc::new(svg.into_bytes()));
+    files.insert(
+        path.clone(),
+        typst::foundations::Bytes::new(svg.into_bytes()),
+    );
     for p in &k.history {
         w.note(PrintedFigure {
             marks: Some(p.origin.marks(None)),

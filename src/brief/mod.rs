@@ -75,6 +75,11 @@ impl<'p> Renderer<'p> {
         standards: Option<Vec<typst_pdf::PdfStandard>>,
     ) -> Result<Self> {
         let mut typesetter = Typesetter::new(fonts)?;
+        // marketbrief's Typst library, served to every brief: the project's
+        // templates/lib.typ, or the built-in one.
+        if let Some((_, lib)) = project.assets.read_text(crate::template::LIB_FILE)? {
+            typesetter = typesetter.with_lib(lib);
+        }
         if let Some(standards) = standards {
             typesetter = typesetter.with_standards(standards);
         }
@@ -212,6 +217,7 @@ impl<'p> Renderer<'p> {
         deps.depends_on(crate::assets::catalogue_file(lang));
         deps.depends_on_all(self.project.dataset_files());
         deps.depends_on(format!("templates/{BRIEF_TEMPLATE}"));
+        deps.depends_on(crate::template::LIB_FILE);
         let mut timings = Timings::default();
         let errors = timings.time(Stage::Validate, || {
             if self.draft {

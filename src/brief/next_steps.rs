@@ -7,7 +7,6 @@ use crate::i18n::format::LocaleFormatter;
 use crate::profile::{Date, Profile};
 use crate::typeset::Files;
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Serialize)]
 pub(super) struct NextStepsContext {
@@ -100,7 +99,10 @@ fn qr(w: &Writer, url: &str, name: &str, files: &mut Files) -> Result<QrContext>
         message,
     })?;
     let path = w.path(&format!("qr/{name}.svg"));
-    files.insert(path.clone(), Arc::new(svg.into_bytes()));
+    files.insert(
+        path.clone(),
+        typst::foundations::Bytes::new(svg.into_bytes()),
+    );
     let shown = super::sources::shown(url);
     Ok(QrContext {
         path,

@@ -12,7 +12,6 @@ use crate::record::{Base, Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Serialize)]
 pub(super) struct TradeContext {
@@ -111,7 +110,10 @@ impl Trade<'_> {
                     what: "the trend chart",
                     message: e.to_string(),
                 })?;
-            files.insert(self.w.path("charts/trend.svg"), Arc::new(svg.into_bytes()));
+            files.insert(
+                self.w.path("charts/trend.svg"),
+                typst::foundations::Bytes::new(svg.into_bytes()),
+            );
             for (points, name, label) in [
                 (&trend.exports, "exports", &labels.exports),
                 (&trend.imports, "imports", &labels.imports),
@@ -205,7 +207,10 @@ impl Trade<'_> {
                 .coverage
                 .is_partial();
             let (svg, alt) = self.breakdown_chart(b, part, &title)?;
-            files.insert(path.clone(), Arc::new(svg.into_bytes()));
+            files.insert(
+                path.clone(),
+                typst::foundations::Bytes::new(svg.into_bytes()),
+            );
             // The total printed in the caption is a value shown too.
             let mut caption = self.w.source_line(
                 self.datasets,

@@ -15,7 +15,6 @@ use crate::validate;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::io::Write;
-use std::sync::Arc;
 
 /// The bundle template's name.
 pub const BUNDLE_TEMPLATE: &str = "bundle.typ.j2";
@@ -139,7 +138,10 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 let rendered = renderer.render(&entry.path, profile, lang, edition, true)?;
                 let part_path = format!("/{}/brief.typ", entry.code);
                 files.extend(rendered.files);
-                files.insert(part_path.clone(), Arc::new(rendered.source.into_bytes()));
+                files.insert(
+                    part_path.clone(),
+                    typst::foundations::Bytes::new(rendered.source.into_bytes()),
+                );
                 records.push(rendered.record);
                 let name = project
                     .reference

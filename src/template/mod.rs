@@ -18,6 +18,10 @@ use std::sync::{Arc, Mutex};
 /// The default template's name.
 pub const BRIEF_TEMPLATE: &str = "brief.typ.j2";
 
+/// marketbrief's Typst library, which every generated brief imports (static Typst, not a
+/// template), as a project-relative path.
+pub const LIB_FILE: &str = "templates/lib.typ";
+
 const TYPST: &str = "typst";
 
 /// Marks, at the end of each template line, which line it is: used only to map a Typst

@@ -5,12 +5,12 @@ pub mod world;
 
 use crate::error::InputError;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Datetime;
+use typst::syntax::Source;
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, WorldExt};
+use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
@@ -18,7 +18,9 @@ pub use world::{BriefWorld, Shared};
 
 /// The in-memory files a brief's Typst source may use (chart SVGs, the flag), by
 /// virtual path (`/charts/trend.svg`).
-pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+/// A document's in-memory files by virtual path (charts, the flag, a handout's briefs), as
+/// Typst takes them: shared, never copied per document.
+pub type Files = BTreeMap<String, typst::foundations::Bytes>;
 
 /// The typst release this binary is built with, for the PDF's creator field.
 const TYPST_VERSION: &str = "0.15";
@@ -81,8 +83,21 @@ impl Typesetter {
                 library: LazyHash::new(Library::builder().build()),
                 book: LazyHash::new(book),
                 fonts,
+                lib: None,
             },
         })
+    }
+
+    /// Serves `text` as marketbrief's Typst library at [`world::LIB_PATH`] to every
+    /// document this typesetter makes.
+    pub fn with_lib(mut self, text: String) -> Self {
+        self.shared.lib = world::file_id(world::LIB_PATH).map(|id| Source::new(id, text));
+        self
+    }
+
+    /// The library's text, for `--emit-typst`.
+    pub fn lib_text(&self) -> Option<&str> {
+        self.shared.lib.as_ref().map(|lib| lib.text())
     }
 
     /// The font files and their listing, as project-relative paths: Typst chooses among
@@ -299,30 +314,51 @@ pub enum TypesetStage {
 pub struct TypesetError {
     /// Whether compiling or exporting the PDF failed.
     pub stage: TypesetStage,
-    /// Each error, described.
+    /// Each error, described, with the line it points at.
     pub messages: Vec<String>,
+    /// Each error as Typst words it, without a place.
+    pub bare: Vec<String>,
     /// The 1-based line of the generated source the first error points at, if any.
     pub line: Option<usize>,
+    /// The 1-based line and column in the library (`templates/lib.typ`) the first error
+    /// points at, when it is there rather than in the generated source.
+    pub library_at: Option<(usize, usize)>,
 }
 
 impl TypesetError {
     /// The texts no font could draw, each once, in order, when exporting failed for that
     /// (typst-pdf says: the text "🍁" could not be displayed with font "Inter").
+    ///
+    /// typst-pdf gives these errors no code: its wording is matched here and only here,
+    /// and `typst_pdf_words_a_missing_glyph_as_expected` pins it.
     pub fn undisplayable(&self) -> Vec<&str> {
         if self.stage != TypesetStage::Export {
             return Vec::new();
         }
         let mut texts: Vec<&str> = self
-            .messages
+            .bare
             .iter()
-            .filter(|m| m.contains("could not be displayed"))
+            .filter(|m| m.contains(UNDISPLAYABLE))
             .filter_map(|m| m.split('"').nth(1))
             .collect();
         texts.sort_unstable();
         texts.dedup();
         texts
     }
+
+    /// Whether exporting failed for characters no font has (rather than for the PDF
+    /// standards chosen).
+    pub fn missing_glyphs(&self) -> bool {
+        self.stage == TypesetStage::Export
+            && self
+                .bare
+                .iter()
+                .any(|m| m.contains(UNDISPLAYABLE) || m.contains("glyph"))
+    }
 }
+
+/// How typst-pdf says that no font has a character.
+const UNDISPLAYABLE: &str = "could not be displayed";
 
 impl std::fmt::Display for TypesetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -337,42 +373,114 @@ fn diagnostics(
     stage: TypesetStage,
     errors: &[SourceDiagnostic],
 ) -> TypesetError {
+    // The template's line, when the first error located in the generated source has one.
+    let main = world.main_source();
     let line = errors.iter().find_map(|e| {
+        (e.span.id() == Some(main.id())).then_some(())?;
         let range = world.range(e.span)?;
-        world
-            .main_source()
-            .lines()
-            .byte_to_line(range.start)
-            .map(|l| l + 1)
+        main.lines().byte_to_line(range.start).map(|l| l + 1)
+    });
+    let library_at = errors.iter().find_map(|e| {
+        let id = e.span.id()?;
+        (world.describe_file(id) == crate::template::LIB_FILE).then_some(())?;
+        let source = world.source(id).ok()?;
+        let range = world.range(e.span)?;
+        let line = source.lines().byte_to_line(range.start)?;
+        let column = source.lines().byte_to_column(range.start)?;
+        Some((line + 1, column + 1))
     });
     let messages = errors.iter().map(|e| describe(world, e)).collect();
     TypesetError {
         stage,
         messages,
+        bare: errors.iter().map(|e| e.message.to_string()).collect(),
         line,
+        library_at,
     }
 }
 
-/// One diagnostic with the line of generated source it points at.
+/// One diagnostic with the line it points at, in the generated source or the library.
 fn describe(world: &BriefWorld<'_>, diag: &SourceDiagnostic) -> String {
     let kind = match diag.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
     let mut text = format!("{kind}: {}", diag.message);
-    if let Some(range) = world.range(diag.span) {
-        let source = world.main_source();
-        if let Some(line) = source.lines().byte_to_line(range.start) {
-            let snippet = source.text().lines().nth(line).unwrap_or("").trim();
-            let snippet: String = snippet.chars().take(100).collect();
-            text.push_str(&format!(
-                " (generated main.typ line {}: `{snippet}`)",
-                line + 1
-            ));
-        }
+    if let (Some(id), Some(range)) = (diag.span.id(), world.range(diag.span))
+        && let Ok(source) = world.source(id)
+        && let Some(line) = source.lines().byte_to_line(range.start)
+    {
+        let snippet = source.text().lines().nth(line).unwrap_or("").trim();
+        let snippet: String = snippet.chars().take(100).collect();
+        text.push_str(&format!(
+            " ({} line {}: `{snippet}`)",
+            world.describe_file(id),
+            line + 1
+        ));
     }
     for hint in &diag.hints {
         text.push_str(&format!("\n    hint: {}", hint.v));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typesetter(lib: &str) -> Typesetter {
+        let fonts = crate::assets::Assets::embedded().fonts().unwrap();
+        Typesetter::new(fonts).unwrap().with_lib(lib.into())
+    }
+
+    /// typst-pdf gives a missing glyph no error code: `undisplayable` reads its wording,
+    /// pinned here so that a Typst update that rewords it fails this test, not the error a
+    /// user reads.
+    #[test]
+    fn typst_pdf_words_a_missing_glyph_as_expected() {
+        let failure = typesetter("")
+            .typeset("Maple 🍁 leaf".into(), &Files::new(), (2025, 9, 30), "t")
+            .err()
+            .expect("PDF/A refuses a character no font has");
+        let TypesetFailure::Typst(typst) = failure else {
+            panic!("{failure}")
+        };
+        assert_eq!(typst.stage, TypesetStage::Export);
+        assert_eq!(typst.undisplayable(), ["🍁"], "{:?}", typst.bare);
+        assert!(typst.missing_glyphs());
+    }
+
+    /// The library is served at /lib.typ to every document, and an error in it is located
+    /// at its own line and column, not at the generated source's.
+    #[test]
+    fn the_library_is_imported_and_its_errors_located_in_it() {
+        let document = typesetter("#let shout(body) = upper(body)\n")
+            .typeset(
+                "#set document(title: [t])\n#import \"/lib.typ\": shout\n#shout[quiet]".into(),
+                &Files::new(),
+                (2025, 9, 30),
+                "t",
+            )
+            .unwrap();
+        assert_eq!(document.pages, 1);
+        let failure = typesetter("#let shout(body) = upper(body)\n#let broken = rgb(\"#12\")\n")
+            .typeset(
+                "#import \"/lib.typ\": broken\n#text(fill: broken)[x]".into(),
+                &Files::new(),
+                (2025, 9, 30),
+                "t",
+            )
+            .err()
+            .unwrap();
+        let TypesetFailure::Typst(typst) = failure else {
+            panic!("{failure}")
+        };
+        assert_eq!(typst.library_at, Some((2, 19)), "{:?}", typst.messages);
+        assert_eq!(typst.line, None);
+        assert!(
+            typst.messages[0].contains("templates/lib.typ line 2"),
+            "{:?}",
+            typst.messages
+        );
+    }
 }

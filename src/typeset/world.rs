@@ -16,11 +16,17 @@ pub struct Shared {
     pub library: LazyHash<Library>,
     pub book: LazyHash<FontBook>,
     pub fonts: Vec<Font>,
+    /// marketbrief's Typst library (`templates/lib.typ`) at [`LIB_PATH`], parsed once:
+    /// every brief imports the same source, so Typst evaluates it once for all of them.
+    pub lib: Option<Source>,
 }
 
 /// The virtual path of the generated main file. Paths are kept the same for every brief:
 /// Typst interns file ids for the life of the process.
 pub const MAIN_PATH: &str = "/main.typ";
+
+/// The virtual path the briefs import marketbrief's Typst library from.
+pub const LIB_PATH: &str = "/lib.typ";
 
 pub fn file_id(path: &str) -> Option<FileId> {
     VirtualPath::new(path)
@@ -55,7 +61,7 @@ impl<'a> BriefWorld<'a> {
             {
                 sources.insert(id, Source::new(id, text.to_string()));
             }
-            bytes_by_id.insert(id, Bytes::new(bytes.as_ref().clone()));
+            bytes_by_id.insert(id, bytes.clone());
         }
         BriefWorld {
             shared,
@@ -68,6 +74,18 @@ impl<'a> BriefWorld<'a> {
 
     pub fn main_source(&self) -> &Source {
         &self.main
+    }
+
+    /// Where a file of this world comes from, as a message names it: the generated main
+    /// source, the library as the project's `templates/lib.typ`, or its virtual path.
+    pub fn describe_file(&self, id: FileId) -> String {
+        if id == self.main.id() {
+            "generated main.typ".into()
+        } else if self.shared.lib.as_ref().is_some_and(|lib| lib.id() == id) {
+            crate::template::LIB_FILE.into()
+        } else {
+            id.get().vpath().get_with_slash().to_string()
+        }
     }
 }
 
@@ -89,6 +107,8 @@ impl World for BriefWorld<'_> {
             Ok(self.main.clone())
         } else if let Some(source) = self.sources.get(&id) {
             Ok(source.clone())
+        } else if let Some(lib) = self.shared.lib.as_ref().filter(|lib| lib.id() == id) {
+            Ok(lib.clone())
         } else if self.files.contains_key(&id) {
             Err(FileError::NotSource)
         } else {
@@ -101,6 +121,8 @@ impl World for BriefWorld<'_> {
             Ok(bytes.clone())
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.text().to_string()))
+        } else if let Some(lib) = self.shared.lib.as_ref().filter(|lib| lib.id() == id) {
+            Ok(Bytes::from_string(lib.text().to_string()))
         } else {
             Err(not_found(id))
         }
