@@ -26,6 +26,9 @@ const WORKER_STACK: usize = 16 << 20;
 pub struct Request {
     /// Only these countries (alpha-2 codes, any case); empty means every profile.
     pub countries: Vec<String>,
+    /// Only these briefs, by country (lower case) and language, when given: `mail` builds
+    /// the briefs its recipients need, in one run, whatever their languages.
+    pub only: Option<std::collections::BTreeSet<(String, Lang)>>,
     /// Rebuild briefs whose inputs have not changed.
     pub force: bool,
     /// Build unfinished profiles as drafts.
@@ -180,6 +183,11 @@ pub fn build(
             .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
         {
             for &lang in langs {
+                if let Some(only) = &request.only
+                    && !only.contains(&(entry.code.clone(), lang))
+                {
+                    continue;
+                }
                 let name = format!("{}-{}", entry.code, lang);
                 let file = format!("{name}.pdf");
                 let pdf = out_dir.join(&file);

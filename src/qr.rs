@@ -27,6 +27,39 @@ pub fn svg(text: &str) -> Result<String, String> {
         .build())
 }
 
+/// Whether `text` makes a QR code a brief can print, without drawing it (`check`).
+pub fn check(text: &str) -> Result<(), String> {
+    if text.chars().count() > MAX_CHARS {
+        return Err(format!(
+            "an address of more than {MAX_CHARS} characters makes a QR code too dense to scan from paper"
+        ));
+    }
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map(drop)
+        .map_err(|e| format!("no QR code for this address: {e}"))
+}
+
+/// [`svg`] as the bytes a document holds, drawn once per address and shared by the briefs
+/// that print it (a country's languages, a handout): the last few addresses are kept.
+pub fn svg_bytes(text: &str) -> Result<typst::foundations::Bytes, String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static DRAWN: OnceLock<Mutex<HashMap<String, typst::foundations::Bytes>>> = OnceLock::new();
+    const KEPT: usize = 64;
+    let drawn = DRAWN.get_or_init(Default::default);
+    if let Some(bytes) = drawn.lock().ok().and_then(|d| d.get(text).cloned()) {
+        return Ok(bytes);
+    }
+    let bytes = typst::foundations::Bytes::new(svg(text)?.into_bytes());
+    if let Ok(mut drawn) = drawn.lock() {
+        if drawn.len() >= KEPT {
+            drawn.clear();
+        }
+        drawn.insert(text.to_string(), bytes.clone());
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +78,16 @@ mod tests {
     fn too_long_an_address_is_refused_with_why() {
         let long = format!("https://example.org/{}", "a".repeat(MAX_CHARS));
         assert!(svg(&long).unwrap_err().contains("too dense"));
+        assert!(check(&long).unwrap_err().contains("too dense"));
+    }
+
+    #[test]
+    fn an_address_is_drawn_once_and_shared() {
+        let url = "https://example.org/missions/shared";
+        let first = svg_bytes(url).unwrap();
+        let again = svg_bytes(url).unwrap();
+        assert_eq!(first.as_slice(), svg(url).unwrap().as_bytes());
+        assert_eq!(first, again);
+        assert!(check(url).is_ok());
     }
 }

@@ -226,7 +226,7 @@ pub fn profile(
         let Some(url) = url else { continue };
         let why = match web_address_problem(url) {
             Some(why) => Some(why),
-            None => crate::qr::svg(url).err(),
+            None => crate::qr::check(url).err(),
         };
         if let Some(why) = why {
             let (line, col) = locate(field);

@@ -34,6 +34,7 @@ use crate::validate;
 use context::BriefContext;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What every brief of a run shares, built once: templates, fonts, formatters.
 pub struct Renderer<'p> {
@@ -46,6 +47,9 @@ pub struct Renderer<'p> {
     templates: Templates,
     typesetter: Typesetter,
     formatters: BTreeMap<Lang, LocaleFormatter>,
+    /// Each country's figures, computed by the first of its briefs and shared by the
+    /// others (its other languages, a handout): they do not depend on the language.
+    figures: std::sync::Mutex<BTreeMap<String, Arc<std::sync::OnceLock<Arc<Figures>>>>>,
 }
 
 /// A finished brief.
@@ -54,7 +58,7 @@ pub struct Brief {
     /// The generated Typst source and the in-memory files it uses (`build --emit-typst`).
     pub source: String,
     pub files: Files,
-    pub figures: Figures,
+    pub figures: Arc<Figures>,
     /// The key figures as printed, for `figures.json`.
     pub record: BriefFigures,
     pub timings: Timings,
@@ -94,6 +98,7 @@ impl<'p> Renderer<'p> {
             templates: Templates::new(&project.assets),
             typesetter,
             formatters,
+            figures: Default::default(),
         })
     }
 
@@ -229,16 +234,8 @@ impl<'p> Renderer<'p> {
         if !errors.is_empty() {
             return Err(InputErrors(errors).into());
         }
-        let config = &self.project.config;
         let country = profile.country.to_ascii_uppercase();
-        let figures = timings.time(Stage::Figures, || {
-            figures::compute(
-                &self.project.datasets,
-                &self.project.reference.classifications,
-                &config.reporters(),
-                &country,
-            )
-        });
+        let figures = timings.time(Stage::Figures, || self.figures_of(&country));
         let writer = writer::Writer::new(
             lang,
             &self.formatters[&lang],
@@ -276,12 +273,32 @@ impl<'p> Renderer<'p> {
     }
 }
 
+impl Renderer<'_> {
+    /// The figures of `country` (upper case), computed once per renderer: the first brief
+    /// of the country computes them while the others wait, and all share them.
+    fn figures_of(&self, country: &str) -> Arc<Figures> {
+        let cell = {
+            let mut cache = self.figures.lock().unwrap_or_else(|e| e.into_inner());
+            cache.entry(country.to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| {
+            Arc::new(figures::compute(
+                &self.project.datasets,
+                &self.project.reference.classifications,
+                &self.project.config.reporters(),
+                country,
+            ))
+        })
+        .clone()
+    }
+}
+
 /// A brief rendered to Typst source, not yet typeset.
 pub struct Rendered {
     context: BriefContext,
     pub source: String,
     pub files: Files,
-    pub figures: Figures,
+    pub figures: Arc<Figures>,
     pub record: BriefFigures,
     pub timings: Timings,
 }

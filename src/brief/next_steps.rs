@@ -94,15 +94,12 @@ pub(super) fn write(w: &Writer, profile: &Profile, files: &mut Files) -> Result<
 
 /// Draws the QR code of `url` into `files` as `qr/<name>.svg`.
 fn qr(w: &Writer, url: &str, name: &str, files: &mut Files) -> Result<QrContext> {
-    let svg = crate::qr::svg(url).map_err(|message| Error::Chart {
+    let svg = crate::qr::svg_bytes(url).map_err(|message| Error::Chart {
         what: "a QR code",
         message,
     })?;
     let path = w.path(&format!("qr/{name}.svg"));
-    files.insert(
-        path.clone(),
-        typst::foundations::Bytes::new(svg.into_bytes()),
-    );
+    files.insert(path.clone(), svg);
     let shown = super::sources::shown(url);
     Ok(QrContext {
         path,

@@ -263,3 +263,26 @@ fn an_agreement_is_worded_by_its_status_in_each_language() {
         assert_eq!(title, none.agreement.name.get(Lang::En).unwrap());
     });
 }
+
+/// Issue 23.2: what depends only on the country is worked out once: a country's briefs in
+/// every language share one computation of its figures.
+#[test]
+fn a_country_s_figures_are_computed_once_for_all_its_languages() {
+    let (project, profile, _) = sample();
+    let path = project
+        .profiles
+        .iter()
+        .find(|p| p.code == "ca")
+        .unwrap()
+        .path
+        .clone();
+    let renderer = super::Renderer::new(&project).unwrap();
+    let edition = project.config.edition;
+    let fr = renderer
+        .render(&path, &profile, Lang::Fr, edition, false)
+        .unwrap();
+    let en = renderer
+        .render(&path, &profile, Lang::En, edition, false)
+        .unwrap();
+    assert!(std::sync::Arc::ptr_eq(&fr.figures, &en.figures));
+}

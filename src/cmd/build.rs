@@ -75,6 +75,7 @@ fn build(
         emit_typst: args.emit_typst.clone(),
         standards: crate::builder::parse_standards(&args.standards)?,
         workers: args.jobs,
+        only: None,
     };
     let progress = ProgressBar {
         shown: verbosity != Verbosity::Quiet,

@@ -15,7 +15,7 @@ use crate::mail::send::{Delivery as SendResult, Mailer};
 use crate::mail::{RECIPIENTS_FILE, file_stem, now_rfc3339};
 use crate::project::Project;
 use anyhow::{Context, Result, anyhow, bail};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -499,37 +499,40 @@ fn build_out_of_date(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    let mut needed: BTreeMap<Lang, BTreeSet<String>> = BTreeMap::new();
+    // The briefs the consenting recipients need, in one build of every language.
+    let mut needed: BTreeSet<(String, Lang)> = BTreeSet::new();
     for (recipient, countries) in selected.iter().filter(|(r, _)| r.consent) {
         let Some(lang) = recipient.lang else { continue };
-        needed
-            .entry(lang)
-            .or_default()
-            .extend(countries.iter().cloned());
+        needed.extend(countries.iter().map(|c| (c.to_ascii_lowercase(), lang)));
     }
+    if needed.is_empty() {
+        return Ok(());
+    }
+    let mut langs: Vec<Lang> = needed.iter().map(|(_, lang)| *lang).collect();
+    langs.dedup();
+    langs.sort();
+    langs.dedup();
+    let settings = crate::settings::Settings {
+        langs,
+        ..settings.clone()
+    };
+    let request = crate::builder::Request {
+        countries: needed.iter().map(|(code, _)| code.clone()).collect(),
+        only: Some(needed),
+        ..Default::default()
+    };
+    let report = crate::builder::build(project, &settings, &request, &mut BTreeSet::new(), &())?;
     let mut failed = false;
-    for (lang, codes) in needed {
-        let settings = crate::settings::Settings {
-            langs: vec![lang],
-            ..settings.clone()
-        };
-        let request = crate::builder::Request {
-            countries: codes.into_iter().collect(),
-            ..Default::default()
-        };
-        let report =
-            crate::builder::build(project, &settings, &request, &mut BTreeSet::new(), &())?;
-        for (name, outcome) in &report.briefs {
-            match outcome {
-                crate::builder::BriefOutcome::Built { pdf, .. } => writeln!(
-                    out,
-                    "wrote {} (missing or out of date, to attach)",
-                    pdf.display()
-                )?,
-                crate::builder::BriefOutcome::Failed(e) => {
-                    failed = true;
-                    writeln!(err, "error: {name}: {}", crate::error::chain(e))?;
-                }
+    for (name, outcome) in &report.briefs {
+        match outcome {
+            crate::builder::BriefOutcome::Built { pdf, .. } => writeln!(
+                out,
+                "wrote {} (missing or out of date, to attach)",
+                pdf.display()
+            )?,
+            crate::builder::BriefOutcome::Failed(e) => {
+                failed = true;
+                writeln!(err, "error: {name}: {}", crate::error::chain(e))?;
             }
         }
     }
