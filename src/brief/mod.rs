@@ -277,8 +277,14 @@ impl Renderer<'_> {
     /// The figures of `country` (upper case), computed once per renderer: the first brief
     /// of the country computes them while the others wait, and all share them.
     fn figures_of(&self, country: &str) -> Arc<Figures> {
+        // Briefs are built country by country: the last few countries are kept, so memory
+        // does not grow with the edition (a country met again is computed again).
+        const KEPT: usize = 16;
         let cell = {
             let mut cache = self.figures.lock().unwrap_or_else(|e| e.into_inner());
+            if !cache.contains_key(country) && cache.len() >= KEPT {
+                cache.clear();
+            }
             cache.entry(country.to_string()).or_default().clone()
         };
         cell.get_or_init(|| {
