@@ -14,6 +14,9 @@ pub struct Classification {
     pub id: String,
     pub origin: String,
     pub labels: BTreeMap<String, Localized>,
+    /// Categories that gather what the others leave ("Other business services"): shown
+    /// after the others whatever their size (the file's `residual` column says `yes`).
+    pub residual: std::collections::BTreeSet<String>,
 }
 
 /// All reference data a brief needs.
@@ -83,12 +86,14 @@ impl Reference {
                 .read_text(&rel)?
                 .ok_or_else(|| Error::asset(&rel, "missing classification file"))?;
             let labels = parse_by_code(&origin, &text)?;
+            let residual = residual_codes(&origin, &text)?;
             classifications.insert(
                 id.to_string(),
                 Classification {
                     id: id.to_string(),
                     origin,
                     labels,
+                    residual,
                 },
             );
         }
@@ -281,6 +286,43 @@ fn parse_world_bank(origin: &str, text: &str) -> Result<Vec<(String, i32, f64)>,
         }
     }
     Ok(rows)
+}
+
+/// The codes of a classification table whose optional `residual` column says `yes`.
+fn residual_codes(
+    origin: &str,
+    text: &str,
+) -> Result<std::collections::BTreeSet<String>, InputError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        code: String,
+        #[serde(default)]
+        residual: String,
+    }
+    let mut codes = std::collections::BTreeSet::new();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for row in reader.deserialize::<Row>() {
+        let row = row.map_err(|e| {
+            InputError::new(origin, e.to_string()).at(e.position().map(|p| p.line() as usize), None)
+        })?;
+        match row.residual.trim() {
+            "yes" => {
+                codes.insert(row.code);
+            }
+            "" | "no" => {}
+            other => {
+                return Err(InputError::new(
+                    origin,
+                    format!(
+                        "residual: expected `yes`, `no` or nothing for {}, found `{}`",
+                        row.code,
+                        crate::limits::quote(other)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(codes)
 }
 
 /// A `code,fr,nl,en` table.

@@ -250,8 +250,8 @@ fn sources_name_only_what_the_brief_took_from_them() {
         (
             "fr",
             "Sources et méthode",
-            "Données d’exemple illustratives, pas des chiffres publiés.",
-            "Tous les chiffres commerciaux de cette fiche sont des données d’exemple illustratives",
+            "Données d’exemple, pas des chiffres publiés.",
+            "Tous les chiffres commerciaux de cette fiche sont des données d’exemple",
             "Source : hub.brussels.",
             "Publications citées",
         ),

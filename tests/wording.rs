@@ -120,6 +120,12 @@ fn french_briefs_read_as_a_french_editor_writes() {
             "constructeur automobile",
             "y a exporté 424",
             "Une référence sur le Japon",
+            // Issue 25, the editor's corrections.
+            "données d’exemple illustratives",
+            "Données d’exemple illustratives",
+            "les divise",
+            "grâce à l’ACEUM",
+            "filières concentrées",
         ] {
             never_says(name, text, old);
         }
@@ -137,7 +143,7 @@ fn french_briefs_read_as_a_french_editor_writes() {
         ("ca", "préparez votre participation"),
         ("jp", "relations à long terme"),
         ("jp", "La demande y est forte en santé"),
-        ("jp", "1ᵉʳ février 2019"),
+        ("jp", "ouvre les marchés publics"),
         (
             "mx",
             "Moins exposé aux nouveaux droits de douane américains",
@@ -192,6 +198,13 @@ fn dutch_briefs_read_as_a_belgian_editor_writes() {
             "spitsindustrie",
             "Gegeerde",
             "vierde Amerikaanse markt",
+            // Issue 25, the editor's corrections.
+            "vermenigvuldigd met",
+            "gespaard van",
+            "van hieruit",
+            "duurzame relaties",
+            "ongeziene",
+            "deelt beide",
         ] {
             never_says(name, text, old);
         }
@@ -203,12 +216,12 @@ fn dutch_briefs_read_as_a_belgian_editor_writes() {
         ),
         (
             "ca",
-            "Nu de verkoop van elektrische wagens van Audi Brussels in 2024 is weggevallen",
+            "met de sluiting van Audi Brussels, van elektrische wagens liep terug",
         ),
         ("ca", "Vraag in beweging."),
         (
             "ca",
-            "vermenigvuldigd met 68 en die van textiel verviervoudigd",
+            "68 keer zo groot geworden en die van textiel vier keer zo groot",
         ),
         ("ca", "de op één na grootste uitvoerpost"),
         // A city's name heads its column, its text below.
@@ -254,6 +267,12 @@ fn english_briefs_read_as_written_not_translated() {
             "Smart tech",
             "Prepare it",
             "car maker",
+            // Issue 25, the editor's corrections.
+            "second North American customer",
+            "from across the border",
+            "divides them",
+            "thanks to the USMCA",
+            "(in French)",
         ] {
             never_says(name, text, old);
         }

@@ -266,9 +266,20 @@ fn glance(
     }
     let own = &profile.at_a_glance;
     // "Time difference with …" names the agency's seat, not always Brussels.
+    // One language is not "languages": the label agrees with what the profile lists.
+    let several = |text: &str| {
+        text.contains(',')
+            || [" et ", " en ", " and "]
+                .iter()
+                .any(|and| text.contains(and))
+    };
+    let languages_label = match &own.languages {
+        Some(languages) if !several(&w.text(languages)) => "brief.glance_language",
+        _ => "brief.glance_languages",
+    };
     for (label, fact) in [
         ("brief.glance_currency", &own.currency),
-        ("brief.glance_languages", &own.languages),
+        (languages_label, &own.languages),
         ("brief.glance_time_difference", &own.time_difference),
     ] {
         if let Some(fact) = fact {

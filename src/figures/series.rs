@@ -229,6 +229,10 @@ pub(super) fn breakdown(
         if let Some(limit) = limit {
             items.truncate(limit);
         }
+        // What gathers the rest ("Other business services") comes after the categories it
+        // is not, whatever its size.
+        let residual = &classifications[&classification].residual;
+        items.sort_by_key(|i| residual.contains(&i.code));
         let total = d.observations.get_key_value(&ObsKey {
             reporter: reporter.to_string(),
             partner: country.to_string(),

@@ -233,3 +233,31 @@ fn the_trend_shows_the_last_ten_years_and_the_sparkline_the_last_five() {
     let history: Vec<i32> = f.key_figures[0].history.iter().map(|p| p.year).collect();
     assert_eq!(history, (2020..=2024).collect::<Vec<_>>());
 }
+
+/// Issue 25: a category that gathers the rest ("Other business services") comes after the
+/// others, however large it is.
+#[test]
+fn a_residual_category_comes_last() {
+    let services = dataset(
+        "services",
+        "services",
+        "ebops-2010",
+        "BE,CA,export,2024,TOTAL,697000000,published\n\
+         BE,CA,export,2024,SJ,262000000,published\n\
+         BE,CA,export,2024,SH,93000000,published\n\
+         BE,CA,export,2024,SI,91000000,published\n",
+    );
+    let f = compute(
+        &[services],
+        &classifications(),
+        &Reporters {
+            region: None,
+            cards: &KeyFigureId::NATIONAL_DEFAULT,
+            national: "BE",
+        },
+        "CA",
+    );
+    let services = f.services.unwrap();
+    let codes: Vec<&str> = services.items.iter().map(|i| i.code.as_str()).collect();
+    assert_eq!(codes, ["SH", "SI", "SJ"]);
+}

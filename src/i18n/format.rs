@@ -142,6 +142,14 @@ impl LocaleFormatter {
             .unwrap_or(scales.len() - 1);
         let (scaled, scale, digits) = loop {
             let (size, scale, digits) = scales[at];
+            // Past a thousand billions, three significant digits in every language:
+            // "USD 2.14 trillion" where French writes "2 140 milliards".
+            let digits = match (scale, (value / size).abs()) {
+                ("trillion", v) if v < 9.995 => 2,
+                ("trillion", v) if v < 99.95 => 1,
+                ("trillion", _) => 0,
+                _ => digits,
+            };
             let (scaled, digits) = Self::rounded(value / size, digits);
             // Rounding may reach the next unit: 999 960 000 is "1 billion", not
             // "1 000 million".
@@ -388,6 +396,22 @@ mod tests {
             format!("1{NNBSP}000{NNBSP}000{NBSP}de milliards d’euros")
         );
         let en = formatter(Lang::En);
+        // Issue 25: the same significant digits in every language, whatever its scales.
+        assert_eq!(
+            en.scaled("usd", 2_140_086_000_000.0).unwrap().full(),
+            format!("USD{NBSP}2.14{NBSP}trillion")
+        );
+        assert_eq!(
+            en.scaled("usd", 27_360_700_000_000.0).unwrap().full(),
+            format!("USD{NBSP}27.4{NBSP}trillion")
+        );
+        assert_eq!(
+            formatter(Lang::Nl)
+                .scaled("usd", 2_140_086_000_000.0)
+                .unwrap()
+                .full(),
+            format!("2,14{NBSP}biljoen Amerikaanse dollar")
+        );
         // Rounding that reaches the next unit moves to it, in every language.
         for (value, expected) in [
             (999_960_000.0, format!("EUR{NBSP}1{NBSP}billion")),
