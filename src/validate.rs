@@ -12,7 +12,7 @@ use std::path::Path;
 mod missions;
 mod notes;
 pub use missions::missions;
-pub use notes::{FigureNotes, edition_dates, figure_notes};
+pub use notes::{FigureNotes, edition_dates, figure_notes, legal_mentions};
 
 /// Problems with the project as a whole (configuration and datasets) for `langs`.
 pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {

@@ -78,6 +78,23 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
     assert_contains(&nl, "BEVOLKING · 2024 41,3 miljoen inwoners", "nl facts");
     // Past a thousand billion, English and Dutch count in trillions, French in milliards.
     assert_contains(&en, "GDP · 2023 USD 2.14 trillion", "en facts");
+    // Issue 25: the colophon names the responsible publisher, as Belgian law asks.
+    for (text, colophon) in [
+        (
+            &fr,
+            "Éditeur responsable : Marie Exemple, Rue de l’Exemple 1, 1000 Bruxelles.",
+        ),
+        (
+            &nl,
+            "Verantwoordelijke uitgever: Marie Exemple, Voorbeeldstraat 1, 1000 Brussel.",
+        ),
+        (
+            &en,
+            "Responsible publisher: Marie Exemple, Rue de l’Exemple 1, 1000 Brussels.",
+        ),
+    ] {
+        assert_contains(text, colophon, "colophon");
+    }
     assert_contains(
         &nl,
         "BBP · 2023 2,14 biljoen Amerikaanse dollar",

@@ -62,6 +62,8 @@ pub(super) struct Publisher {
     email: String,
     phone: Option<String>,
     website: Option<String>,
+    /// The colophon's legal mention ("Éditeur responsable : …, address"), when configured.
+    colophon: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -166,6 +168,17 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
             email: config.publisher.email.clone(),
             phone: config.publisher.phone.clone(),
             website: config.publisher.website.clone(),
+            colophon: config
+                .publisher
+                .responsible
+                .as_ref()
+                .map(|r| {
+                    w.fill(
+                        "brief.colophon",
+                        &[("name", &r.name), ("address", &w.text(&r.address))],
+                    )
+                })
+                .transpose()?,
         },
         edition: EditionText {
             id: edition.to_string(),

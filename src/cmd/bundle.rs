@@ -27,6 +27,8 @@ struct BundleContext {
     brand: String,
     title: String,
     publisher: String,
+    /// The responsible publisher, once at the handout's end.
+    colophon: Option<String>,
     keywords: Vec<String>,
     edition: String,
     date: [i32; 3],
@@ -191,6 +193,20 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                     edition.to_string(),
                 ],
                 publisher,
+                colophon: config
+                    .publisher
+                    .responsible
+                    .as_ref()
+                    .map(|r| {
+                        cat.fill(
+                            "brief.colophon",
+                            &[
+                                ("name", &r.name),
+                                ("address", r.address.get(lang).unwrap_or_default()),
+                            ],
+                        )
+                    })
+                    .transpose()?,
                 edition: fmt.edition(&edition)?,
                 date: [date.0, i32::from(date.1), i32::from(date.2)],
                 mission: MissionText {

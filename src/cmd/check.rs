@@ -90,6 +90,7 @@ pub fn run(
     errors.extend(mail_errors);
     // The style of what advisers wrote: warnings, located like errors.
     let mut warnings = validate::edition_dates(&project, edition);
+    warnings.extend(validate::legal_mentions(&project));
     // Only when the datasets loaded (missing rows say nothing otherwise), and for profiles
     // without errors of their own (no brief is built from those).
     if project.problems.is_empty() {

@@ -145,6 +145,21 @@ pub struct Publisher {
     /// Brussels for a national agency.
     #[serde(default)]
     pub seat: Option<Seat>,
+    /// The responsible publisher (éditeur responsable, verantwoordelijke uitgever), whom
+    /// Belgian law asks every printed publication to name with a postal address: printed
+    /// in the colophon of every brief and handout.
+    #[serde(default)]
+    pub responsible: Option<Responsible>,
+}
+
+/// A responsible publisher: a person's name and a postal address.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Responsible {
+    /// The person's name, as it is written in every language.
+    pub name: String,
+    /// The postal address, per language (`{fr: "Rue …, 1000 Bruxelles", nl: "…, 1000 Brussel", en: …}`).
+    pub address: Localized,
 }
 
 /// A city: its name in each language and where it is.
@@ -286,6 +301,9 @@ impl Config {
         let mut fields = vec![("publisher.name".into(), &self.publisher.name)];
         if let Some(seat) = &self.publisher.seat {
             fields.push(("publisher.seat.name".into(), &seat.name));
+        }
+        if let Some(responsible) = &self.publisher.responsible {
+            fields.push(("publisher.responsible.address".into(), &responsible.address));
         }
         if let Some(region) = &self.region {
             fields.push(("region.name".into(), &region.name));

@@ -165,3 +165,21 @@ pub fn edition_dates(project: &Project, edition: crate::vocab::Edition) -> Vec<I
         })
         .collect()
 }
+
+/// A warning when the configuration names no responsible publisher: Belgian law asks every
+/// printed publication to name one, with a postal address, and the colophon prints it.
+pub fn legal_mentions(project: &Project) -> Vec<InputError> {
+    if project.config.publisher.responsible.is_some() {
+        return Vec::new();
+    }
+    let config = Path::new(crate::config::CONFIG_FILE);
+    let (line, column) = project.sources.locate(config, "publisher");
+    vec![
+        InputError::new(
+            config,
+            "no responsible publisher: Belgian law asks printed matter to name one with a postal address (éditeur responsable, verantwoordelijke uitgever); add `responsible: {name: …, address: {fr: …, nl: …, en: …}}` under `publisher:` and every brief's colophon prints it",
+        )
+        .at(line, column)
+        .field("publisher.responsible"),
+    ]
+}
