@@ -1,6 +1,6 @@
 //! In-process stages on the sample Canada brief: figures, charts, the whole brief in
 //! memory, and typesetting alone. Run with `cargo bench --bench stages`; whole builds are
-//! measured by `marketbrief bench` (see the README).
+//! measured by `cargo bench --bench corpus` (see docs/dev/performance.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use marketbrief::brief::Renderer;

@@ -20,7 +20,7 @@
 //! recorded; the
 //! `cmd` modules drive whole commands and print. [`vocab`] holds the words every module shares
 //! (languages, localized text, dates, editions) and depends on nothing: no two modules
-//! import each other. `docs/architecture.md` has the whole map.
+//! import each other. `docs/dev/architecture.md` has the whole map.
 
 pub mod assets;
 pub mod brief;

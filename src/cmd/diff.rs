@@ -15,18 +15,55 @@ use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::io::Write;
 
-/// One line of the report.
+/// One line of the report, in the words of the report's language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub country: String,
     /// `figure` (a later period), `revision` (the same period, or the base of a printed
     /// change, with another value), `new figure`, `dropped figure`, `new category`,
-    /// `dropped category`, `new brief` or `dropped brief`.
-    pub kind: &'static str,
+    /// `dropped category`, `new brief` or `dropped brief` (`diff.*` in the catalogue).
+    pub kind: String,
     pub item: String,
     pub from: String,
     pub to: String,
     pub change: String,
+    /// The values themselves, for a sheet to compute with (`--format csv`).
+    pub raw: Raw,
+}
+
+/// A change's numbers as numbers: the old and new value, their unit and periods.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Raw {
+    pub from_value: Option<f64>,
+    pub to_value: Option<f64>,
+    /// `EUR`, `USD`, `people`, `rank` or `ratio` (a share: 0.85 is 85 %).
+    pub unit: &'static str,
+    pub from_period: String,
+    pub to_period: String,
+}
+
+impl Raw {
+    fn of(old: Option<&PrintedFigure>, new: Option<&PrintedFigure>) -> Raw {
+        let figure = new.or(old);
+        Raw {
+            from_value: old.map(|f| f.value),
+            to_value: new.map(|f| f.value),
+            unit: figure.map(unit).unwrap_or_default(),
+            from_period: old.map(|f| f.period.clone()).unwrap_or_default(),
+            to_period: new.map(|f| f.period.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The unit of a recorded value (see [`PrintedFigure::value`]).
+fn unit(figure: &PrintedFigure) -> &'static str {
+    match figure.part {
+        _ if record::is_rank(&figure.id) => "rank",
+        Part::Share if figure.value <= 1.0 => "ratio",
+        Part::Facts if figure.id == "facts/population" => "people",
+        Part::Facts => "USD",
+        _ => "EUR",
+    }
 }
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
@@ -40,7 +77,8 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
         args.out.as_deref(),
     );
     let lang = settings.langs[0];
-    let fmt = LocaleFormatter::new(project.catalogue(lang))?;
+    let cat = project.catalogue(lang);
+    let fmt = LocaleFormatter::new(cat)?;
     let from = read_figures(&settings.edition_dir(args.from))?;
     let to = read_figures(&settings.out_dir())?;
     let pick = |briefs: &std::collections::BTreeMap<String, BriefFigures>| {
@@ -57,22 +95,56 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
     let countries: BTreeSet<&String> = from.keys().chain(to.keys()).collect();
     let mut changes = Vec::new();
     for country in countries {
-        changes.extend(compare(country, from.get(country), to.get(country), &fmt)?);
+        changes.extend(compare(
+            country,
+            from.get(country),
+            to.get(country),
+            &fmt,
+            cat,
+        )?);
     }
+    let (from_edition, to_edition) = (args.from.to_string(), args.to.to_string());
     let header = [
-        "country",
-        "what",
-        "item",
-        &args.from.to_string(),
-        &args.to.to_string(),
-        "change",
+        cat.get("diff.country")?,
+        cat.get("diff.what")?,
+        cat.get("diff.item")?,
+        &from_edition,
+        &to_edition,
+        cat.get("diff.change")?,
     ];
     match args.format {
         DiffFormat::Csv => {
+            // Column names a sheet's formulas can rely on, in every language; the values
+            // as printed, then as numbers with their unit and periods.
             let mut writer = csv::Writer::from_writer(Vec::new());
-            writer.write_record(header)?;
+            writer.write_record([
+                "country",
+                "what",
+                "item",
+                &from_edition,
+                &to_edition,
+                "change",
+                "from_value",
+                "to_value",
+                "unit",
+                "from_period",
+                "to_period",
+            ])?;
+            let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
             for c in &changes {
-                writer.write_record([&c.country, c.kind, &c.item, &c.from, &c.to, &c.change])?;
+                writer.write_record([
+                    c.country.as_str(),
+                    &c.kind,
+                    &c.item,
+                    &c.from,
+                    &c.to,
+                    &c.change,
+                    &number(c.raw.from_value),
+                    &number(c.raw.to_value),
+                    c.raw.unit,
+                    &c.raw.from_period,
+                    &c.raw.to_period,
+                ])?;
             }
             out.write_all(&writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
         }
@@ -80,7 +152,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out, "| {} |", header.join(" | "))?;
             writeln!(out, "|{}", "---|".repeat(header.len()))?;
             for c in &changes {
-                let cells = [&c.country, c.kind, &c.item, &c.from, &c.to, &c.change];
+                let cells = [&c.country, &c.kind, &c.item, &c.from, &c.to, &c.change];
                 let cells: Vec<String> = cells.iter().map(|s| s.replace('|', "\\|")).collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
@@ -90,8 +162,10 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
                 .chain(changes.iter().map(|c| {
                     [
                         c.country.clone(),
-                        c.kind.to_string(),
-                        c.item.clone(),
+                        c.kind.clone(),
+                        // A chapter's official title runs to 300 characters: the table
+                        // keeps its columns readable (CSV and Markdown give it whole).
+                        shortened(&c.item, ITEM_WIDTH),
                         c.from.clone(),
                         c.to.clone(),
                         c.change.clone(),
@@ -123,7 +197,14 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
         }
     }
     if changes.is_empty() && args.format == DiffFormat::Table {
-        writeln!(out, "no changes between {} and {}", args.from, args.to)?;
+        writeln!(
+            out,
+            "{}",
+            cat.fill(
+                "diff.no_changes",
+                &[("from", &from_edition), ("to", &to_edition)]
+            )?
+        )?;
     }
     Ok(Outcome::Success)
 }
@@ -135,30 +216,45 @@ pub fn compare(
     from: Option<&BriefFigures>,
     to: Option<&BriefFigures>,
     fmt: &LocaleFormatter,
+    cat: &crate::i18n::catalogue::Catalogue,
 ) -> Result<Vec<Change>> {
-    let line = |kind, item: String, from: &str, to: &str, change: String| Change {
-        country: country.to_string(),
-        kind,
-        item,
-        from: from.to_string(),
-        to: to.to_string(),
-        change,
-    };
-    let (Some(from), Some(to)) = (from, to) else {
-        let kind = if from.is_none() {
-            "new brief"
-        } else {
-            "dropped brief"
+    let word = |key: &str| -> Result<String> { Ok(cat.get(&format!("diff.{key}"))?.to_string()) };
+    let line =
+        |kind: String, item: String, from: &str, to: &str, change: String, raw: Raw| Change {
+            country: country.to_string(),
+            kind,
+            item,
+            from: from.to_string(),
+            to: to.to_string(),
+            change,
+            raw,
         };
-        return Ok(vec![line(kind, String::new(), "", "", String::new())]);
+    let (Some(from), Some(to)) = (from, to) else {
+        let kind = word(if from.is_none() {
+            "new_brief"
+        } else {
+            "dropped_brief"
+        })?;
+        return Ok(vec![line(
+            kind,
+            String::new(),
+            "",
+            "",
+            String::new(),
+            Raw::default(),
+        )]);
     };
     let mut changes = Vec::new();
     for change in record::compare(from, to) {
         let figure = change.figure();
         let item = match place(figure) {
             None => figure.label.clone(),
-            Some(place) => format!("{place}: {}", figure.label),
+            Some(place) => cat.fill(
+                "diff.in_place",
+                &[("place", &word(place)?), ("item", &figure.label)],
+            )?,
         };
+        let raw = Raw::of(change.old, change.new);
         let rank = figure.part == Part::KeyFigure && record::is_rank(&figure.id);
         let moved = |old: &PrintedFigure, new: &PrintedFigure| -> Result<String> {
             Ok(if rank {
@@ -178,18 +274,23 @@ pub fn compare(
         };
         changes.push(match (change.kind, change.old, change.new) {
             (ChangeKind::Updated, Some(old), Some(new)) => line(
-                "figure",
-                format!("{item} ({} → {})", old.period, new.period),
+                word("figure")?,
+                cat.fill(
+                    "diff.periods",
+                    &[("item", &item), ("from", &old.period), ("to", &new.period)],
+                )?,
                 &printed_or_amount(old, fmt),
                 &printed_or_amount(new, fmt),
                 moved(old, new)?,
+                raw,
             ),
             (ChangeKind::Revised, Some(old), Some(new)) => line(
-                "revision",
-                format!("{item}, {} revised", new.period),
+                word("revision")?,
+                cat.fill("diff.revised", &[("item", &item), ("period", &new.period)])?,
                 &printed_or_amount(old, fmt),
                 &printed_or_amount(new, fmt),
                 moved(old, new)?,
+                raw,
             ),
             (ChangeKind::BaseRevised, Some(old), Some(new)) => {
                 let (period, before, after) = change
@@ -201,7 +302,7 @@ pub fn compare(
                 let now = match (&old.change, &new.change) {
                     _ if rank => places(before.value - after.value),
                     (Some(was), Some(now)) if was != now => {
-                        format!("change now {now} (was {was})")
+                        cat.fill("diff.change_now", &[("now", now), ("was", was)])?
                     }
                     _ => match change.ratio() {
                         Some(ratio) => fmt.percent_change(ratio)?,
@@ -217,39 +318,60 @@ pub fn compare(
                     })
                 };
                 line(
-                    "revision",
-                    format!("{item}: {period} revised"),
+                    word("revision")?,
+                    cat.fill("diff.base_revised", &[("item", &item), ("period", &period)])?,
                     &amount(&before)?,
                     &amount(&after)?,
                     now,
+                    Raw {
+                        from_value: Some(before.value),
+                        to_value: Some(after.value),
+                        from_period: period.clone(),
+                        to_period: period.clone(),
+                        ..raw
+                    },
                 )
             }
             (ChangeKind::Added, _, Some(new)) => line(
-                if new.part.is_category() {
-                    "new category"
+                word(if new.part.is_category() {
+                    "new_category"
                 } else {
-                    "new figure"
-                },
-                format!("{item} ({})", new.period),
+                    "new_figure"
+                })?,
+                cat.fill("diff.period", &[("item", &item), ("period", &new.period)])?,
                 "",
                 &printed_or_amount(new, fmt),
                 String::new(),
+                raw,
             ),
             (ChangeKind::Dropped, Some(old), _) => line(
-                if old.part.is_category() {
-                    "dropped category"
+                word(if old.part.is_category() {
+                    "dropped_category"
                 } else {
-                    "dropped figure"
-                },
-                format!("{item} ({})", old.period),
+                    "dropped_figure"
+                })?,
+                cat.fill("diff.period", &[("item", &item), ("period", &old.period)])?,
                 &printed_or_amount(old, fmt),
                 "",
                 String::new(),
+                raw,
             ),
             _ => continue,
         });
     }
     Ok(changes)
+}
+
+/// The widest the table's item column grows.
+const ITEM_WIDTH: usize = 80;
+
+/// `text` cut to `width` characters, an ellipsis ending what was cut.
+fn shortened(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(width - 1).collect();
+    format!("{}…", kept.trim_end())
 }
 
 /// A rank's move: `↑ 2` for two places up (a smaller rank).
@@ -261,16 +383,16 @@ fn places(up: f64) -> String {
     }
 }
 
-/// Where in the brief a number is printed, as the report says it: the chart or table it is
-/// in (its id starts with it: `products/share`), nothing for a key figure.
+/// Where in the brief a number is printed: the catalogue key (`diff.place_…`) of the chart
+/// or table it is in (its id starts with it: `products/share`), none for a key figure.
 fn place(figure: &PrintedFigure) -> Option<&'static str> {
     Some(match figure.id.split('/').next().unwrap_or_default() {
-        "ytd" => "year to date",
-        "trend" => "trend chart",
-        "products" => "goods chart",
-        "services" => "services chart",
-        "chapters" => "chapter table",
-        "facts" => "country facts",
+        "ytd" => "place_ytd",
+        "trend" => "place_trend",
+        "products" => "place_products",
+        "services" => "place_services",
+        "chapters" => "place_chapters",
+        "facts" => "place_facts",
         _ => return None,
     })
 }
@@ -288,5 +410,19 @@ fn printed_or_amount(figure: &PrintedFigure, fmt: &LocaleFormatter) -> String {
             .unwrap_or_default()
     } else {
         figure.printed.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_item_is_cut_for_the_table_only_where_it_must() {
+        assert_eq!(shortened("Plastics", 80), "Plastics");
+        let long = "Nuclear reactors, boilers, machinery and mechanical appliances; parts thereof and more";
+        let cut = shortened(long, 20);
+        assert_eq!(cut.chars().count(), 20, "{cut}");
+        assert!(cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')));
     }
 }
