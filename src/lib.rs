@@ -59,6 +59,7 @@ pub mod timings;
 pub mod typeset;
 pub mod validate;
 pub mod vocab;
+pub mod workbook;
 
 pub use error::InputError;
 pub use i18n::Lang;

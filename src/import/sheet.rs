@@ -16,81 +16,25 @@ pub fn read(
     sheet: Option<&str>,
     mapping: &Mapping,
 ) -> Result<(Rows, MappedReport), InputError> {
-    use calamine::Reader;
-    let unreadable = |e: &dyn std::fmt::Display| {
-        InputError::new(
-            file,
-            format!("cannot read the workbook (.xlsx, .xls or .ods): {e}"),
-        )
-    };
-    if let Some(why) = crate::limits::workbook_too_large(&bytes) {
-        return Err(InputError::new(file, why));
-    }
-    let mut book = open(file, bytes).map_err(|e| unreadable(&e))?;
-    let names = book.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.as_str() == wanted)
-            .ok_or_else(|| {
-                InputError::new(
-                    file,
-                    format!(
-                        "the workbook has no sheet `{wanted}` (sheets: {})",
-                        names.join(", ")
-                    ),
-                )
-            })?
-            .clone(),
-        None => names
-            .first()
-            .ok_or_else(|| InputError::new(file, "the workbook has no sheet"))?
-            .clone(),
-    };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| unreadable(&format!("sheet {name}: {e}")))?;
-    // Positions are the sheet's own (row 1, column A), wherever its first used cell is.
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let rows = range.rows().enumerate().map(|(i, cells)| {
+    let sheet = crate::workbook::sheet(file, bytes, sheet, crate::limits::TABLE_BYTES)
+        .map_err(|why| InputError::new(file, why))?;
+    let rows = sheet.rows().map(|(line, cells)| {
         Ok(Row {
-            line: first_row as usize + i + 1,
+            line,
             cells: cells
                 .iter()
-                .enumerate()
-                .map(|(j, data)| Cell {
-                    value: value(data),
-                    column: first_col as usize + j + 1,
+                .map(|cell| Cell {
+                    value: value(cell.data),
+                    column: cell.column,
                 })
                 .collect(),
         })
     });
     let origin = Origin {
         file,
-        sheet: Some(&name),
+        sheet: Some(&sheet.name),
     };
     read_rows(origin, rows, mapping)
-}
-
-/// Opens a workbook in the format its name says, so that a damaged file gets that format's
-/// reason; a name without a known extension is tried in each format.
-fn open(
-    file: &Path,
-    bytes: Vec<u8>,
-) -> Result<calamine::Sheets<std::io::Cursor<Vec<u8>>>, calamine::Error> {
-    use calamine::{Error, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
-    let data = std::io::Cursor::new(bytes);
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    Ok(match extension.as_deref() {
-        Some("xlsx" | "xlsm") => Sheets::Xlsx(Xlsx::new(data).map_err(Error::Xlsx)?),
-        Some("xls") => Sheets::Xls(Xls::new(data).map_err(Error::Xls)?),
-        Some("xlsb") => Sheets::Xlsb(Xlsb::new(data).map_err(Error::Xlsb)?),
-        Some("ods") => Sheets::Ods(Ods::new(data).map_err(Error::Ods)?),
-        _ => calamine::open_workbook_auto_from_rs(data)?,
-    })
 }
 
 /// A cell as the mapped reader takes it.
