@@ -114,7 +114,7 @@ struct Built {
     pages: usize,
     bytes: usize,
     sha256: String,
-    record: crate::record::BriefFigures,
+    printed: crate::printed::BriefFigures,
     timings: Timings,
     warnings: Vec<String>,
     inputs: Inputs,
@@ -271,7 +271,7 @@ pub fn build(
                         edition,
                         lang: job.lang,
                     };
-                    state.record(
+                    state.add_brief(
                         ManifestEntry {
                             country: job.entry.code.clone(),
                             language: job.lang.code().to_string(),
@@ -284,7 +284,7 @@ pub fn build(
                             draft: request.draft,
                             figures_sha256: String::new(),
                         },
-                        built.record,
+                        built.printed,
                     );
                     timings.merge(&built.timings);
                     BriefOutcome::Built {
@@ -337,7 +337,7 @@ pub fn previous_edition(
 /// An edition's previous edition and what each of its briefs printed.
 pub type Previous = (
     Edition,
-    std::collections::BTreeMap<String, crate::record::BriefFigures>,
+    std::collections::BTreeMap<String, crate::printed::BriefFigures>,
 );
 
 /// The renderer of an edition's briefs, the same for `build`, `check` and `bundle`: the
@@ -522,7 +522,7 @@ fn build_one(
             pages: brief.typeset.pages,
             bytes: brief.typeset.pdf.len(),
             sha256: crate::incremental::sha256(&brief.typeset.pdf),
-            record: brief.record,
+            printed: brief.printed,
             timings: brief.timings,
             warnings: brief.typeset.warnings,
             inputs,

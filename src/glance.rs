@@ -3,7 +3,7 @@
 //! brief recorded as printed (`record`), so that it cannot disagree with the briefs that
 //! follow it: same values, same rounding, same marks.
 
-use crate::record::{BriefFigures, Part, PrintedFigure};
+use crate::printed::{BriefFigures, Part, PrintedFigure};
 use serde::Serialize;
 
 /// At most this many markets side by side; a larger mission gets several tables of about

@@ -6,7 +6,7 @@
 //! 2023 is printed plain and its change marked ("−38 % on 2023 †"); an illustrative value
 //! compared with an illustrative year has both marked. Every renderer — the brief, the
 //! handout's glance table, the mail — reads the marks from here, through the record
-//! ([`crate::record::PrintedFigure::marks`]), so none can decide otherwise.
+//! ([`crate::printed::PrintedFigure::marks`]), so none can decide otherwise.
 //!
 //! The mark travels with the text: what the brief's, the handout's and the mail's
 //! templates receive is the value, change or label already marked ([`Marks::value_text`],

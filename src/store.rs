@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     dir: PathBuf,
     manifest: Manifest,
-    figures: BTreeMap<String, crate::record::BriefFigures>,
+    figures: BTreeMap<String, crate::printed::BriefFigures>,
     changed: bool,
 }
 
@@ -64,7 +64,7 @@ struct FiguresFile {
     #[serde(default = "first_format")]
     format: u32,
     edition: String,
-    briefs: BTreeMap<String, crate::record::BriefFigures>,
+    briefs: BTreeMap<String, crate::printed::BriefFigures>,
 }
 
 fn first_format() -> u32 {
@@ -73,7 +73,7 @@ fn first_format() -> u32 {
 
 impl FiguresFile {
     /// Its briefs, when this version can read what it says.
-    fn briefs(self, path: &Path) -> Result<BTreeMap<String, crate::record::BriefFigures>> {
+    fn briefs(self, path: &Path) -> Result<BTreeMap<String, crate::printed::BriefFigures>> {
         readable(path, self.format)?;
         Ok(self.briefs)
     }
@@ -96,7 +96,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const FIGURES_FILE: &str = "figures.json";
 
 /// The SHA-256 of what the record says a brief printed.
-pub fn figures_sha256(figures: &crate::record::BriefFigures) -> String {
+pub fn figures_sha256(figures: &crate::printed::BriefFigures) -> String {
     sha256(
         serde_json::to_string(figures)
             .unwrap_or_default()
@@ -159,7 +159,7 @@ impl Store {
     }
 
     /// Records a brief just written (its entry's `figures_sha256` is set here).
-    pub fn record(&mut self, mut entry: ManifestEntry, figures: crate::record::BriefFigures) {
+    pub fn add_brief(&mut self, mut entry: ManifestEntry, figures: crate::printed::BriefFigures) {
         entry.figures_sha256 = figures_sha256(&figures);
         let name = entry.file.trim_end_matches(".pdf").to_string();
         match self
@@ -247,7 +247,7 @@ fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>>
 }
 
 /// Reads an edition's `figures.json`.
-pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::record::BriefFigures>> {
+pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::printed::BriefFigures>> {
     let path = out_dir.join(FIGURES_FILE);
     let text = crate::limits::read_to_string(&path).map_err(|e| Error::Record {
         path: path.clone(),

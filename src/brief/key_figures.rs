@@ -9,7 +9,7 @@ use crate::dataset::Flow;
 use crate::error::{Error, Result};
 use crate::figures::{Figures, HISTORY_YEARS, KeyFigure, KeyFigureId, Reporter};
 use crate::marks::{Marks, mark};
-use crate::record::{Base, BriefFigures, Part, PrintedFigure};
+use crate::printed::{Base, BriefFigures, Part, PrintedFigure};
 use crate::typeset::Files;
 use serde::Serialize;
 
@@ -413,7 +413,7 @@ fn since_last(
         legacy: false,
     };
     let mut moves: Vec<(f64, String)> = Vec::new();
-    for change in crate::record::compare(previous, &current) {
+    for change in crate::printed::compare(previous, &current) {
         let (Some(old), Some(new)) = (change.old, change.new) else {
             continue;
         };
@@ -437,7 +437,7 @@ fn since_last(
                 (ratio.abs(), item)
             }
             None => {
-                let (weight, change) = if crate::record::is_rank(&new.id) {
+                let (weight, change) = if crate::printed::is_rank(&new.id) {
                     // A move of one place weighs like a change of 10 %.
                     ((old.value - new.value).abs() / 10.0, String::new())
                 } else if let Some(ratio) = change.ratio() {

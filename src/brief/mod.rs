@@ -50,6 +50,8 @@ pub struct Renderer<'p> {
     /// Each country's figures, computed by the first of its briefs and shared by the
     /// others (its other languages, a handout): they do not depend on the language.
     figures: std::sync::Mutex<BTreeMap<String, Arc<std::sync::OnceLock<Arc<Figures>>>>>,
+    /// The export rankings of the edition, worked out once for all its briefs.
+    ranks: figures::Ranks<'p>,
 }
 
 /// A finished brief.
@@ -60,11 +62,11 @@ pub struct Brief {
     pub files: Files,
     pub figures: Arc<Figures>,
     /// The key figures as printed, for `figures.json`.
-    pub record: BriefFigures,
+    pub printed: BriefFigures,
     pub timings: Timings,
 }
 
-pub use crate::record::BriefFigures;
+pub use crate::printed::BriefFigures;
 
 impl<'p> Renderer<'p> {
     pub fn new(project: &'p Project) -> Result<Self> {
@@ -99,6 +101,7 @@ impl<'p> Renderer<'p> {
             typesetter,
             formatters,
             figures: Default::default(),
+            ranks: Default::default(),
         })
     }
 
@@ -128,7 +131,7 @@ impl<'p> Renderer<'p> {
             source,
             files,
             figures,
-            record,
+            printed,
             mut timings,
         } = self.render_recording(path, profile, lang, edition, false, deps)?;
         deps.depends_on_all(self.typesetter.font_files());
@@ -158,7 +161,7 @@ impl<'p> Renderer<'p> {
             source,
             files,
             figures,
-            record,
+            printed,
             timings,
         })
     }
@@ -257,7 +260,7 @@ impl<'p> Renderer<'p> {
                 ))
             }),
         };
-        let (context, files, record) = context::write(&writer, &inputs, &mut timings)?;
+        let (context, files, printed) = context::write(&writer, &inputs, &mut timings)?;
         let source = timings.time(Stage::Template, || {
             self.templates.render(BRIEF_TEMPLATE, &context)
         })?;
@@ -267,7 +270,7 @@ impl<'p> Renderer<'p> {
             source,
             files,
             figures,
-            record,
+            printed,
             timings,
         })
     }
@@ -288,11 +291,12 @@ impl Renderer<'_> {
             cache.entry(country.to_string()).or_default().clone()
         };
         cell.get_or_init(|| {
-            Arc::new(figures::compute(
+            Arc::new(figures::compute_with(
                 &self.project.datasets,
                 &self.project.reference.classifications,
                 &self.project.config.reporters(),
                 country,
+                &self.ranks,
             ))
         })
         .clone()
@@ -305,7 +309,7 @@ pub struct Rendered {
     pub source: String,
     pub files: Files,
     pub figures: Arc<Figures>,
-    pub record: BriefFigures,
+    pub printed: BriefFigures,
     pub timings: Timings,
 }
 

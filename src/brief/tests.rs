@@ -6,9 +6,9 @@ use crate::deps::Deps;
 use crate::figures::{self, Figures, KeyFigureId, Reporters};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
+use crate::printed::Part;
 use crate::profile::Profile;
 use crate::project::Project;
-use crate::record::Part;
 
 fn sample() -> (Project, Profile, Figures) {
     let project = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();

@@ -8,7 +8,7 @@ use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::figures::{self, Breakdown, Figures, Origin};
 use crate::marks::{Marks, mark};
-use crate::record::{Base, Part, PrintedFigure};
+use crate::printed::{Base, Part, PrintedFigure};
 use crate::reference::Reference;
 use crate::typeset::Files;
 use serde::Serialize;

@@ -9,8 +9,8 @@ use crate::figures::Origin;
 use crate::i18n::Lang;
 use crate::i18n::catalogue::Catalogue;
 use crate::i18n::format::LocaleFormatter;
+use crate::printed::PrintedFigure;
 use crate::profile::Localized;
-use crate::record::PrintedFigure;
 use crate::reference::Reference;
 use std::cell::RefCell;
 

@@ -144,7 +144,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                     part_path.clone(),
                     typst::foundations::Bytes::new(rendered.source.into_bytes()),
                 );
-                records.push(rendered.record);
+                records.push(rendered.printed);
                 let name = project
                     .reference
                     .country_name(&profile.country.to_ascii_uppercase(), lang)?

@@ -6,7 +6,7 @@
 
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::cmd::Outcome;
-use crate::record::{self, BriefFigures, ChangeKind, Part, PrintedFigure};
+use crate::printed::{self, BriefFigures, ChangeKind, Part, PrintedFigure};
 
 use crate::i18n::format::LocaleFormatter;
 use crate::project::Project;
@@ -58,7 +58,7 @@ impl Raw {
 /// The unit of a recorded value (see [`PrintedFigure::value`]).
 fn unit(figure: &PrintedFigure) -> &'static str {
     match figure.part {
-        _ if record::is_rank(&figure.id) => "rank",
+        _ if printed::is_rank(&figure.id) => "rank",
         Part::Share if figure.value <= 1.0 => "ratio",
         Part::Facts if figure.id == "facts/population" => "people",
         Part::Facts => "USD",
@@ -245,7 +245,7 @@ pub fn compare(
         )]);
     };
     let mut changes = Vec::new();
-    for change in record::compare(from, to) {
+    for change in printed::compare(from, to) {
         let figure = change.figure();
         let item = match place(figure) {
             None => figure.label.clone(),
@@ -255,7 +255,7 @@ pub fn compare(
             )?,
         };
         let raw = Raw::of(change.old, change.new);
-        let rank = figure.part == Part::KeyFigure && record::is_rank(&figure.id);
+        let rank = figure.part == Part::KeyFigure && printed::is_rank(&figure.id);
         let moved = |old: &PrintedFigure, new: &PrintedFigure| -> Result<String> {
             Ok(if rank {
                 places(old.value - new.value)
@@ -310,7 +310,7 @@ pub fn compare(
                     },
                 };
                 // Chart values are drawn without their unit: the report gives amounts.
-                let amount = |p: &record::Printed| -> Result<String> {
+                let amount = |p: &printed::Printed| -> Result<String> {
                     Ok(match figure.part {
                         Part::KeyFigure | Part::YearToDate if !p.text.is_empty() => p.text.clone(),
                         _ if rank => fmt.rank(p.value as u32)?,

@@ -436,6 +436,24 @@ pub fn compute(
     reporters: &Reporters<'_>,
     country: &str,
 ) -> Figures {
+    compute_with(
+        datasets,
+        classifications,
+        reporters,
+        country,
+        &Ranks::default(),
+    )
+}
+
+/// [`compute`], reading the export rankings from `ranks`, which the briefs of an edition
+/// share (each ranking is worked out once for all of them).
+pub fn compute_with<'d>(
+    datasets: &'d [Dataset],
+    classifications: &BTreeMap<String, Classification>,
+    reporters: &Reporters<'_>,
+    country: &str,
+    ranks: &Ranks<'d>,
+) -> Figures {
     let goods: Vec<&Dataset> = datasets
         .iter()
         .filter(|d| d.meta.kind == Kind::Goods)
@@ -490,13 +508,16 @@ pub fn compute(
         let exports_year = *annual_series(&goods_complete, reporter, country, Flow::Export, TOTAL)
             .last_key_value()?
             .0;
-        let (year, rank) = (0..3)
-            .map(|back| exports_year - back)
-            .find_map(|y| Some((y, export_rank(&goods_complete, reporter, country, y)?)))?;
-        let previous = export_rank(&goods_complete, reporter, country, year - 1);
+        let (year, rank) = (0..3).map(|back| exports_year - back).find_map(|y| {
+            Some((
+                y,
+                export_rank(ranks, &goods_complete, reporter, country, y)?,
+            ))
+        })?;
+        let previous = export_rank(ranks, &goods_complete, reporter, country, year - 1);
         let history = (year - HISTORY_YEARS + 1..=year)
             .filter_map(|y| {
-                let rank = export_rank(&goods_complete, reporter, country, y)?;
+                let rank = export_rank(ranks, &goods_complete, reporter, country, y)?;
                 Some(Point {
                     year: y,
                     value: rank.rank as f64,
@@ -679,6 +700,7 @@ pub fn compute(
 }
 
 mod series;
+pub use series::Ranks;
 use series::{annual_series, breakdown, export_rank, year_to_date};
 
 #[cfg(test)]

@@ -104,71 +104,122 @@ pub(super) struct Rank {
     pub(super) origin: Origin,
 }
 
-/// The country's rank among the reporter's export markets in `year`.
-pub(super) fn export_rank(
-    sets: &[&Dataset],
+/// A reporter's export markets in one year of one dataset, largest first, worked out once
+/// for the whole edition: every brief's rank (each year of its card and sparkline) reads
+/// it, where each used to scan every goods row again.
+pub(super) struct Ranking<'d> {
+    markets: Vec<(&'d str, (&'d ObsKey, &'d Observation))>,
+    /// Every market has its annual figure for the year: a ranking among fewer would be
+    /// false.
+    complete: bool,
+    /// Some market's value is illustrative: so is every rank among them.
+    illustrative: bool,
+}
+
+/// The rankings of an edition, by dataset, reporter and year, computed as they are first
+/// asked for and shared by every brief (see [`compute`]).
+#[derive(Default)]
+pub struct Ranks<'d> {
+    tables: std::sync::Mutex<BTreeMap<(String, String, i32), std::sync::Arc<Ranking<'d>>>>,
+}
+
+impl<'d> Ranks<'d> {
+    /// How many rankings have been worked out.
+    pub fn worked_out(&self) -> usize {
+        self.tables.lock().map(|t| t.len()).unwrap_or_default()
+    }
+
+    fn of(&self, d: &'d Dataset, reporter: &str, year: i32) -> std::sync::Arc<Ranking<'d>> {
+        let key = (d.id.clone(), reporter.to_string(), year);
+        if let Some(table) = self.tables.lock().ok().and_then(|t| t.get(&key).cloned()) {
+            return table;
+        }
+        let table = std::sync::Arc::new(ranking(d, reporter, year));
+        if let Ok(mut tables) = self.tables.lock() {
+            tables.insert(key, table.clone());
+        }
+        table
+    }
+}
+
+/// The ranking of `reporter`'s export markets in `year` in dataset `d`.
+fn ranking<'d>(d: &'d Dataset, reporter: &str, year: i32) -> Ranking<'d> {
+    let mut markets: Vec<(&str, (&ObsKey, &Observation))> = d
+        .observations
+        .iter()
+        .filter(|(k, _)| {
+            k.reporter == reporter
+                && k.flow == Flow::Export
+                && k.period == Period::Year(year)
+                && k.product == TOTAL
+                && is_country(&k.partner)
+        })
+        .map(|(k, o)| (k.partner.as_str(), (k, o)))
+        .collect();
+    // A market with months in `year` but no annual figure is not complete yet: no
+    // ranking for that year.
+    let incomplete = d.coverage.iter().any(|((r, partner, flow), years)| {
+        r == reporter
+            && *flow == Flow::Export
+            && is_country(partner)
+            && years.contains_key(&year)
+            && !markets.iter().any(|m| m.0 == partner)
+    });
+    // Nor when a market of the year before has no figure for this year yet (a dataset
+    // of annual rows, one market ahead of the others): it would rank among too few.
+    let before: BTreeSet<&str> = d
+        .observations
+        .keys()
+        .filter(|k| {
+            k.reporter == reporter
+                && k.flow == Flow::Export
+                && k.period == Period::Year(year - 1)
+                && k.product == TOTAL
+                && is_country(&k.partner)
+        })
+        .map(|k| k.partner.as_str())
+        .collect();
+    let complete = !incomplete && before.iter().all(|p| markets.iter().any(|m| m.0 == *p));
+    // Largest first; ties broken by code so the rank is stable.
+    markets.sort_by(|a, b| {
+        (b.1.1.value_eur)
+            .total_cmp(&a.1.1.value_eur)
+            .then(a.0.cmp(b.0))
+    });
+    let illustrative = markets.iter().any(|m| m.1.1.status == Status::Illustrative);
+    Ranking {
+        markets,
+        complete,
+        illustrative,
+    }
+}
+
+/// The country's rank among the reporter's export markets in `year`, from the first of
+/// `sets` that has the country's figure.
+pub(super) fn export_rank<'d>(
+    ranks: &Ranks<'d>,
+    sets: &[&'d Dataset],
     reporter: &str,
     country: &str,
     year: i32,
 ) -> Option<Rank> {
     for d in sets {
-        let mut markets: Vec<(&str, (&ObsKey, &Observation))> = d
-            .observations
-            .iter()
-            .filter(|(k, _)| {
-                k.reporter == reporter
-                    && k.flow == Flow::Export
-                    && k.period == Period::Year(year)
-                    && k.product == TOTAL
-                    && is_country(&k.partner)
-            })
-            .map(|(k, o)| (k.partner.as_str(), (k, o)))
-            .collect();
-        if !markets.iter().any(|m| m.0 == country) {
+        let table = ranks.of(d, reporter, year);
+        let Some(position) = table.markets.iter().position(|m| m.0 == country) else {
             continue;
-        }
-        // A market with months in `year` but no annual figure is not complete yet: no
-        // ranking for that year.
-        let incomplete = d.coverage.iter().any(|((r, partner, flow), years)| {
-            r == reporter
-                && *flow == Flow::Export
-                && is_country(partner)
-                && years.contains_key(&year)
-                && !markets.iter().any(|m| m.0 == partner)
-        });
-        // Nor when a market of the year before has no figure for this year yet (a dataset
-        // of annual rows, one market ahead of the others): it would rank among too few.
-        let before: BTreeSet<&str> = d
-            .observations
-            .keys()
-            .filter(|k| {
-                k.reporter == reporter
-                    && k.flow == Flow::Export
-                    && k.period == Period::Year(year - 1)
-                    && k.product == TOTAL
-                    && is_country(&k.partner)
-            })
-            .map(|k| k.partner.as_str())
-            .collect();
-        if incomplete || before.iter().any(|p| !markets.iter().any(|m| m.0 == *p)) {
+        };
+        if !table.complete {
             return None;
         }
-        // Largest first; ties broken by code so the rank is stable.
-        markets.sort_by(|a, b| {
-            (b.1.1.value_eur)
-                .total_cmp(&a.1.1.value_eur)
-                .then(a.0.cmp(b.0))
-        });
-        let position = markets.iter().position(|m| m.0 == country)?;
         // The rank rests on the market's own row, and is illustrative when any market's
         // value is: other markets' published rows are not a source of this brief.
-        let mut origin = Origin::of(d, &[markets[position].1]);
-        if markets.iter().any(|m| m.1.1.status == Status::Illustrative) {
+        let mut origin = Origin::of(d, &[table.markets[position].1]);
+        if table.illustrative {
             origin.statuses.insert(Status::Illustrative);
         }
         return Some(Rank {
             rank: position + 1,
-            out_of: markets.len(),
+            out_of: table.markets.len(),
             origin,
         });
     }

@@ -261,3 +261,26 @@ fn a_residual_category_comes_last() {
     let codes: Vec<&str> = services.items.iter().map(|i| i.code.as_str()).collect();
     assert_eq!(codes, ["SH", "SI", "SJ"]);
 }
+
+/// Issue 23.2: the briefs of an edition share its export rankings: a second country's
+/// figures rank it in the rankings the first worked out, and give the same rank as alone.
+#[test]
+fn an_edition_works_out_each_ranking_once() {
+    let datasets = sample();
+    let classifications = classifications();
+    let reporters = Reporters {
+        region: Some("BE-BRU"),
+        cards: &KeyFigureId::DEFAULT,
+        national: "BE",
+    };
+    let ranks = Ranks::default();
+    let ca = compute_with(&datasets, &classifications, &reporters, "CA", &ranks);
+    let worked_out = ranks.worked_out();
+    assert!(worked_out > 0);
+    let mx = compute_with(&datasets, &classifications, &reporters, "MX", &ranks);
+    assert_eq!(ranks.worked_out(), worked_out, "MX ranked in CA's rankings");
+    for (shared, country) in [(&ca, "CA"), (&mx, "MX")] {
+        let alone = compute(&datasets, &classifications, &reporters, country);
+        assert_eq!(shared.key_figures, alone.key_figures, "{country}");
+    }
+}

@@ -12,8 +12,8 @@ use super::template::{
 use crate::error::{Error, IoResultExt, Result};
 use crate::i18n::Lang;
 use crate::i18n::format::LocaleFormatter;
+use crate::printed::{BriefFigures, Part, PrintedFigure};
 use crate::project::Project;
-use crate::record::{BriefFigures, Part, PrintedFigure};
 use crate::vocab::Edition;
 
 /// A mail error from a format string.

@@ -96,14 +96,11 @@ pub fn read(root: &Path, path: &Path) -> crate::error::Result<Recipients> {
     }
     .io("read", &full)?;
     // A workbook, in any format the spreadsheet reader knows; anything else is CSV.
-    let is_xlsx = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| {
-            ["xlsx", "xlsm", "xlsb", "xls", "ods"]
-                .iter()
-                .any(|w| e.eq_ignore_ascii_case(w))
-        });
+    let is_xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xlsb", "xls", "ods"]
+            .iter()
+            .any(|w| e.eq_ignore_ascii_case(w))
+    });
     Ok(if is_xlsx {
         parse_xlsx(&origin, bytes)
     } else {
