@@ -165,6 +165,21 @@ impl LocaleFormatter {
         Ok(split_pattern(pattern, number))
     }
 
+    /// An amount in euros as prose quotes what a brief's chart or table prints: below a
+    /// million, still in millions ("0,9 million d'euros", not "900 000 euros"), to two
+    /// decimals at most; from a million on, as [`LocaleFormatter::money`].
+    pub fn money_as_charted(&self, eur: f64) -> Result<Amount> {
+        if eur.abs() >= 1e6 || eur == 0.0 {
+            return self.money(eur);
+        }
+        let d = Self::decimal(eur / 1e6, 2);
+        let number = self.decimal.format_to_string(&d);
+        let pattern = self
+            .catalogue
+            .get(&self.plural_key("format.money.million", &d))?;
+        Ok(split_pattern(pattern, number))
+    }
+
     /// `scaled` to `digits` decimals, or past four digits before the decimal mark to three
     /// significant ones (27 361 milliards → 27 400 milliards), as a reader quotes them.
     fn rounded(scaled: f64, digits: u32) -> (f64, u32) {
@@ -395,7 +410,20 @@ mod tests {
             fr.money(1e15).unwrap().full(),
             format!("1{NNBSP}000{NNBSP}000{NBSP}de milliards d’euros")
         );
+        // Issue 25: prose quotes a charted amount as the chart prints it, in millions.
+        assert_eq!(
+            fr.money_as_charted(900_000.0).unwrap().full(),
+            format!("0,9{NBSP}million d’euros")
+        );
+        assert_eq!(
+            fr.money_as_charted(2_600_000.0).unwrap().full(),
+            format!("2,6{NBSP}millions d’euros")
+        );
         let en = formatter(Lang::En);
+        assert_eq!(
+            en.money_as_charted(40_000.0).unwrap().full(),
+            format!("EUR{NBSP}0.04{NBSP}million")
+        );
         // Issue 25: the same significant digits in every language, whatever its scales.
         assert_eq!(
             en.scaled("usd", 2_140_086_000_000.0).unwrap().full(),

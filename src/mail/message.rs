@@ -215,7 +215,7 @@ impl<'a> Composer<'a> {
     }
 
     /// Whose exports a breakdown figure counts: the region's or the country's short name.
-    fn exporter(&self, figure: &PrintedFigure, lang: Lang) -> String {
+    fn exporter(&self, figure: &PrintedFigure, lang: Lang) -> (String, String) {
         let config = &self.project.config;
         let row = figure.rows.first().cloned().unwrap_or_default();
         let cached = self.reporters.borrow().get(&row).copied();
@@ -224,12 +224,15 @@ impl<'a> Composer<'a> {
             self.reporters.borrow_mut().insert(row, found);
             found
         });
-        let short = if national == Some(true) {
-            &config.country.short
+        let (short, of) = if national == Some(true) {
+            (&config.country.short, &config.country.of)
         } else {
-            &config.agency().short
+            (&config.agency().short, &config.agency().of)
         };
-        short.get(lang).unwrap_or_default().to_string()
+        (
+            short.get(lang).unwrap_or_default().to_string(),
+            of.get(lang).unwrap_or_default().to_string(),
+        )
     }
 
     /// Whether the dataset row behind a figure is the country's rather than the region's.
@@ -270,8 +273,9 @@ impl<'a> Composer<'a> {
         };
         let which = self.phrase(lang, label_key, &[("code", code)])?;
         let marks = figure.marks();
-        let amount = marks.value_text(&fmt.money(figure.value)?.full());
-        let who = self.exporter(figure, lang);
+        // As the brief's chart or table prints it: "0,9 million d'euros", not "900 000 euros".
+        let amount = marks.value_text(&fmt.money_as_charted(figure.value)?.full());
+        let (who, of) = self.exporter(figure, lang);
         let line = self.phrase(
             lang,
             "mail.interest",
@@ -279,6 +283,7 @@ impl<'a> Composer<'a> {
                 ("product", &figure.label),
                 ("code", &which),
                 ("who", &who),
+                ("of", &of),
                 ("amount", &amount),
                 ("period", &figure.period),
             ],

@@ -243,7 +243,14 @@ fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
     assert!(text.contains("Société <Exemple> & Fils"), "{text}");
     // An interest the brief has a figure for: section VI of Canada's goods chart.
     assert!(
-        fold(&text).contains("(section VI) : Bruxelles a exporté"),
+        fold(&text)
+            .contains("(section VI) : exportations de Bruxelles en 2024, 9,8 millions d’euros †"),
+        "{text}"
+    );
+    // Issue 25, the editor: no "à l'attention de Électrowal" (elision), no country without
+    // its article ("Belgique a exporté").
+    assert!(
+        !text.contains("attention de") && !text.contains(" a exporté"),
         "{text}"
     );
     let karl = MessageParser::default()
