@@ -250,7 +250,7 @@ fn two_addresses_never_share_a_message() {
         (
             "a/b@x.example",
             "Anna Slash",
-            "Fiche-marche-Canada-2025-Q3.pdf",
+            "Fiche-marché-Canada-2025-Q3.pdf",
         ),
         (
             "a_b@x.example-049186d5",

@@ -152,7 +152,7 @@ fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
             "zoe.lambert@societe.example",
             "Fiche marché Canada – 3ᵉ trimestre 2025",
             "Bonjour Zoë Lambert,",
-            vec![("ca-fr", "Fiche-marche-Canada-2025-Q3.pdf")],
+            vec![("ca-fr", "Fiche-marché-Canada-2025-Q3.pdf")],
         ),
         (
             "karl.bruckner@bruckner.example",
@@ -422,8 +422,8 @@ fn an_xlsx_export_is_read_like_the_csv() {
     assert_eq!(
         names,
         [
-            "Fiche-marche-Canada-2025-Q3.pdf",
-            "Fiche-marche-États-Unis-2025-Q3.pdf"
+            "Fiche-marché-Canada-2025-Q3.pdf",
+            "Fiche-marché-États-Unis-2025-Q3.pdf"
         ]
     );
     assert!(!String::from_utf8_lossy(&zoe.data).contains("États"));
