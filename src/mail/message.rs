@@ -206,8 +206,14 @@ impl<'a> Composer<'a> {
                 contact.name
             )
         })?;
+        // A sample adviser says so in the message's language, whichever file names them.
+        let name = if contact.illustrative {
+            self.phrase(lang, "mail.sample_adviser", &[("name", &contact.name)])?
+        } else {
+            contact.name.clone()
+        };
         Ok(AdviserContext {
-            name: contact.name.clone(),
+            name,
             role: role.to_string(),
             email: contact.email.clone(),
             phone: contact.phone.clone(),

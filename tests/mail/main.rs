@@ -260,6 +260,14 @@ fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
         karl.to().unwrap().first().unwrap().name(),
         Some("Karl Brückner")
     );
+    // Issue 25: a sample adviser says so in the message's language, whether the
+    // configuration (Karl's) or the profile (Zoë's) names them.
+    let karl_text = karl.body_text(0).unwrap();
+    assert!(
+        karl_text.contains("Claire Dubois (voorbeeldcontact)"),
+        "{karl_text}"
+    );
+    assert!(text.contains("Claire Dubois (contact d’exemple)"), "{text}");
 
     // The ledger: sending then sent for each.
     let records = ledger(root);
