@@ -308,6 +308,55 @@ impl<'a> Composer<'a> {
         }))
     }
 
+    /// The country's next mission as a line of the message, as its brief announces it:
+    /// title, when, where, and the page to register on.
+    fn mission_line(
+        &self,
+        code: &str,
+        lang: Lang,
+        fmt: &LocaleFormatter,
+    ) -> Result<Option<String>> {
+        let Some(Ok(profile)) = self
+            .project
+            .profiles
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.profile.as_ref())
+        else {
+            return Ok(None);
+        };
+        let Some(mission) = &profile.mission else {
+            return Ok(None);
+        };
+        let cat = self.project.catalogue(lang);
+        let text = |l: &crate::profile::Localized| l.get(lang).unwrap_or_default().to_string();
+        let when = crate::brief::next_steps::mission_when(
+            cat,
+            fmt,
+            mission.start.as_ref(),
+            mission.end.as_ref(),
+            mission.season.as_ref().map(text),
+        )?
+        .unwrap_or_default();
+        let line = self.phrase(
+            lang,
+            "mail.mission",
+            &[
+                ("title", &text(&mission.title)),
+                ("when", &when),
+                ("place", &text(&mission.place)),
+            ],
+        )?;
+        Ok(Some(match &mission.url {
+            Some(url) => self.phrase(
+                lang,
+                "mail.mission_register",
+                &[("line", &line), ("url", url)],
+            )?,
+            None => line,
+        }))
+    }
+
     /// Renders and encodes the message of one recipient (who has a language and only
     /// countries with briefs, as `check` makes sure).
     pub fn compose(&mut self, recipient: &Recipient, countries: &[String]) -> Result<Prepared> {
@@ -364,6 +413,7 @@ impl<'a> Composer<'a> {
                 attachment: String::new(),
                 figures: key_figures,
                 interests,
+                mission: self.mission_line(code, lang, fmt)?,
             });
         }
         let mut attachments = Vec::new();

@@ -38,6 +38,9 @@ pub(super) struct CountryContext {
     pub(super) attachment: String,
     pub(super) figures: Vec<FigureContext>,
     pub(super) interests: Vec<InterestContext>,
+    /// The call to action: the country's next mission as its brief announces it, with its
+    /// dates and registration page.
+    pub(super) mission: Option<String>,
 }
 
 #[derive(Serialize)]

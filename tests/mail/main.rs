@@ -268,6 +268,13 @@ fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
         "{karl_text}"
     );
     assert!(text.contains("Claire Dubois (contact d’exemple)"), "{text}");
+    // Issue 25: a call to action — the mission the brief announces, with its dates and the
+    // page to register on, in the message's language.
+    assert!(
+        fold(&text).contains("Prochaine mission commerciale : Mission commerciale au Canada, automne 2025, Montréal et Toronto. Inscriptions : https://example.org/missions/canada-2025"),
+        "{text}"
+    );
+    assert!(karl_text.contains("Volgende handelsmissie:"), "{karl_text}");
 
     // The ledger: sending then sent for each.
     let records = ledger(root);
