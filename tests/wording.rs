@@ -361,3 +361,57 @@ fn no_sentence_ends_on_a_stub_of_three_letters_or_fewer() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Issue 25: no word is hyphenated in the narrow city boxes (mx-en printed "capi-tal",
+/// "lo-gistics"): their lines break between words. A hyphenation break reads as a soft
+/// hyphen in the PDF text.
+#[test]
+fn the_city_boxes_are_never_hyphenated() {
+    for (lang, cities, next) in [
+        (
+            "fr",
+            "Villes et pôles clés",
+            "Accord commercial et droits de douane",
+        ),
+        (
+            "nl",
+            "Belangrijke steden en centra",
+            "Handelsovereenkomst en invoerrechten",
+        ),
+        (
+            "en",
+            "Key cities and hubs",
+            "Trade agreement and customs duties",
+        ),
+    ] {
+        for (name, text) in briefs(lang) {
+            let from = text
+                .find(cities)
+                .unwrap_or_else(|| panic!("{name}: no `{cities}` in {text}"));
+            let to = from + text[from..].find(next).unwrap();
+            let boxes = &text[from..to];
+            // A break after a word's own hyphen ("Kansai-regio") reads the same as a
+            // hyphenation: it is one when the profile does not write the word so.
+            let code = &name[..2];
+            let profile = std::fs::read_to_string(
+                common::sample_project().join(format!("data/profiles/{code}.yaml")),
+            )
+            .unwrap();
+            let words: Vec<&str> = boxes.split(' ').collect();
+            for (i, word) in words.iter().enumerate() {
+                if *word != "\u{AD}" || i == 0 || i + 1 == words.len() {
+                    continue;
+                }
+                // The letters before the break, with the hyphen: "Kansai-", "Industrie- en"
+                // are written so; "capi-" of "capital" is not.
+                let before: Vec<char> = words[i - 1].chars().collect();
+                let tail: String = before[before.len().saturating_sub(6)..].iter().collect();
+                assert!(
+                    profile.contains(&format!("{tail}-")),
+                    "{name}: `{tail}-{}` hyphenated in the city boxes: {boxes}",
+                    words[i + 1]
+                );
+            }
+        }
+    }
+}
