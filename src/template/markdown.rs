@@ -91,7 +91,8 @@ pub fn to_typst(markdown: &str) -> String {
                 out.push_str("#block[");
             }
             Event::End(TagEnd::CodeBlock) => out.push_str("]\n"),
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+            Event::Text(text) => out.push_str(&escape::markup(&tie_amounts(&text))),
+            Event::Html(text) | Event::InlineHtml(text) => {
                 out.push_str(&escape::markup(&text));
             }
             Event::Code(code) => {
@@ -114,8 +115,71 @@ pub fn to_typst(markdown: &str) -> String {
     out.trim().to_string()
 }
 
+/// The words an amount is never parted from at a line's end: its scale and its currency.
+const UNITS: [&str; 22] = [
+    "million",
+    "millions",
+    "milliard",
+    "milliards",
+    "billion",
+    "billions",
+    "trillion",
+    "miljoen",
+    "miljard",
+    "biljoen",
+    "euro",
+    "euros",
+    "EUR",
+    "USD",
+    "dollar",
+    "dollars",
+    "%",
+    "Mio",
+    "mln",
+    "mld",
+    "km",
+    "km²",
+];
+
+/// `text` with a no-break space where a line must not break: between a number and its scale
+/// or currency ("340 millions", "77 million"), and after a currency code before its number
+/// ("EUR 77"), as a typesetter keeps an amount together.
+fn tie_amounts(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in words.iter().enumerate() {
+        out.push_str(word);
+        let Some(next) = words.get(i + 1) else { break };
+        let number = word.ends_with(|c: char| c.is_ascii_digit());
+        let unit = UNITS.contains(&next.trim_end_matches([',', '.', ';', ':', ')', '!', '?']));
+        let code = matches!(*word, "EUR" | "USD") && next.starts_with(|c: char| c.is_ascii_digit());
+        out.push(if (number && unit) || code {
+            '\u{a0}'
+        } else {
+            ' '
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    /// Issue 25: an amount is never broken from its unit ("340 / millions", "EUR / 77
+    /// million").
+    #[test]
+    fn an_amount_keeps_its_unit_on_its_line() {
+        assert_eq!(
+            tie_amounts("Plus de 340 millions de consommateurs"),
+            "Plus de 340\u{a0}millions de consommateurs"
+        );
+        assert_eq!(
+            tie_amounts("exported EUR 77 million, in 2019 the"),
+            "exported EUR\u{a0}77\u{a0}million, in 2019 the"
+        );
+        assert_eq!(tie_amounts("68 keer zo groot"), "68 keer zo groot");
+        assert!(to_typst("de 340 millions").contains("340\u{a0}millions"));
+    }
+
     #[test]
     fn paragraphs_of_a_loose_list_item_stay_apart() {
         let typst = super::to_typst("- one\n\n  second\n- third");
