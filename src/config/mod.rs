@@ -152,6 +152,13 @@ pub struct Publisher {
     pub responsible: Option<Responsible>,
 }
 
+/// The longest seat name: the label beside the locator map's dot.
+const SEAT_CHARS: usize = 40;
+/// The longest responsible publisher's name and postal address: the colophon is one line
+/// above the footer.
+const NAME_CHARS: usize = 60;
+const ADDRESS_CHARS: usize = 100;
+
 /// A responsible publisher: a person's name and a postal address.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -258,6 +265,43 @@ impl Config {
                     .at(line, column)
                     .field(field));
                 }
+            }
+        }
+        // Texts printed on one line of a page (the map's dot, the colophon above the
+        // footer): one that cannot fit is refused here, at its field, rather than as a
+        // brief that runs off its page.
+        let mut one_line: Vec<(String, &str, usize)> = Vec::new();
+        if let Some(seat) = &config.publisher.seat {
+            for (lang, name) in &seat.name.0 {
+                one_line.push((format!("publisher.seat.name.{lang}"), name, SEAT_CHARS));
+            }
+        }
+        if let Some(responsible) = &config.publisher.responsible {
+            one_line.push((
+                "publisher.responsible.name".into(),
+                &responsible.name,
+                NAME_CHARS,
+            ));
+            for (lang, address) in &responsible.address.0 {
+                one_line.push((
+                    format!("publisher.responsible.address.{lang}"),
+                    address,
+                    ADDRESS_CHARS,
+                ));
+            }
+        }
+        for (field, value, most) in one_line {
+            let count = value.trim().chars().count();
+            if count == 0 || count > most {
+                let (line, column) = crate::source::locate(text, &field);
+                return Err(InputError::new(
+                    origin,
+                    format!(
+                        "expected a text of 1 to {most} characters (printed on one line), found {count}"
+                    ),
+                )
+                .at(line, column)
+                .field(field));
             }
         }
         if let Some((i, problem)) = key_figure_problem(&config) {
