@@ -193,8 +193,7 @@ pub fn build(
                 let pdf = out_dir.join(&file);
                 // Only this brief's own figures of the previous edition are an input.
                 let previous_figures = previous.as_ref().map(|(edition, briefs)| {
-                    let figures = serde_json::to_string(&briefs.get(&name)).unwrap_or_default();
-                    format!("{edition}:{figures}")
+                    format!("{edition}:{}", briefs.sha256(&name).unwrap_or("none"))
                 });
                 let settings = format!(
                     "standards={:?} draft={} previous={}",
@@ -271,7 +270,7 @@ pub fn build(
                         edition,
                         lang: job.lang,
                     };
-                    state.add_brief(
+                    let recorded = state.add_brief(
                         ManifestEntry {
                             country: job.entry.code.clone(),
                             language: job.lang.code().to_string(),
@@ -287,11 +286,15 @@ pub fn build(
                         built.printed,
                     );
                     timings.merge(&built.timings);
-                    BriefOutcome::Built {
-                        pdf: job.pdf.clone(),
-                        pages: built.pages,
-                        bytes: built.bytes,
-                        warnings: built.warnings,
+                    match recorded {
+                        Ok(()) => BriefOutcome::Built {
+                            pdf: job.pdf.clone(),
+                            pages: built.pages,
+                            bytes: built.bytes,
+                            warnings: built.warnings,
+                        },
+                        // Written but not recorded: the next build rebuilds it.
+                        Err(e) => BriefOutcome::Failed(e),
                     }
                 }
                 Err(e) => BriefOutcome::Failed(e),
@@ -327,18 +330,14 @@ pub fn previous_edition(
     let edition = settings.edition.previous();
     let dir = settings.edition_dir(edition);
     match crate::store::read_figures(&dir) {
-        Ok(figures) => (Some((edition, figures)), None),
+        Ok(figures) => (Some((edition, std::sync::Arc::new(figures))), None),
         // No previous edition: nothing to compare with. One that cannot be read is said.
         Err(_) if !dir.join(crate::store::FIGURES_FILE).exists() => (None, None),
         Err(e) => (None, Some(e)),
     }
 }
 
-/// An edition's previous edition and what each of its briefs printed.
-pub type Previous = (
-    Edition,
-    std::collections::BTreeMap<String, crate::printed::BriefFigures>,
-);
+pub use crate::store::Previous;
 
 /// The renderer of an edition's briefs, the same for `build`, `check` and `bundle`: the
 /// project's fonts, the request's standards and draft mode, the previous edition.

@@ -8,6 +8,17 @@ use std::path::Path;
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into
 /// place only once complete and flushed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, false, |out| out.write_all(bytes))
+}
+
+/// Like [`write_atomic`], the content written by `write` as it goes (a record too large to
+/// hold in memory). With `leave_same`, a file that holds that content already is left alone
+/// (its time unchanged).
+pub fn write_atomic_with(
+    path: &Path,
+    leave_same: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -18,9 +29,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .io("create a temporary file in", dir)?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .io("write", path)?;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut out)
+            .and_then(|_| out.flush())
+            .io("write", path)?;
+    }
+    if leave_same && same_content(tmp.path(), path) {
+        return Ok(());
+    }
+    tmp.as_file().sync_all().io("write", path)?;
     // Temporary files are private; the result should be as readable as the file it
     // replaces, or as an ordinary new file.
     #[cfg(unix)]
@@ -35,6 +53,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     tmp.persist(path).map_err(|e| e.error).io("replace", path)?;
     Ok(())
+}
+
+/// Whether the files at `a` and `b` hold the same bytes (false when either cannot be read).
+fn same_content(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(a), Ok(b)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    match (a.metadata(), b.metadata()) {
+        (Ok(ma), Ok(mb)) if ma.len() == mb.len() => {}
+        _ => return false,
+    }
+    let (mut a, mut b) = (std::io::BufReader::new(a), std::io::BufReader::new(b));
+    let (mut x, mut y) = ([0u8; 8192], [0u8; 8192]);
+    loop {
+        let n = match a.read(&mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return true;
+        }
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
+    }
 }
 
 /// Removes the temporary files that builds killed mid-write left in `dir`. Only under the

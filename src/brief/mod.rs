@@ -42,7 +42,7 @@ pub struct Renderer<'p> {
     draft: bool,
     /// The previous edition and what its briefs printed, for the "since the last edition"
     /// box.
-    previous: Option<(Edition, BTreeMap<String, BriefFigures>)>,
+    previous: Option<crate::store::Previous>,
     project: &'p Project,
     templates: Templates,
     typesetter: Typesetter,
@@ -178,7 +178,7 @@ impl<'p> Renderer<'p> {
     pub fn with_previous_edition(
         mut self,
         edition: Edition,
-        figures: BTreeMap<String, BriefFigures>,
+        figures: std::sync::Arc<crate::store::Spool>,
     ) -> Self {
         self.previous = Some((edition, figures));
         self
@@ -246,6 +246,21 @@ impl<'p> Renderer<'p> {
             deps,
             profile.code(),
         );
+        // What this brief printed in the previous edition, read from its spool.
+        let previous = match &self.previous {
+            Some((edition, briefs)) => match briefs.get(&format!("{}-{}", profile.code(), lang)) {
+                Some(figures) => Some((
+                    *edition,
+                    figures.map_err(|e| {
+                        Error::Internal(format!(
+                            "cannot read the previous edition's figures back: {e}"
+                        ))
+                    })?,
+                )),
+                None => None,
+            },
+            None => None,
+        };
         let inputs = context::Inputs {
             project: self.project,
             profile,
@@ -253,12 +268,9 @@ impl<'p> Renderer<'p> {
             edition,
             bundled,
             draft: self.draft,
-            previous: self.previous.as_ref().and_then(|(edition, briefs)| {
-                Some((
-                    *edition,
-                    briefs.get(&format!("{}-{}", profile.code(), lang))?,
-                ))
-            }),
+            previous: previous
+                .as_ref()
+                .map(|(edition, figures)| (*edition, figures)),
         };
         let (context, files, printed) = context::write(&writer, &inputs, &mut timings)?;
         let source = timings.time(Stage::Template, || {

@@ -81,24 +81,39 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
     let fmt = LocaleFormatter::new(cat)?;
     let from = read_figures(&settings.edition_dir(args.from))?;
     let to = read_figures(&settings.out_dir())?;
-    let pick = |briefs: &std::collections::BTreeMap<String, BriefFigures>| {
+    // Each edition's briefs in the language, by country; their figures are read one
+    // country at a time.
+    let pick = |briefs: &crate::store::Spool| -> std::collections::BTreeMap<String, String> {
         briefs
-            .values()
-            .filter(|b| b.language == lang.code())
-            .map(|b| (b.country.clone(), b.clone()))
-            .collect::<std::collections::BTreeMap<_, _>>()
+            .briefs()
+            .filter(|(_, _, language)| *language == lang.code())
+            .map(|(name, country, _)| (country.to_string(), name.to_string()))
+            .collect()
     };
-    let (from, to) = (pick(&from), pick(&to));
-    if from.is_empty() && to.is_empty() {
+    let (from_names, to_names) = (pick(&from), pick(&to));
+    if from_names.is_empty() && to_names.is_empty() {
         bail!("neither edition has briefs in {lang}");
     }
-    let countries: BTreeSet<&String> = from.keys().chain(to.keys()).collect();
+    let countries: BTreeSet<&String> = from_names.keys().chain(to_names.keys()).collect();
+    let read = |briefs: &crate::store::Spool,
+                names: &std::collections::BTreeMap<String, String>,
+                country: &String|
+     -> Result<Option<BriefFigures>> {
+        match names.get(country).and_then(|name| briefs.get(name)) {
+            Some(figures) => Ok(Some(figures?)),
+            None => Ok(None),
+        }
+    };
     let mut changes = Vec::new();
     for country in countries {
+        let (before, after) = (
+            read(&from, &from_names, country)?,
+            read(&to, &to_names, country)?,
+        );
         changes.extend(compare(
             country,
-            from.get(country),
-            to.get(country),
+            before.as_ref(),
+            after.as_ref(),
             &fmt,
             cat,
         )?);

@@ -58,7 +58,6 @@ pub struct Composer<'a> {
     config: &'a MailConfig,
     edition: Edition,
     out_dir: PathBuf,
-    figures: BTreeMap<String, BriefFigures>,
     /// The edition's manifest: each PDF is attached only if it is the one recorded.
     manifest: crate::store::Store,
     formatters: BTreeMap<Lang, LocaleFormatter>,
@@ -76,7 +75,6 @@ impl<'a> Composer<'a> {
         edition: Edition,
         out_dir: &Path,
     ) -> Result<Self> {
-        let figures = crate::store::read_figures(out_dir)?;
         let manifest = crate::store::Store::load(out_dir, edition)?;
         let mut formatters = BTreeMap::new();
         for &lang in &project.config.languages {
@@ -100,7 +98,6 @@ impl<'a> Composer<'a> {
             config,
             edition,
             out_dir: out_dir.to_path_buf(),
-            figures,
             manifest,
             formatters,
             env: environment(&project.assets),
@@ -377,7 +374,8 @@ impl<'a> Composer<'a> {
         let mut country_contexts = Vec::new();
         for code in countries {
             let name = format!("{code}-{lang}");
-            let figures = self.figures.get(&name).ok_or_else(|| {
+            let figures = self.manifest.figures(&name).transpose()?;
+            let figures = figures.as_ref().ok_or_else(|| {
                 mail_error!(
                     "{}: no figures of the brief {name}",
                     self.out_dir.join(crate::store::FIGURES_FILE).display()

@@ -8,8 +8,14 @@ use crate::config::Edition;
 use crate::error::{Error, IoResultExt, Result};
 use crate::incremental::{BriefKey, Inputs, digest, fingerprints, sha256};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+mod spool;
+pub use spool::Spool;
+
+/// An edition's previous edition and what each of its briefs printed, shared by the
+/// briefs built at once.
+pub type Previous = (Edition, std::sync::Arc<Spool>);
 
 /// An edition's record of its briefs: `manifest.json` beside the PDFs lists every brief
 /// with the hash of its file and of its inputs, and `figures.json` the key figures each
@@ -18,7 +24,8 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     dir: PathBuf,
     manifest: Manifest,
-    figures: BTreeMap<String, crate::printed::BriefFigures>,
+    /// On disk, not in memory: the record of a large edition is streamed.
+    figures: Spool,
     changed: bool,
 }
 
@@ -59,24 +66,8 @@ pub struct ManifestEntry {
 /// existed, only some. A newer format is refused, never misread.
 pub const FORMAT: u32 = 2;
 
-#[derive(Serialize, Deserialize)]
-struct FiguresFile {
-    #[serde(default = "first_format")]
-    format: u32,
-    edition: String,
-    briefs: BTreeMap<String, crate::printed::BriefFigures>,
-}
-
 fn first_format() -> u32 {
     1
-}
-
-impl FiguresFile {
-    /// Its briefs, when this version can read what it says.
-    fn briefs(self, path: &Path) -> Result<BTreeMap<String, crate::printed::BriefFigures>> {
-        readable(path, self.format)?;
-        Ok(self.briefs)
-    }
 }
 
 /// A record file of `format` is one this version can read: not a newer one.
@@ -118,9 +109,13 @@ impl Store {
         });
         readable(&manifest_path, manifest.format)?;
         let figures_path = out_dir.join(FIGURES_FILE);
-        let figures = match read_record::<FiguresFile>(&figures_path)? {
-            Some(file) => file.briefs(&figures_path)?,
-            None => BTreeMap::new(),
+        let figures = match Spool::read(&figures_path).io("read", &figures_path)? {
+            Some(Ok((head, figures))) => {
+                readable(&figures_path, head.format.unwrap_or(1))?;
+                figures
+            }
+            Some(Err(reason)) => return Err(unreadable_record(&figures_path, &reason)),
+            None => Spool::new().io("create a temporary file for", &figures_path)?,
         };
         Ok(Store {
             dir: out_dir.to_path_buf(),
@@ -146,10 +141,7 @@ impl Store {
         };
         now == entry.files
             && digest(key, &now) == entry.inputs
-            && self
-                .figures
-                .get(file.trim_end_matches(".pdf"))
-                .is_some_and(|f| figures_sha256(f) == entry.figures_sha256)
+            && self.figures.sha256(file.trim_end_matches(".pdf")) == Some(&entry.figures_sha256)
             && std::fs::read(pdf).is_ok_and(|bytes| sha256(&bytes) == entry.sha256)
     }
 
@@ -158,8 +150,21 @@ impl Store {
         self.manifest.briefs.iter().find(|e| e.file == file)
     }
 
+    /// What the record says the brief `name` (`ca-fr`) printed, if it has it.
+    pub fn figures(&self, name: &str) -> Option<Result<crate::printed::BriefFigures>> {
+        Some(
+            self.figures
+                .get(name)?
+                .io("read the spooled figures of", self.dir.join(FIGURES_FILE)),
+        )
+    }
+
     /// Records a brief just written (its entry's `figures_sha256` is set here).
-    pub fn add_brief(&mut self, mut entry: ManifestEntry, figures: crate::printed::BriefFigures) {
+    pub fn add_brief(
+        &mut self,
+        mut entry: ManifestEntry,
+        figures: crate::printed::BriefFigures,
+    ) -> Result<()> {
         entry.figures_sha256 = figures_sha256(&figures);
         let name = entry.file.trim_end_matches(".pdf").to_string();
         match self
@@ -179,10 +184,15 @@ impl Store {
                 self.changed = true;
             }
         }
-        if self.figures.get(&name) != Some(&figures) {
-            self.figures.insert(name, figures);
+        let path = self.dir.join(FIGURES_FILE);
+        if self
+            .figures
+            .insert(&name, &figures)
+            .io("keep the figures of a brief for", &path)?
+        {
             self.changed = true;
         }
+        Ok(())
     }
 
     /// Writes `figures.json` then `manifest.json`, only if something changed. The manifest
@@ -193,32 +203,21 @@ impl Store {
         if !self.changed {
             return Ok(());
         }
-        let figures = FiguresFile {
+        let edition = self.manifest.edition.clone();
+        let figures_path = self.dir.join(FIGURES_FILE);
+        crate::output::write_atomic_with(&figures_path, true, |out| {
+            self.figures.write_json(out, FORMAT, &edition)
+        })?;
+        let path = self.dir.join(MANIFEST_FILE);
+        let manifest = serde_json::to_string_pretty(&Manifest {
             format: FORMAT,
-            edition: self.manifest.edition.clone(),
-            briefs: self.figures.clone(),
-        };
-        for (name, text) in [
-            (FIGURES_FILE, serde_json::to_string_pretty(&figures)),
-            (
-                MANIFEST_FILE,
-                serde_json::to_string_pretty(&Manifest {
-                    format: FORMAT,
-                    ..self.manifest.clone()
-                }),
-            ),
-        ] {
-            let path = self.dir.join(name);
-            let text = text.map_err(|e| Error::Record {
-                path: path.clone(),
-                message: format!("cannot be written: {e}"),
-            })? + "\n";
-            // Leave a file alone when its content is the same.
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                crate::output::write_atomic(&path, text.as_bytes())?;
-            }
-        }
-        Ok(())
+            ..self.manifest.clone()
+        })
+        .map_err(|e| Error::Record {
+            path: path.clone(),
+            message: format!("cannot be written: {e}"),
+        })? + "\n";
+        crate::output::write_atomic_with(&path, true, |out| out.write_all(manifest.as_bytes()))
     }
 }
 
@@ -237,27 +236,39 @@ fn read_record<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>>
             }
             serde_json::from_str(text).map_err(|e| e.to_string())
         })
-        .map_err(|reason| Error::Record {
-            path: path.to_path_buf(),
-            message: format!(
-                "cannot be read, so this build cannot keep what it records of the other briefs; move it away and build the whole edition to write it again: {reason}"
-            ),
-        })?;
+        .map_err(|reason| unreadable_record(path, &reason))?;
     Ok(Some(record))
 }
 
-/// Reads an edition's `figures.json`.
-pub fn read_figures(out_dir: &Path) -> Result<BTreeMap<String, crate::printed::BriefFigures>> {
+/// A record file of the edition being built that cannot be read.
+fn unreadable_record(path: &Path, reason: &str) -> Error {
+    Error::Record {
+        path: path.to_path_buf(),
+        message: format!(
+            "cannot be read, so this build cannot keep what it records of the other briefs; move it away and build the whole edition to write it again: {reason}"
+        ),
+    }
+}
+
+/// Reads an edition's `figures.json`, one brief at a time into a [`Spool`].
+pub fn read_figures(out_dir: &Path) -> Result<Spool> {
     let path = out_dir.join(FIGURES_FILE);
-    let text = crate::limits::read_to_string(&path).map_err(|e| Error::Record {
+    let cannot = |reason: String| Error::Record {
         path: path.clone(),
-        message: format!("cannot be read: {e}; build that edition first"),
-    })?;
-    let file: FiguresFile = serde_json::from_str(&text).map_err(|e| Error::Record {
-        path: path.clone(),
-        message: format!("is not a figures file: {e}"),
-    })?;
-    file.briefs(&path)
+        message: format!("cannot be read: {reason}; build that edition first"),
+    };
+    match Spool::read(&path) {
+        Ok(Some(Ok((head, figures)))) => {
+            readable(&path, head.format.unwrap_or(1))?;
+            Ok(figures)
+        }
+        Ok(Some(Err(reason))) => Err(Error::Record {
+            path: path.clone(),
+            message: format!("is not a figures file: {reason}"),
+        }),
+        Ok(None) => Err(cannot("No such file or directory (os error 2)".to_string())),
+        Err(e) => Err(cannot(e.to_string())),
+    }
 }
 
 #[cfg(test)]
@@ -282,7 +293,7 @@ mod tests {
             ),
         );
         let briefs = read_figures(dir.path()).unwrap();
-        let old = &briefs["ca-en"].figures[0];
+        let old = &briefs.get("ca-en").unwrap().unwrap().figures[0];
         assert_eq!(old.marks, None);
         // As it was printed then: the change marked, so the value was not.
         assert_eq!(
