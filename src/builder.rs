@@ -69,6 +69,8 @@ pub struct Report {
     pub previous_unreadable: Option<Error>,
     /// Where the time went, all briefs together.
     pub timings: Timings,
+    /// Warnings about the briefs' figures: numbers taken from `init`'s example data.
+    pub notes: Vec<crate::error::InputError>,
 }
 
 impl Report {
@@ -231,11 +233,20 @@ pub fn build(
         }
     });
 
+    let renderer = timings.time(Stage::Load, || {
+        renderer(project, fonts.clone(), request, previous)
+    })?;
+    // Numbers from `init`'s example data beside the project's own: said at every build,
+    // from the figures the briefs print.
+    let notes = project
+        .profiles
+        .iter()
+        .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
+        .filter_map(|entry| Some((entry, entry.profile.as_ref().ok()?)))
+        .flat_map(|(entry, profile)| renderer.figure_notes(&entry.path, profile).examples)
+        .collect();
     let mut briefs: Vec<Option<(String, BriefOutcome)>> = (0..jobs.len()).map(|_| None).collect();
     if !jobs.is_empty() {
-        let renderer = timings.time(Stage::Load, || {
-            renderer(project, fonts.clone(), request, previous.clone())
-        })?;
         progress.start(jobs.len());
         let workers = request
             .workers
@@ -313,6 +324,7 @@ pub fn build(
         skipped,
         previous_unreadable,
         timings,
+        notes,
     })
 }
 
@@ -355,14 +367,18 @@ pub fn renderer<'p>(
     })
 }
 
+/// What `check`'s dry run found.
+pub struct DryRun {
+    /// The briefs that failed, in profile and language order, with the profile's path.
+    pub failed: Vec<(PathBuf, Error)>,
+    /// What each profile's figures call for saying, by profile path, from the figures its
+    /// briefs printed.
+    pub notes: Vec<(PathBuf, validate::FigureNotes)>,
+}
+
 /// Builds every brief of the edition in memory, as `build` would (same renderer, same
-/// previous edition, on the worker threads), writing nothing: `check`'s dry run. Returns
-/// the briefs that failed, in profile and language order, with the profile's path.
-pub fn dry_run(
-    project: &Project,
-    settings: &Settings,
-    workers: Option<usize>,
-) -> Result<Vec<(PathBuf, Error)>> {
+/// previous edition, on the worker threads), writing nothing: `check`'s dry run.
+pub fn dry_run(project: &Project, settings: &Settings, workers: Option<usize>) -> Result<DryRun> {
     let (previous, _) = previous_edition(project, settings);
     let renderer = renderer(
         project,
@@ -412,7 +428,21 @@ pub fn dry_run(
             }
         },
     )?;
-    Ok(failed.into_iter().flatten().collect())
+    let notes = project
+        .profiles
+        .iter()
+        .filter_map(|entry| Some((entry, entry.profile.as_ref().ok()?)))
+        .map(|(entry, profile)| {
+            (
+                entry.path.clone(),
+                renderer.figure_notes(&entry.path, profile),
+            )
+        })
+        .collect();
+    Ok(DryRun {
+        failed: failed.into_iter().flatten().collect(),
+        notes,
+    })
 }
 
 /// Runs `work` over `jobs` on `workers` threads, each taking the next job in turn, and

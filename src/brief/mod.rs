@@ -289,6 +289,13 @@ impl<'p> Renderer<'p> {
 }
 
 impl Renderer<'_> {
+    /// What the figures of the brief of `profile` call for saying (cards left out, example
+    /// data), from the figures its briefs print.
+    pub fn figure_notes(&self, path: &Path, profile: &Profile) -> crate::validate::FigureNotes {
+        let figures = self.figures_of(&profile.country.to_ascii_uppercase());
+        crate::validate::figure_notes(self.project, path, profile, &figures)
+    }
+
     /// The figures of `country` (upper case), computed once per renderer: the first brief
     /// of the country computes them while the others wait, and all share them.
     fn figures_of(&self, country: &str) -> Arc<Figures> {

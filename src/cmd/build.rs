@@ -85,23 +85,8 @@ fn build(
     progress.finish();
     timings.merge(&report.timings);
 
-    // Numbers from `init`'s example data beside the project's own: said at every build.
-    let wanted: Vec<String> = args
-        .countries
-        .iter()
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    for entry in project
-        .profiles
-        .iter()
-        .filter(|p| wanted.is_empty() || wanted.contains(&p.code))
-    {
-        if let Ok(profile) = &entry.profile {
-            let notes = crate::validate::figure_notes(&project, &entry.path, profile);
-            for warning in notes.examples {
-                writeln!(err, "warning: {warning}")?;
-            }
-        }
+    for warning in &report.notes {
+        writeln!(err, "warning: {warning}")?;
     }
     if let Some(e) = &report.previous_unreadable {
         writeln!(

@@ -80,10 +80,13 @@ pub fn run(
             Ok(_) => {}
         }
     }
+    let mut notes = Vec::new();
     if dry_run {
-        for (path, e) in crate::builder::dry_run(&project, &settings, None)? {
+        let found = crate::builder::dry_run(&project, &settings, None)?;
+        for (path, e) in found.failed {
             errors.extend(e.into_input_errors(&path));
         }
+        notes = found.notes;
     }
     let (mail_errors, mail_warnings, recipients) =
         crate::cmd::mail::check_recipients(&project, args.recipients.as_deref())?;
@@ -91,18 +94,13 @@ pub fn run(
     // The style of what advisers wrote: warnings, located like errors.
     let mut warnings = validate::edition_dates(&project, edition);
     warnings.extend(validate::legal_mentions(&project));
-    // Only when the datasets loaded (missing rows say nothing otherwise), and for profiles
-    // without errors of their own (no brief is built from those).
-    if project.problems.is_empty() {
-        for entry in &project.profiles {
-            if errors.iter().any(|e| e.file == entry.path) {
-                continue;
-            }
-            if let Ok(profile) = &entry.profile {
-                let notes = validate::figure_notes(&project, &entry.path, profile);
-                warnings.extend(notes.left_out);
-                warnings.extend(notes.examples);
-            }
+    // From the dry run, which ran only when the shared inputs are sound (missing rows say
+    // nothing otherwise), and for profiles without errors of their own (no brief is built
+    // from those).
+    for (path, notes) in notes {
+        if !errors.iter().any(|e| e.file == path) {
+            warnings.extend(notes.left_out);
+            warnings.extend(notes.examples);
         }
     }
     match crate::style::load(&project.assets) {

@@ -122,18 +122,18 @@ pub struct FigureNotes {
     pub examples: Vec<InputError>,
 }
 
-/// The [`FigureNotes`] of the brief of `profile`, at its `country`.
-pub fn figure_notes(project: &Project, path: &Path, profile: &Profile) -> FigureNotes {
+/// The [`FigureNotes`] of the brief of `profile`, from its country's `figures` (those the
+/// renderer computed for its briefs).
+pub fn figure_notes(
+    project: &Project,
+    path: &Path,
+    profile: &Profile,
+    figures: &crate::figures::Figures,
+) -> FigureNotes {
     let code = profile.country.to_ascii_uppercase();
-    let figures = crate::figures::compute(
-        &project.datasets,
-        &project.reference.classifications,
-        &project.config.reporters(),
-        &code,
-    );
     FigureNotes {
-        left_out: left_out_cards(project, path, &code, &figures),
-        examples: example_data(project, path, &figures),
+        left_out: left_out_cards(project, path, &code, figures),
+        examples: example_data(project, path, figures),
     }
 }
 
