@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{copy_project, marketbrief, sample_project};
+use common::{copy_project, marketbrief, pdf_string, pdf_text, sample_project};
 use std::path::Path;
 use std::process::Command;
 
@@ -340,8 +340,8 @@ fn handout_pages(pdf: &Path) -> Vec<String> {
 
 /// Checks a handout's pagination: each brief (its first page says `kind`) starts on a
 /// right-hand page, where the contents says; every page of a brief is numbered as it is
-/// in the file, out of the file's pages; a page left blank says `blank` and nothing else.
-/// Returns the first page of each brief.
+/// in the file, out of the file's pages; a page left free before a brief is for notes,
+/// says `notes` and nothing else. Returns the first page of each brief.
 fn assert_paginated(
     lang: &str,
     pages: &[String],
@@ -349,7 +349,7 @@ fn assert_paginated(
     countries: &[&str],
     blank: &str,
 ) -> Vec<usize> {
-    let contents = pages[1].replace(['\u{A0}', '.', '\u{2060}'], " ");
+    let contents = contents_page(pages).replace(['\u{A0}', '.', '\u{2060}'], " ");
     let starts: Vec<usize> = pages
         .iter()
         .enumerate()
@@ -372,9 +372,18 @@ fn assert_paginated(
         );
     }
     let total = pages.len();
+    // No page of the handout is blank, none says it was left blank on purpose.
+    for (i, page) in pages.iter().enumerate() {
+        assert!(!page.trim().is_empty(), "{lang}: page {} is blank", i + 1);
+        assert!(
+            !page.to_lowercase().contains("blan") && !page.contains("leeg"),
+            "{lang}: page {}: {page}",
+            i + 1
+        );
+    }
     for (i, page) in pages.iter().enumerate().skip(starts[0] - 1) {
         if page.contains(blank) {
-            assert_eq!(page.trim(), blank, "{lang}: a blank page holds more");
+            assert_eq!(page.trim(), blank, "{lang}: a notes page holds more");
         } else {
             let footer = format!("{} / {total}", i + 1);
             assert!(
@@ -385,6 +394,22 @@ fn assert_paginated(
         }
     }
     starts
+}
+
+/// The handout's contents page: the page whose first line is its heading.
+fn contents_page(pages: &[String]) -> &str {
+    pages
+        .iter()
+        .find(|p| {
+            let start = p.trim_start();
+            ["Sommaire", "Contents", "Inhoud"]
+                .iter()
+                .any(|heading| start.starts_with(heading))
+        })
+        .unwrap_or_else(|| {
+            let starts: Vec<&str> = pages.iter().map(|p| &p[..p.len().min(40)]).collect();
+            panic!("no contents page: {starts:?}")
+        })
 }
 
 #[test]
@@ -407,13 +432,13 @@ fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand
             "fr",
             "FICHE MARCHÉ",
             ["Canada", "Mexique", "États-Unis"],
-            "Page laissée blanche intentionnellement",
+            "Notes",
         ),
         (
             "en",
             "MARKET BRIEF",
             ["Canada", "Mexico", "United States"],
-            "This page is intentionally left blank",
+            "Notes",
         ),
     ] {
         let pages = handout_pages(
@@ -422,12 +447,12 @@ fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand
         );
         let starts = assert_paginated(lang, &pages, kind, &countries, blank);
         assert!(
-            pages.iter().any(|p| p.contains(blank)),
-            "{lang}: no page left blank says so"
+            pages.iter().any(|p| p.trim() == blank),
+            "{lang}: no page for notes between the briefs"
         );
         // Under the contents, the markets side by side, each value as its brief prints it
         // on its card (the brief's first page), marks included.
-        let glance = &pages[1];
+        let glance = contents_page(&pages);
         let heading = if lang == "fr" {
             "Les marchés en un coup d’œil"
         } else {
@@ -504,13 +529,7 @@ fn a_mission_of_six_markets_numbers_its_pages_as_they_are() {
         "Germany",
         "France",
     ];
-    assert_paginated(
-        "en",
-        &pages,
-        "MARKET BRIEF",
-        &countries,
-        "This page is intentionally left blank",
-    );
+    assert_paginated("en", &pages, "MARKET BRIEF", &countries, "Notes");
 }
 
 #[test]
@@ -648,4 +667,106 @@ fn a_mission_name_no_font_can_draw_is_reported_where_it_is_written() {
             .join("output/2025-Q3/mission-north-america-fr.pdf")
             .exists()
     );
+}
+
+/// Issue 25: the handout is a programme. Its cover gives the mission's dates and cities; the
+/// page after it, the programme day by day with the registration link and its QR code (and,
+/// the sample mission being fictional, says so); every brief inside advertises the
+/// handout's mission, not the event of its own profile.
+/// The sample mission's registration page.
+const REGISTER: &str = "example.org/missions/north-america-2025";
+
+#[test]
+fn a_handout_opens_with_its_programme_and_its_briefs_advertise_its_mission() {
+    let out = tempfile::tempdir().unwrap();
+    let at = out.path().to_str().unwrap();
+    marketbrief(&sample_project(), &["bundle", "north-america", "--out", at]);
+    marketbrief(
+        &sample_project(),
+        &["build", "--country", "ca", "--out", at],
+    );
+    for (lang, dates, cities, day, register, sample, own_event) in [
+        (
+            "fr",
+            "du 17 novembre 2025 au 21 novembre 2025",
+            "Montréal, Chicago et Monterrey",
+            "Rendez-vous d’affaires avec des importateurs",
+            "Inscription",
+            "Programme d’exemple, fictif",
+            "Mission commerciale au Canada",
+        ),
+        (
+            "nl",
+            "van 17 november 2025 tot 21 november 2025",
+            "Montreal, Chicago en Monterrey",
+            "Zakelijke afspraken met importeurs",
+            "Inschrijven",
+            "Fictief voorbeeldprogramma",
+            "Handelsmissie naar Canada",
+        ),
+        (
+            "en",
+            "17 November 2025 to 21 November 2025",
+            "Montreal, Chicago and Monterrey",
+            "Business meetings with importers",
+            "Registration",
+            "A fictional sample programme",
+            "Trade mission to Canada",
+        ),
+    ] {
+        let pdf = out
+            .path()
+            .join(format!("2025-Q3/mission-north-america-{lang}.pdf"));
+        let pages = handout_pages(&pdf);
+        let flat = |s: &str| s.replace(['\u{A0}', '\u{202F}', '\n'], " ");
+        let cover = flat(&pages[0]);
+        assert!(
+            cover.contains(dates) && cover.contains(cities),
+            "{lang}: {cover}"
+        );
+        let programme = flat(&pages[1]);
+        for expected in [
+            dates,
+            cities,
+            day,
+            register,
+            sample,
+            "example.org/missions/north-america-2025",
+        ] {
+            assert!(
+                programme.contains(expected),
+                "{lang}: {expected} not in {programme}"
+            );
+        }
+        // The QR code opens the registration page.
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(
+            pdf_string(&bytes).contains("https://example.org/missions/north-america-2025"),
+            "{lang}: no link to the registration page"
+        );
+        // Every brief advertises the handout's mission; the Canada profile's own mission
+        // (another event) is printed in its standalone brief only.
+        let all = flat(&pages.join("\n"));
+        assert!(
+            !all.contains(own_event),
+            "{lang}: the profile's own event is in the handout"
+        );
+        let brief_pages = pages
+            .iter()
+            .filter(|p| common::squash(p).contains(&common::squash(REGISTER)))
+            .count();
+        assert!(
+            brief_pages >= 4,
+            "{lang}: {brief_pages} pages advertise the mission: {:?}",
+            pages
+                .iter()
+                .map(|p| common::squash(p))
+                .filter(|p| p.contains("missions"))
+                .collect::<Vec<_>>()
+        );
+        let standalone = flat(&pdf_text(
+            &out.path().join(format!("2025-Q3/ca-{lang}.pdf")),
+        ));
+        assert!(standalone.contains(own_event), "{lang}: {standalone}");
+    }
 }

@@ -14,7 +14,7 @@ mod errors;
 mod key_figures;
 mod narrative;
 pub(crate) mod next_steps;
-mod sources;
+pub(crate) mod sources;
 mod trade;
 mod writer;
 

@@ -175,7 +175,7 @@ fn link(w: &Writer, title: &Localized, url: &str, date: Option<&Date>) -> Result
 
 /// An address as print shows it: the scheme and a lone trailing slash add nothing a reader
 /// types, and a line broke after `https://`.
-pub(super) fn shown(url: &str) -> String {
+pub(crate) fn shown(url: &str) -> String {
     let bare = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

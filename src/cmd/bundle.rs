@@ -33,6 +33,8 @@ struct BundleContext {
     edition: String,
     date: [i32; 3],
     mission: MissionText,
+    /// None when the mission says nothing of its programme, text or registration.
+    programme: Option<Programme>,
     briefs: Vec<Part>,
     glance: crate::glance::Glance,
 }
@@ -41,6 +43,34 @@ struct BundleContext {
 struct MissionText {
     name: String,
     when: Option<String>,
+    /// Its cities.
+    place: Option<String>,
+}
+
+/// The handout's programme page: what the mission offers, its days, and where to register.
+#[derive(Serialize)]
+struct Programme {
+    /// "A fictional sample programme", for an illustrative mission.
+    sample: Option<String>,
+    text: Option<String>,
+    days: Vec<Day>,
+    register: Option<Register>,
+}
+
+#[derive(Serialize)]
+struct Day {
+    date: String,
+    place: String,
+    text: String,
+}
+
+/// The registration page, with its QR code among the handout's files.
+#[derive(Serialize)]
+struct Register {
+    qr: String,
+    url: String,
+    shown: String,
+    alt: String,
 }
 
 #[derive(Serialize)]
@@ -113,6 +143,10 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         &crate::builder::Request::default(),
         previous,
     )?;
+    let handout_mission = match mission {
+        MissionConfig::Details(d) => d.as_brief_mission(),
+        MissionConfig::Countries(_) => None,
+    };
     let out_dir = settings.out_dir();
     // A folder that cannot be made is the machine's problem, not the inputs': said once,
     // with exit status 2 as for `build`, rather than once per language.
@@ -137,6 +171,11 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let mut records = Vec::new();
             for entry in &entries {
                 let profile = entry.profile.as_ref().map_err(|e| InputErrors(e.clone()))?;
+                // Inside the handout each brief's "next mission" is the handout's own (or
+                // none), never another event.
+                let mut profile = profile.clone();
+                profile.mission = handout_mission.clone();
+                let profile = &profile;
                 let rendered = renderer.render(&entry.path, profile, lang, edition, true)?;
                 let part_path = format!("/{}/brief.typ", entry.code);
                 files.extend(rendered.files);
@@ -157,6 +196,57 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                     path: part_path,
                 });
             }
+            let text = |localized: &crate::vocab::Localized| -> String {
+                let text = localized.get(lang).unwrap_or_default();
+                match lang {
+                    crate::i18n::Lang::Fr => crate::i18n::format::french_spacing(text),
+                    _ => text.to_string(),
+                }
+            };
+            let programme = match mission {
+                MissionConfig::Details(d)
+                    if d.text.is_some() || d.url.is_some() || !d.programme.is_empty() =>
+                {
+                    let register = match &d.url {
+                        Some(url) => {
+                            let qr = "/mission/register.svg".to_string();
+                            files.insert(
+                                qr.clone(),
+                                crate::qr::svg_bytes(url).map_err(anyhow::Error::msg)?,
+                            );
+                            let shown = crate::brief::sources::shown(url);
+                            Some(Register {
+                                qr,
+                                url: url.clone(),
+                                alt: cat.fill("brief.qr_alt", &[("address", &shown)])?,
+                                shown,
+                            })
+                        }
+                        None => None,
+                    };
+                    Some(Programme {
+                        sample: if d.illustrative {
+                            Some(cat.get("bundle.sample_programme")?.to_string())
+                        } else {
+                            None
+                        },
+                        text: d.text.as_ref().map(text),
+                        days: d
+                            .programme
+                            .iter()
+                            .map(|item| {
+                                Ok(Day {
+                                    date: fmt.date(&item.date)?,
+                                    place: text(&item.place),
+                                    text: text(&item.text),
+                                })
+                            })
+                            .collect::<Result<_>>()?,
+                        register,
+                    })
+                }
+                _ => None,
+            };
             let (mission_name, when) = match mission {
                 MissionConfig::Countries(_) => (args.name.clone(), None),
                 MissionConfig::Details(d) => {
@@ -212,7 +302,12 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 mission: MissionText {
                     name: mission_name,
                     when,
+                    place: match mission {
+                        MissionConfig::Details(d) => d.place.as_ref().map(text),
+                        MissionConfig::Countries(_) => None,
+                    },
                 },
+                programme,
                 briefs: parts,
                 glance: crate::glance::glance(&records.iter().collect::<Vec<_>>()),
             };

@@ -116,6 +116,52 @@ pub struct MissionDetails {
     pub season: Option<Localized>,
     /// The countries of the mission, as lower-case codes (`[ca, mx, us]`).
     pub countries: Vec<String>,
+    /// Where the mission goes (its cities), on the handout's cover and in each of its
+    /// briefs' "next mission".
+    #[serde(default)]
+    pub place: Option<Localized>,
+    /// What the mission offers (Markdown), on the handout's programme page and in each of
+    /// its briefs' "next mission". With `place`, the handout's briefs advertise this
+    /// mission; without, they advertise none (never another event than the handout's).
+    #[serde(default)]
+    pub text: Option<Localized>,
+    /// The registration page (https://…), printed with a QR code.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The programme, a day or a stop at a time, on the handout's programme page.
+    #[serde(default)]
+    pub programme: Vec<ProgrammeItem>,
+    /// A sample mission, not a real one: the programme page says so.
+    #[serde(default)]
+    pub illustrative: bool,
+}
+
+/// A day or a stop of a mission's programme.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeItem {
+    /// The day (YYYY-MM-DD).
+    pub date: crate::profile::Date,
+    /// Where (a city), in each language.
+    pub place: Localized,
+    /// What happens (Markdown), in each language.
+    pub text: Localized,
+}
+
+impl MissionDetails {
+    /// The mission as each brief of its handout prints it under "next mission": only when
+    /// its place and text are given.
+    pub fn as_brief_mission(&self) -> Option<crate::profile::Mission> {
+        Some(crate::profile::Mission {
+            title: self.name.clone(),
+            start: self.start,
+            end: self.end,
+            season: self.season.clone(),
+            place: self.place.clone()?,
+            text: self.text.clone()?,
+            url: self.url.clone(),
+        })
+    }
 }
 
 impl MissionConfig {

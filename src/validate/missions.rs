@@ -6,6 +6,93 @@ use super::*;
 /// The longest mission name and season the handout's cover has room for, in characters.
 const MISSION_NAME_MAX: usize = 100;
 const MISSION_SEASON_MAX: usize = 60;
+/// The longest `place` (the mission's cities) the cover has room for, in characters.
+const MISSION_PLACE_MAX: usize = 100;
+/// The most days or stops a programme page holds.
+const PROGRAMME_MAX: usize = 14;
+
+/// A mission's programme, place, text and registration link: every text in every language
+/// of the project (a missing translation is an error naming it), a link that opens a web
+/// page, and days within the mission's dates.
+fn programme(
+    project: &Project,
+    own: &str,
+    details: &crate::config::MissionDetails,
+    error: &dyn Fn(&str, String, String) -> InputError,
+) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    let langs = &project.config.languages;
+    let mut texts: Vec<(String, &crate::vocab::Localized)> = Vec::new();
+    for (key, text) in [("place", &details.place), ("text", &details.text)] {
+        if let Some(text) = text {
+            texts.push((format!("{own}.{key}"), text));
+        }
+    }
+    if details.place.is_some() != details.text.is_some() {
+        let (given, missing) = if details.place.is_some() {
+            ("place", "text")
+        } else {
+            ("text", "place")
+        };
+        let field = format!("{own}.{given}");
+        errors.push(error(
+            &field,
+            format!("{own}.{missing}"),
+            format!(
+                "`{given}` without `{missing}`: the handout's briefs advertise the mission only with both; give `{missing}` too"
+            ),
+        ));
+    }
+    if details.programme.len() > PROGRAMME_MAX {
+        let field = format!("{own}.programme");
+        errors.push(error(
+            &field,
+            field.clone(),
+            format!(
+                "{} days or stops: the programme page holds {PROGRAMME_MAX}",
+                details.programme.len()
+            ),
+        ));
+    }
+    for (i, item) in details.programme.iter().enumerate() {
+        let field = format!("{own}.programme[{i}]");
+        texts.push((format!("{field}.place"), &item.place));
+        texts.push((format!("{field}.text"), &item.text));
+        let outside = details.start.is_some_and(|start| item.date < start)
+            || details
+                .end
+                .or(details.start)
+                .is_some_and(|end| item.date > end);
+        if outside {
+            errors.push(error(
+                &format!("{own}.programme"),
+                format!("{field}.date"),
+                format!(
+                    "the programme's day {} is outside the mission's dates (`start`, `end`)",
+                    item.date
+                ),
+            ));
+        }
+    }
+    let config = Path::new(crate::config::CONFIG_FILE);
+    missing_translations(
+        config,
+        project.sources.text(config),
+        &texts,
+        langs,
+        &mut errors,
+    );
+    if let Some(url) = &details.url {
+        let field = format!("{own}.url");
+        if let Some(why) = unsafe_link(url) {
+            errors.push(error(&field, field.clone(), why));
+        } else if let Err(why) = crate::qr::check(url) {
+            errors.push(error(&field, field.clone(), why));
+        }
+    }
+    errors
+}
+
 /// The most markets a handout lists on its cover (three columns) and binds (some 100 pages).
 const MISSION_MARKETS_MAX: usize = 24;
 
@@ -48,10 +135,12 @@ pub fn missions(project: &Project) -> Vec<InputError> {
                     "an end date without a start date: give `start` too".to_string(),
                 ));
             }
+            errors.extend(programme(project, &own, details, &error));
             // What the cover has room for: a name of three lines at most.
             for (key, text, limit) in [
                 ("name", Some(&details.name), MISSION_NAME_MAX),
                 ("season", details.season.as_ref(), MISSION_SEASON_MAX),
+                ("place", details.place.as_ref(), MISSION_PLACE_MAX),
             ] {
                 for (lang, value) in text.map(|t| t.0.iter()).into_iter().flatten() {
                     let length = value.chars().count();
