@@ -77,10 +77,7 @@ fn build(
         workers: args.jobs,
         only: None,
     };
-    let progress = ProgressBar {
-        shown: verbosity != Verbosity::Quiet,
-        bar: Default::default(),
-    };
+    let progress = crate::cmd::progress::Briefs::new(verbosity != Verbosity::Quiet);
     let report = crate::builder::build(&project, &settings, &request, inputs, &progress)?;
     progress.finish();
     timings.merge(&report.timings);
@@ -164,48 +161,4 @@ fn build(
         }
         Ok(Outcome::Failure)
     }
-}
-
-/// A progress bar on a terminal; nothing in pipes and CI.
-struct ProgressBar {
-    /// Not with `--quiet`.
-    shown: bool,
-    bar: std::sync::OnceLock<indicatif::ProgressBar>,
-}
-
-impl crate::builder::Progress for ProgressBar {
-    fn start(&self, briefs: usize) {
-        if self.shown {
-            let _ = self.bar.set(progress_bar(briefs));
-        }
-    }
-
-    fn done(&self) {
-        if let Some(bar) = self.bar.get() {
-            bar.inc(1);
-        }
-    }
-}
-
-impl ProgressBar {
-    fn finish(&self) {
-        if let Some(bar) = self.bar.get() {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// A progress bar on a terminal; nothing in pipes and CI.
-fn progress_bar(len: usize) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if len < 2 || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs {elapsed}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }

@@ -309,7 +309,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         say_changed(&entries, out)?;
     }
     let left = (count(&entries, READY) + resendable).saturating_sub(to_send.len());
-    let progress = progress_bar(to_send.len());
+    let progress = crate::cmd::progress::bar(to_send.len(), "messages", true);
     let mut unreachable_in_a_row = 0;
     let mut stopped = false;
     for &i in &to_send {
@@ -613,19 +613,4 @@ fn write_outbox(dir: &Path, entries: &[Entry]) -> Result<()> {
     }
     let bytes = writer.into_inner().map_err(|e| anyhow!("{e}"))?;
     Ok(crate::output::write_atomic(&dir.join(OUTBOX_FILE), &bytes)?)
-}
-
-/// A progress bar on a terminal; nothing in pipes and CI.
-fn progress_bar(len: usize) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if len < 2 || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} messages {elapsed} (ETA {eta})",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }

@@ -8,6 +8,7 @@ pub mod import;
 pub mod init;
 pub mod mail;
 pub mod new;
+pub mod progress;
 pub mod schema;
 pub mod shell;
 pub mod watch;
