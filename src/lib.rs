@@ -39,6 +39,7 @@ pub mod i18n;
 pub mod import;
 pub mod incremental;
 pub mod limits;
+pub mod logo;
 pub mod mail;
 pub mod map;
 pub mod marks;

@@ -29,7 +29,28 @@ pub fn project(project: &Project, langs: &[Lang]) -> Vec<InputError> {
     for dataset in &project.datasets {
         dataset_codes(project, dataset, langs, &mut errors);
     }
+    errors.extend(logo(project));
     errors
+}
+
+/// The agency's logo, when the configuration names one: a file of the project that prints
+/// ([`crate::logo::check`]).
+fn logo(project: &Project) -> Option<InputError> {
+    let file = project.config.publisher.logo.as_deref()?;
+    let problem = match project.assets.read(file) {
+        Ok(Some((_, bytes))) => crate::logo::check(file, &bytes).err()?,
+        Ok(None) => {
+            format!("no file `{file}` in the project (the path is read from the project's folder)")
+        }
+        Err(e) => crate::error::chain(&e),
+    };
+    let config_path = Path::new(crate::config::CONFIG_FILE);
+    let (line, col) = locate(project.sources.text(config_path), "publisher.logo");
+    Some(
+        InputError::new(config_path, problem)
+            .at(line, col)
+            .field("publisher.logo"),
+    )
 }
 
 /// What `check` finds in one dataset beyond its own file: codes against the project's

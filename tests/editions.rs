@@ -134,10 +134,10 @@ fn every_chart_has_alternative_text_in_every_language() {
         ),
     ] {
         let alts = figure_alts(&out.path().join(format!("2025-Q3/ca-{lang}.pdf")));
-        // The flag, the locator map, the three cards' sparklines (the Belgian cards have
-        // two years only: none), three charts, and the QR codes of the mission's and the
-        // adviser's pages.
-        assert_eq!(alts.len(), 10, "{lang}: {alts:?}");
+        // The agency's logo, the flag, the locator map, the three cards' sparklines (the
+        // Belgian cards have two years only: none), three charts, and the QR codes of the
+        // mission's and the adviser's pages.
+        assert_eq!(alts.len(), 11, "{lang}: {alts:?}");
         assert!(
             alts.iter().all(|a| !a.trim().is_empty()),
             "{lang}: {alts:?}"
@@ -769,4 +769,59 @@ fn a_handout_opens_with_its_programme_and_its_briefs_advertise_its_mission() {
         ));
         assert!(standalone.contains(own_event), "{lang}: {standalone}");
     }
+}
+
+/// Issue 25: the agency's logo (`publisher.logo`) is printed on every brief's title band
+/// and on a handout's cover, with its alternative text in the brief's language; without
+/// it, neither carries one.
+#[test]
+fn the_agency_logo_is_on_every_brief_and_the_handout_cover() {
+    let out = tempfile::tempdir().unwrap();
+    let at = out.path().to_str().unwrap();
+    marketbrief(
+        &sample_project(),
+        &["build", "--country", "ca", "--out", at],
+    );
+    marketbrief(
+        &sample_project(),
+        &["bundle", "north-america", "--lang", "nl", "--out", at],
+    );
+    for (file, alt) in [
+        (
+            "ca-fr.pdf",
+            "Logo\u{A0}: Brussels Trade Desk (éditeur d’exemple)",
+        ),
+        (
+            "ca-nl.pdf",
+            "Logo van Brussels Trade Desk (voorbeelduitgever)",
+        ),
+        (
+            "ca-en.pdf",
+            "Logo of Brussels Trade Desk (sample publisher)",
+        ),
+    ] {
+        let alts = figure_alts(&out.path().join("2025-Q3").join(file));
+        assert_eq!(
+            alts.iter().filter(|a| *a == alt).count(),
+            1,
+            "{file}: {alts:?}"
+        );
+    }
+    // On the cover, and once on each of the three briefs of the handout.
+    let alts = figure_alts(&out.path().join("2025-Q3/mission-north-america-nl.pdf"));
+    let logos = alts.iter().filter(|a| a.starts_with("Logo van")).count();
+    assert_eq!(logos, 4, "{alts:?}");
+
+    // A project without a logo prints none.
+    let project = tempfile::tempdir().unwrap();
+    copy_project(project.path());
+    let config = project.path().join("marketbrief.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("  logo: data/logo.svg\n", "")).unwrap();
+    marketbrief(
+        project.path(),
+        &["build", "--country", "ca", "--lang", "en"],
+    );
+    let alts = figure_alts(&project.path().join("output/2025-Q3/ca-en.pdf"));
+    assert!(!alts.iter().any(|a| a.starts_with("Logo")), "{alts:?}");
 }

@@ -63,6 +63,7 @@ pub fn generate_corpus(sample: &Path, corpus: &Path, n: usize) -> Result<Vec<Str
         None => &config[..],
     };
     std::fs::write(corpus.join("marketbrief.yaml"), config)?;
+    std::fs::copy(sample.join("data/logo.svg"), corpus.join("data/logo.svg"))?;
     for id in ["bru-goods", "be-goods", "be-services"] {
         std::fs::copy(
             sample.join(format!("data/datasets/{id}.yaml")),

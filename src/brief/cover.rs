@@ -64,6 +64,10 @@ pub(super) struct Publisher {
     website: Option<String>,
     /// The colophon's legal mention ("Éditeur responsable : …, address"), when configured.
     colophon: Option<String>,
+    /// The agency's logo among the brief's files, when configured.
+    logo: Option<String>,
+    /// Its alternative text ("Logo of …").
+    logo_alt: String,
 }
 
 #[derive(Serialize)]
@@ -123,6 +127,24 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
             typst::foundations::Bytes::new(map.into_bytes()),
         );
     }
+    // The agency's logo, checked with the project (validate::project).
+    let logo = match &config.publisher.logo {
+        Some(file) => {
+            w.deps.depends_on(file);
+            match assets.read(file)? {
+                Some((_, bytes)) => {
+                    let path = crate::logo::virtual_path(file).to_string();
+                    files.insert(
+                        path.clone(),
+                        typst::foundations::Bytes::new(bytes.into_owned()),
+                    );
+                    Some(path)
+                }
+                None => None,
+            }
+        }
+        None => None,
+    };
     w.deps.depends_on(crate::reference::flag_file(&code));
     if let Some(flag) = Reference::flag(assets, &code)? {
         files.insert(w.path("flag.svg"), typst::foundations::Bytes::new(flag));
@@ -179,6 +201,11 @@ pub(super) fn write(w: &Writer, cover: &Cover, files: &mut Files) -> Result<Cove
                     )
                 })
                 .transpose()?,
+            logo,
+            logo_alt: w.fill(
+                "brief.logo_alt",
+                &[("publisher", &w.text(&config.publisher.name))],
+            )?,
         },
         edition: EditionText {
             id: edition.to_string(),

@@ -35,6 +35,8 @@ struct BundleContext {
     mission: MissionText,
     /// None when the mission says nothing of its programme, text or registration.
     programme: Option<Programme>,
+    /// The agency's logo on the cover, when configured.
+    logo: Option<Logo>,
     briefs: Vec<Part>,
     glance: crate::glance::Glance,
 }
@@ -62,6 +64,12 @@ struct Day {
     date: String,
     place: String,
     text: String,
+}
+
+#[derive(Serialize)]
+struct Logo {
+    path: String,
+    alt: String,
 }
 
 /// The registration page, with its QR code among the handout's files.
@@ -247,6 +255,31 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 }
                 _ => None,
             };
+            // The logo was checked with the project; the briefs served it already.
+            let logo = match &config.publisher.logo {
+                Some(file) => {
+                    let path = crate::logo::virtual_path(file).to_string();
+                    if !files.contains_key(&path)
+                        && let Some((_, bytes)) = project.assets.read(file)?
+                    {
+                        files.insert(
+                            path.clone(),
+                            typst::foundations::Bytes::new(bytes.into_owned()),
+                        );
+                    }
+                    Some(Logo {
+                        path,
+                        alt: cat.fill(
+                            "brief.logo_alt",
+                            &[(
+                                "publisher",
+                                config.publisher.name.get(lang).unwrap_or_default(),
+                            )],
+                        )?,
+                    })
+                }
+                None => None,
+            };
             let (mission_name, when) = match mission {
                 MissionConfig::Countries(_) => (args.name.clone(), None),
                 MissionConfig::Details(d) => {
@@ -308,6 +341,7 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                     },
                 },
                 programme,
+                logo,
                 briefs: parts,
                 glance: crate::glance::glance(&records.iter().collect::<Vec<_>>()),
             };

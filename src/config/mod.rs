@@ -196,6 +196,11 @@ pub struct Publisher {
     /// in the colophon of every brief and handout.
     #[serde(default)]
     pub responsible: Option<Responsible>,
+    /// The agency's logo: an SVG (best) or PNG file of the project, by its path from the
+    /// project's folder (`logo.svg`), printed on each brief's title band and on the cover
+    /// of a mission handout.
+    #[serde(default)]
+    pub logo: Option<String>,
 }
 
 /// The longest seat name: the label beside the locator map's dot.

@@ -14,10 +14,12 @@ pub fn corpus_base() -> PathBuf {
     sample_project().join("tests/corpus/_base")
 }
 
-/// Copies the sample project's configuration, profiles and datasets into `to`.
+/// Copies the sample project's configuration, profiles, datasets and logo into `to`.
 pub fn copy_project(to: &Path) {
     let from = sample_project();
     std::fs::copy(from.join("marketbrief.yaml"), to.join("marketbrief.yaml")).unwrap();
+    std::fs::create_dir_all(to.join("data")).unwrap();
+    std::fs::copy(from.join("data/logo.svg"), to.join("data/logo.svg")).unwrap();
     for dir in ["data/profiles", "data/datasets"] {
         std::fs::create_dir_all(to.join(dir)).unwrap();
         copy_tree(&from.join(dir), &to.join(dir), &[]);
