@@ -12,8 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub const WIDTH: u32 = 640;
 const FONT: &str = "sans-serif";
-const LABEL_SIZE: f64 = 13.0;
-const SMALL_SIZE: f64 = 12.0;
+const LABEL_SIZE: f64 = 13.5;
+const SMALL_SIZE: f64 = 13.5;
 
 /// Exports and imports keep these colours in every brief (Okabe–Ito blue and orange:
 /// distinct in colour and in lightness, so they survive greyscale printing).

@@ -22,6 +22,9 @@ pub(super) struct BriefContext {
     bundled: bool,
     /// A draft: marked as such on every page.
     draft: bool,
+    /// Set with less space between its parts: the brief's last page would hold only a few
+    /// lines otherwise ([`super::Renderer::build`] decides).
+    pub tight: bool,
     /// The locale's region for Typst (`BE` for fr-BE and nl-BE), if any.
     region_code: Option<&'static str>,
     /// The catalogue, for fixed phrases without placeholders.
@@ -115,6 +118,7 @@ pub(super) fn write(
             lang: w.lang.code(),
             bundled: inputs.bundled,
             draft: inputs.draft,
+            tight: false,
             region_code: w.lang.region(),
             t: w.cat.tree.clone(),
             brand: config.brand_colour.0.clone(),

@@ -127,8 +127,8 @@ impl<'p> Renderer<'p> {
         deps: &Deps,
     ) -> Result<Brief> {
         let Rendered {
-            context,
-            source,
+            mut context,
+            mut source,
             files,
             figures,
             printed,
@@ -136,26 +136,51 @@ impl<'p> Renderer<'p> {
         } = self.render_recording(path, profile, lang, edition, false, deps)?;
         deps.depends_on_all(self.typesetter.font_files());
         let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
-        let typeset =
+        let typeset = |source: &str, context: &context::BriefContext| -> Result<Typeset> {
             match self
                 .typesetter
-                .typeset(source.clone(), &files, edition.last_day(), &ident)
+                .typeset(source.to_string(), &files, edition.last_day(), &ident)
             {
-                Ok(typeset) => typeset,
+                Ok(typeset) => Ok(typeset),
                 Err(TypesetFailure::TextOffPage(off)) => {
-                    return Err(self.text_off_page(&off, path, profile, lang).into());
+                    Err(self.text_off_page(&off, path, profile, lang).into())
                 }
                 Err(TypesetFailure::Typst(typst)) => {
                     if let Some(missing) = self.missing_glyphs(&typst, path, profile, lang) {
                         return Err(missing.into());
                     }
-                    return Err(self
-                        .typst_error_in_template(&typst, path, &context, &files, edition, &ident));
+                    Err(self
+                        .typst_error_in_template(&typst, path, context, &files, edition, &ident))
                 }
-                Err(TypesetFailure::Settings(why)) => return Err(Error::Typeset(why)),
-            };
-        timings.add(Stage::Typeset, typeset.compile_time);
-        timings.add(Stage::Pdf, typeset.export_time);
+                Err(TypesetFailure::Settings(why)) => Err(Error::Typeset(why)),
+            }
+        };
+        let mut typeset_brief = typeset(&source, &context)?;
+        timings.add(Stage::Typeset, typeset_brief.compile_time);
+        timings.add(Stage::Pdf, typeset_brief.export_time);
+        // A last page of a few lines is a page wasted on paper: the brief is set again with
+        // less space between its parts, and kept so if that saves the page.
+        if typeset_brief.pages > 1
+            && typeset_brief
+                .page_fill
+                .last()
+                .is_some_and(|fill| *fill < crate::typeset::SPARSE_LAST_PAGE)
+        {
+            context.tight = true;
+            let tight_source = timings.time(Stage::Template, || {
+                self.templates.render(BRIEF_TEMPLATE, &context)
+            })?;
+            let tight = typeset(&tight_source, &context)?;
+            timings.add(Stage::Typeset, tight.compile_time);
+            timings.add(Stage::Pdf, tight.export_time);
+            if tight.pages < typeset_brief.pages {
+                typeset_brief = tight;
+                source = tight_source;
+            } else {
+                context.tight = false;
+            }
+        }
+        let typeset = typeset_brief;
         Ok(Brief {
             typeset,
             source,

@@ -41,6 +41,13 @@ pub struct Typeset {
     pub export_time: std::time::Duration,
 }
 
+/// The label a brief's template puts where its content ends, for [`Typeset::page_fill`].
+pub const CONTENT_END: &str = "brief-end";
+
+/// A last page filled less than this (a few lines above the footer) is set again tighter,
+/// and is a fault the page tests report.
+pub const SPARSE_LAST_PAGE: f64 = 0.25;
+
 /// Compiles briefs; holds what every brief shares.
 pub struct Typesetter {
     shared: Shared,
@@ -266,10 +273,23 @@ fn page_fill(document: &PagedDocument) -> Vec<f64> {
             }
         }
     }
+    // Where the brief's content ends, when its template marks it (`<brief-end>`): on the
+    // last page, below it is only the footer and the colophon printed above it.
+    let end = {
+        use typst::foundations::Label;
+        use typst::introspection::Introspector;
+        let introspector = document.introspector();
+        Label::new(typst::utils::PicoStr::intern(CONTENT_END))
+            .and_then(|label| introspector.query_label(label).ok())
+            .and_then(|content| content.location())
+            .and_then(|location| introspector.position(location))
+            .map(|p| (p.page.get(), p.point.y))
+    };
     document
         .pages()
         .iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(i, page)| {
             let mut found = Vec::new();
             extents(&page.frame, Transform::identity(), &mut found);
             // The footer is the lowest text; content ends above it.
@@ -278,7 +298,10 @@ fn page_fill(document: &PagedDocument) -> Vec<f64> {
             let content: Vec<(Abs, Abs)> =
                 found.into_iter().filter(|e| e.1 < footer - gap).collect();
             let top = content.iter().map(|e| e.0).fold(footer, Abs::min);
-            let bottom = content.iter().map(|e| e.1).fold(top, Abs::max);
+            let bottom = match end {
+                Some((page, y)) if page == i + 1 => y,
+                _ => content.iter().map(|e| e.1).fold(top, Abs::max),
+            };
             let span = (footer - gap - top).to_pt();
             if span <= 0.0 {
                 0.0
