@@ -58,7 +58,8 @@ pub fn trend(
             .chain(imports)
             .map(|p| p.value / 1e6)
             .fold(0.0_f64, f64::max);
-        let top = nice_ceiling(max);
+        // The axis's ticks end at or above the highest point, on a round step.
+        let (top, ticks) = axis_ticks(max);
         let label_style = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&INK);
         let mut chart = ChartBuilder::on(&root)
             .margin_top(12)
@@ -74,7 +75,8 @@ pub fn trend(
             .light_line_style(TRANSPARENT)
             .axis_style(GRID.stroke_width(1))
             .x_labels((last - first + 1) as usize)
-            .y_labels(5)
+            // Plotters labels the finest 1-2-5 step giving at most this many ticks: ours.
+            .y_labels(ticks.len())
             .x_label_formatter(&|x| format!("{}", x.round() as i32))
             .y_label_formatter(&|y| {
                 let label = fmt.millions(*y * 1e6);
@@ -270,7 +272,8 @@ impl Bar {
 }
 
 /// Horizontal bars sorted as given: labels left, values (millions of euros) right of each
-/// bar, an optional note in a column at the far right. Illustrative bars are hollow with a
+/// bar, the notes (the change on the previous year) right-aligned in a column at the right,
+/// under the header the brief prints above the chart. Illustrative bars are hollow with a
 /// dashed outline, so they read as different in print and in greyscale.
 pub fn bars(bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
     // Rows grow when a label takes two lines, so neighbouring labels keep apart.
@@ -279,13 +282,10 @@ pub fn bars(bars: &[Bar], colour: RGBColor) -> DrawResult<String> {
     } else {
         27u32
     };
+    let notes = bars.iter().any(|b| b.note.is_some());
     let height = row * bars.len().max(1) as u32 + 8;
     let label_width = 232i32;
-    let note_width = if bars.iter().any(|b| b.note.is_some()) {
-        130i32
-    } else {
-        0
-    };
+    let note_width = if notes { 100i32 } else { 0 };
     let value_width = 64i32;
     let bar_left = label_width + 10;
     let bar_max = WIDTH as i32 - bar_left - value_width - note_width;
@@ -393,18 +393,24 @@ fn wrap(label: &str, width: usize) -> Vec<String> {
 }
 
 /// A round axis maximum a little above `max` (1, 2, 2.5, 5 × 10ⁿ).
-fn nice_ceiling(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let target = max * 1.08;
-    let magnitude = 10f64.powf(target.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if step * magnitude >= target {
-            return step * magnitude;
+/// The y axis of a chart whose highest value is `max`: its top, a little above `max`, and
+/// its ticks from 0 to that top on a 1-2-5 step (1, 2 or 5 times a power of ten, the steps
+/// plotters labels), at most six of them — the top is always a tick, so no point stands
+/// above the last one.
+fn axis_ticks(max: f64) -> (f64, Vec<f64>) {
+    let target = if max > 0.0 { max * 1.08 } else { 1.0 };
+    let mut magnitude = 10f64.powf(target.log10().floor() - 1.0);
+    loop {
+        for step in [1.0, 2.0, 5.0] {
+            let step = step * magnitude;
+            let steps = (target / step).ceil();
+            if steps <= 5.0 {
+                let ticks = (0..=steps as usize).map(|i| i as f64 * step).collect();
+                return (steps * step, ticks);
+            }
         }
+        magnitude *= 10.0;
     }
-    10.0 * magnitude
 }
 
 /// The colour of text naming a series: its colour darkened until it reads at 4.5:1 or
@@ -524,7 +530,7 @@ mod tests {
                 label: "Produits chimiques".into(),
                 value: 12_300_000.0,
                 printed: "12,3".into(),
-                note: Some("+15 % sur 2023".into()),
+                note: Some("+15 %".into()),
                 illustrative: false,
             },
             Bar {
@@ -539,7 +545,7 @@ mod tests {
         assert!(svg.contains("Produits chimiques"), "{svg}");
         assert!(svg.contains("12,3"), "{svg}");
         assert!(svg.contains("1,3") || svg.contains("1,2"), "{svg}");
-        assert!(svg.contains("+15 % sur 2023"), "{svg}");
+        assert!(svg.contains("+15 %"), "{svg}");
     }
 
     #[test]
@@ -585,10 +591,41 @@ mod tests {
         assert!(contrast_on_white(RGBColor(0xB8, 0x7F, 0x00)) < 4.5);
     }
 
+    /// Issue 25: the trend chart's y axis is labelled up to its top, which is above the
+    /// highest point (a 2023 point stood above the top tick) — read from the chart drawn.
+    #[test]
+    fn the_trend_axis_labels_a_tick_above_the_highest_point() {
+        let fmt = fmt(Lang::En);
+        let labels = TrendLabels {
+            exports: "Exports".into(),
+            imports: "Imports".into(),
+        };
+        for max in [
+            0.8, 9.0, 32.4, 147.3, 199.0, 230.0, 481.0, 520.0, 999.0, 1_234.0, 4_900.0,
+        ] {
+            let exports = points(&[(2022, 10_000.0), (2023, max * 1e6), (2024, 5_000.0)]);
+            let (_, axis) = trend(&fmt, &labels, &exports, &[]).unwrap();
+            let (top, ticks) = axis_ticks(max);
+            let last = axis.last().unwrap();
+            assert_eq!(last, &fmt.millions(top * 1e6), "{max}: {axis:?}");
+            assert_eq!(axis.len(), ticks.len(), "{max}: {axis:?}");
+        }
+    }
+
     #[test]
     fn axis_maximum_is_round() {
-        assert_eq!(nice_ceiling(147.3), 200.0);
-        assert_eq!(nice_ceiling(32.4), 50.0);
-        assert_eq!(nice_ceiling(9.0), 10.0);
+        let top = |max| axis_ticks(max).0;
+        assert_eq!(top(147.3), 200.0);
+        assert_eq!(top(32.4), 40.0);
+        assert_eq!(top(9.0), 10.0);
+        assert_eq!(top(230.0), 250.0);
+        // Issue 25: the top is a tick, above the highest point, for any value.
+        for i in 1..5000 {
+            let max = f64::from(i) * 0.37;
+            let (top, ticks) = axis_ticks(max);
+            assert!(top >= max, "{max}: {top}");
+            assert_eq!(ticks.last(), Some(&top), "{max}");
+            assert!((3..=6).contains(&ticks.len()), "{max}: {ticks:?}");
+        }
     }
 }

@@ -25,6 +25,9 @@ pub(super) struct ChartContext {
     path: String,
     title: String,
     unit: String,
+    /// The header of the bars' change column ("Change on 2023"), printed on the unit's
+    /// line above the column; none when no bar has a change.
+    change_header: Option<String>,
     caption: String,
     alt: String,
 }
@@ -158,6 +161,7 @@ impl Trade<'_> {
                     ],
                 )?,
                 unit: unit.clone(),
+                change_header: None,
                 caption: self.w.source_line(
                     self.datasets,
                     trend
@@ -277,6 +281,14 @@ impl Trade<'_> {
                 path,
                 title,
                 unit: unit.clone(),
+                change_header: if b.items.iter().any(|i| i.change().is_some()) {
+                    Some(self.w.fill(
+                        "charts.change_header",
+                        &[("year", &(b.year - 1).to_string())],
+                    )?)
+                } else {
+                    None
+                },
                 caption,
                 alt,
             });
@@ -488,7 +500,6 @@ impl Trade<'_> {
     }
 
     fn breakdown_chart(&self, b: &Breakdown, part: Part, title: &str) -> Result<(String, String)> {
-        let previous_year = (b.year - 1).to_string();
         let mut bars = Vec::new();
         let mut described = Vec::new();
         for item in &b.items {
@@ -497,14 +508,9 @@ impl Trade<'_> {
                 .category_label(self.reference, &b.classification, &item.code)?
                 .to_string();
             let marks = item.marks();
+            // The change alone: the column's header says on which year.
             let note = match item.change() {
-                Some(c) => Some(marks.change_text(&self.w.fill(
-                    "charts.change_short",
-                    &[
-                        ("change", &self.w.fmt.percent_change(c)?),
-                        ("year", &previous_year),
-                    ],
-                )?)),
+                Some(c) => Some(marks.change_text(&self.w.fmt.percent_change(c)?)),
                 None => None,
             };
             described.push(format!(
