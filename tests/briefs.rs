@@ -208,20 +208,21 @@ fn canada_mexico_and_us_briefs_in_three_languages() {
     assert_contains(&mx_nl, "3e kwartaal 2025", "nl edition");
     assert_contains(&mx_en, "Q3 2025", "en edition");
     // One convention: † after an illustrative value (the rank of illustrative markets)
-    // or change, explained once in the notice; every card names its year.
+    // or change, explained once in the notice; every card names its year, and its line
+    // the years it spans (issue 25).
     assert_contains(
         &mx_fr,
-        "2024 39ᵉ sur 44 † 38ᵉ en 2023",
+        "2024 39ᵉ sur 44 † 2020 2024 38ᵉ en 2023",
         "fr illustrative rank",
     );
     assert_contains(
         &mx_nl,
-        "2024 39e van 44 † 38e in 2023",
+        "2024 39e van 44 † 2020 2024 38e in 2023",
         "nl illustrative rank",
     );
     assert_contains(
         &mx_en,
-        "2024 39th of 44 † 38th in 2023",
+        "2024 39th of 44 † 2020 2024 38th in 2023",
         "en illustrative rank",
     );
     assert_contains(

@@ -57,6 +57,9 @@ struct Card {
 struct Sparkline {
     path: String,
     alt: String,
+    /// The first and last years of the line, printed at its ends.
+    from: String,
+    to: String,
 }
 
 /// A line of the year-to-date box.
@@ -315,7 +318,12 @@ fn sparkline(
             ("what", label),
         ],
     )?;
-    Ok(Some(Sparkline { path, alt }))
+    Ok(Some(Sparkline {
+        path,
+        alt,
+        from: first.year.to_string(),
+        to: last.year.to_string(),
+    }))
 }
 
 /// One line per year-to-date figure, labelled as its card and compared with the same
