@@ -381,16 +381,18 @@ fn assert_paginated(
             i + 1
         );
     }
-    for (i, page) in pages.iter().enumerate().skip(starts[0] - 1) {
-        if page.contains(blank) {
-            assert_eq!(page.trim(), blank, "{lang}: a notes page holds more");
-        } else {
-            let footer = format!("{} / {total}", i + 1);
-            assert!(
-                page.contains(&footer),
-                "{lang}: page {} lacks “{footer}”",
-                i + 1
-            );
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        // Every page but the cover is numbered, a notes page too.
+        let footer = format!("{} / {total}", i + 1);
+        assert!(
+            page.contains(&footer),
+            "{lang}: page {} lacks “{footer}”",
+            i + 1
+        );
+        // A notes page holds its heading and its footer, nothing else.
+        if page.trim_start().starts_with(blank) {
+            let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+            assert_eq!(lines.len(), 2, "{lang}: a notes page holds more: {lines:?}");
         }
     }
     starts
@@ -447,7 +449,7 @@ fn mission_bundle_has_contents_the_markets_side_by_side_and_briefs_on_right_hand
         );
         let starts = assert_paginated(lang, &pages, kind, &countries, blank);
         assert!(
-            pages.iter().any(|p| p.trim() == blank),
+            pages.iter().any(|p| p.trim_start().starts_with(blank)),
             "{lang}: no page for notes between the briefs"
         );
         // Under the contents, the markets side by side, each value as its brief prints it
@@ -688,7 +690,7 @@ fn a_handout_opens_with_its_programme_and_its_briefs_advertise_its_mission() {
     for (lang, dates, cities, day, register, sample, own_event) in [
         (
             "fr",
-            "du 17 novembre 2025 au 21 novembre 2025",
+            "du 17 au 21 novembre 2025",
             "Montréal, Chicago et Monterrey",
             "Rendez-vous d’affaires avec des importateurs",
             "Inscription",
@@ -697,7 +699,7 @@ fn a_handout_opens_with_its_programme_and_its_briefs_advertise_its_mission() {
         ),
         (
             "nl",
-            "van 17 november 2025 tot 21 november 2025",
+            "van 17 tot 21 november 2025",
             "Montreal, Chicago en Monterrey",
             "Zakelijke afspraken met importeurs",
             "Inschrijven",
@@ -706,7 +708,7 @@ fn a_handout_opens_with_its_programme_and_its_briefs_advertise_its_mission() {
         ),
         (
             "en",
-            "17 November 2025 to 21 November 2025",
+            "17 to 21 November 2025",
             "Montreal, Chicago and Monterrey",
             "Business meetings with importers",
             "Registration",

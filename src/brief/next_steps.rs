@@ -120,10 +120,21 @@ pub(crate) fn mission_when(
     season: Option<String>,
 ) -> Result<Option<String>> {
     Ok(match (start, end) {
-        (Some(start), Some(end)) if end != start => Some(cat.fill(
-            "brief.date_range",
-            &[("start", &fmt.date(start)?), ("end", &fmt.date(end)?)],
-        )?),
+        (Some(start), Some(end)) if end != start => {
+            // What the end date says already is not repeated: "du 17 au 21 novembre 2025",
+            // "van 28 oktober tot 3 november 2025", "17 to 21 November 2025".
+            let start_text = if (start.year, start.month) == (end.year, end.month) {
+                fmt.day(start)?
+            } else if start.year == end.year {
+                fmt.date_no_year(start)?
+            } else {
+                fmt.date(start)?
+            };
+            Some(cat.fill(
+                "brief.date_range",
+                &[("start", &start_text), ("end", &fmt.date(end)?)],
+            )?)
+        }
         (Some(start), _) => Some(fmt.date(start)?),
         (None, _) => season,
     })

@@ -232,6 +232,26 @@ impl LocaleFormatter {
 
     /// A calendar date ("20 octobre 2025", "1ᵉʳ février 2019", "20 oktober 2025",
     /// "20 October 2025").
+    /// The day of `date` as a date writes it ("1er", "17"), for a range in one month.
+    pub fn day(&self, date: &crate::vocab::Date) -> Result<String> {
+        Ok(if date.day == 1 {
+            self.catalogue.get("format.day_first")?.to_string()
+        } else {
+            date.day.to_string()
+        })
+    }
+
+    /// `date` without its year ("17 novembre"), for a range within one year.
+    pub fn date_no_year(&self, date: &crate::vocab::Date) -> Result<String> {
+        let month = self
+            .catalogue
+            .get(&format!("format.months[{}]", date.month - 1))?;
+        Ok(self.catalogue.fill(
+            "format.date_no_year",
+            &[("d", &self.day(date)?), ("month", month)],
+        )?)
+    }
+
     pub fn date(&self, date: &crate::vocab::Date) -> Result<String> {
         let month = self
             .catalogue

@@ -142,8 +142,9 @@ const UNITS: [&str; 22] = [
 ];
 
 /// `text` with a no-break space where a line must not break: between a number and its scale
-/// or currency ("340 millions", "77 million"), and after a currency code before its number
-/// ("EUR 77"), as a typesetter keeps an amount together.
+/// or currency ("340 millions", "77 million"), after a currency code before its number
+/// ("EUR 77"), as a typesetter keeps an amount together; and inside a place name whose
+/// first word is short ("New York", "San Francisco", "Hong Kong", "Los Angeles").
 fn tie_amounts(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
     let mut out = String::with_capacity(text.len());
@@ -153,7 +154,20 @@ fn tie_amounts(text: &str) -> String {
         let number = word.ends_with(|c: char| c.is_ascii_digit());
         let unit = UNITS.contains(&next.trim_end_matches([',', '.', ';', ':', ')', '!', '?']));
         let code = matches!(*word, "EUR" | "USD") && next.starts_with(|c: char| c.is_ascii_digit());
-        out.push(if (number && unit) || code {
+        let capitalised = |w: &str| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && chars.next().is_some_and(char::is_lowercase)
+        };
+        // A short capitalised word before another: the first half of a name. Not after a
+        // sentence's end, where "So Brussels" would be two words of a sentence.
+        let name = capitalised(word)
+            && word.chars().count() <= 4
+            && word.chars().all(char::is_alphabetic)
+            && capitalised(next)
+            && i > 0
+            && !words[i - 1].ends_with(['.', '!', '?', ':']);
+        out.push(if (number && unit) || code || name {
             '\u{a0}'
         } else {
             ' '
@@ -177,6 +191,14 @@ mod tests {
             "exported EUR\u{a0}77\u{a0}million, in 2019 the"
         );
         assert_eq!(tie_amounts("68 keer zo groot"), "68 keer zo groot");
+        // A place name of two words stays on one line ("avec New / York").
+        assert_eq!(
+            tie_amounts("avec New York comme vitrine, San Francisco"),
+            "avec New\u{a0}York comme vitrine, San\u{a0}Francisco"
+        );
+        // Not at a sentence's start, nor a long first word.
+        assert_eq!(tie_amounts("New York est"), "New York est");
+        assert_eq!(tie_amounts("vers Toronto Pearson"), "vers Toronto Pearson");
         assert!(to_typst("de 340 millions").contains("340\u{a0}millions"));
     }
 
