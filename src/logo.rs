@@ -9,8 +9,9 @@ use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
 pub const MAX_BYTES: usize = 1 << 20;
 /// The narrowest PNG: printed about 25 mm wide, it needs 300 pixels for 300 dpi.
 pub const MIN_PNG_WIDTH: u32 = 300;
-/// The largest PNG side decoded: beyond it a small file can unpack to gigabytes.
-pub const MAX_PNG_SIDE: u32 = 8000;
+/// The largest PNG side decoded: a logo printed 60 mm wide at 300 dpi needs 700 pixels;
+/// beyond this a small file unpacks to hundreds of megabytes in every brief.
+pub const MAX_PNG_SIDE: u32 = 3000;
 /// The widest and the tallest shape that fits the title band's corner: 8 by 1, 1 by 2.
 const MAX_WIDE: f64 = 8.0;
 const MAX_TALL: f64 = 2.0;
@@ -46,6 +47,17 @@ pub fn check(file: &str, bytes: &[u8]) -> Result<(), String> {
         ));
     }
     let (width, height) = if is_svg(file) {
+        // Text needs fonts the brief may not have, and a linked or embedded image is loaded
+        // apart from this check (an embedded PNG can unpack to gigabytes): a logo is drawn
+        // with shapes and paths only.
+        if let Some(element) = svg_elements(bytes)
+            .into_iter()
+            .find(|e| matches!(e.as_str(), "image" | "text" | "foreignobject"))
+        {
+            return Err(format!(
+                "the SVG logo holds a `<{element}>` element: export it with text converted to outlines and without embedded or linked images (shapes and paths only), or give a PNG"
+            ));
+        }
         let svg = SvgImage::new(Bytes::new(bytes.to_vec()))
             .map_err(|e| format!("the logo is not an SVG image Typst can read: {e:?}"))?;
         (svg.width(), svg.height())
@@ -86,6 +98,23 @@ pub fn check(file: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// The local names of the elements of an SVG, lower case (`svg:image` is `image`).
+fn svg_elements(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split('<')
+        .skip(1)
+        .filter(|tag| !tag.starts_with(['/', '!', '?']))
+        .map(|tag| {
+            let name: String = tag
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/'))
+                .collect();
+            let local = name.rsplit(':').next().unwrap_or_default();
+            local.to_ascii_lowercase()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +137,22 @@ mod tests {
             ("logo.svg", svg(40, 200), "times as wide"),
             ("logo.png", svg(120, 40), "not a PNG"),
             ("logo.svg", vec![b' '; MAX_BYTES + 1], "KB"),
+            // Images (an embedded PNG bomb, a link to a file) and text are refused.
+            (
+                "logo.svg",
+                br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><image href="data:image/png;base64,AAAA" width="40" height="40"/></svg>"#.to_vec(),
+                "`<image>`",
+            ),
+            (
+                "logo.svg",
+                br#"<svg:svg xmlns:svg="http://www.w3.org/2000/svg" width="40" height="40"><svg:IMAGE href="../secret.png"/></svg:svg>"#.to_vec(),
+                "`<image>`",
+            ),
+            (
+                "logo.svg",
+                br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><text>Agency</text></svg>"#.to_vec(),
+                "`<text>`",
+            ),
         ] {
             let error = check(file, &bytes).unwrap_err();
             assert!(error.contains(why), "{file}: {error}");

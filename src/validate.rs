@@ -489,7 +489,7 @@ const EUROSTAT_PARTNERS: [&str; 17] = [
 /// Why `url` cannot be printed with a QR code: a QR code opens a web page at a host, and
 /// the address printed beside it must be the one encoded — no space, no invisible or
 /// direction-changing character that would make the print say something else.
-fn web_address_problem(url: &str) -> Option<String> {
+pub(crate) fn web_address_problem(url: &str) -> Option<String> {
     let lower = url.to_ascii_lowercase();
     let Some(rest) = ["https://", "http://"]
         .iter()

@@ -127,6 +127,20 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Outcome> {
         &to_edition,
         cat.get("diff.change")?,
     ];
+    // What the records say is shown, never obeyed: a control character in a label or a
+    // printed value (an escape sequence would retitle or recolour the terminal) is shown
+    // as its symbol, in every format.
+    for c in &mut changes {
+        for text in [
+            &mut c.kind,
+            &mut c.item,
+            &mut c.from,
+            &mut c.to,
+            &mut c.change,
+        ] {
+            *text = crate::diag::visible(text).replace(['\n', '\t'], " ");
+        }
+    }
     match args.format {
         DiffFormat::Csv => {
             // Column names a sheet's formulas can rely on, in every language; the values

@@ -146,10 +146,19 @@ impl Spool {
     /// the reason it cannot be read, for the caller to say what that means. The briefs of a
     /// format this version cannot read are skipped, for the caller to refuse the format.
     pub fn read(path: &Path) -> std::io::Result<Option<Result<(Head, Spool), String>>> {
-        let file = match File::open(path) {
+        // Checked before it is opened: opening a FIFO put in its place would block.
+        match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            other => other?,
-        };
+            Err(e) => return Err(e),
+            Ok(m) if !m.is_file() => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "not a regular file (a pipe, socket, device or folder)",
+                ));
+            }
+            Ok(_) => {}
+        }
+        let file = File::open(path)?;
         if !file.metadata()?.is_file() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -347,5 +356,14 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+        // A FIFO in its place is refused, not opened (opening it would wait for a writer).
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("fifo.json");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(Spool::read(&fifo).is_err());
+            }
+        }
     }
 }

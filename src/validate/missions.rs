@@ -10,6 +10,13 @@ const MISSION_SEASON_MAX: usize = 60;
 const MISSION_PLACE_MAX: usize = 100;
 /// The most days or stops a programme page holds.
 const PROGRAMME_MAX: usize = 14;
+/// The longest mission text (the programme page's lead, a brief's mission card), a
+/// programme day's place and text, in characters.
+const MISSION_TEXT_MAX: usize = 400;
+const PROGRAMME_PLACE_MAX: usize = 40;
+const PROGRAMME_TEXT_MAX: usize = 160;
+/// The longest word a line holds in a brief's mission card.
+const WORD_MAX: usize = 30;
 
 /// A mission's programme, place, text and registration link: every text in every language
 /// of the project (a missing translation is an error naming it), a link that opens a web
@@ -82,12 +89,57 @@ fn programme(
         langs,
         &mut errors,
     );
+    // The same check as a profile's `mission.url`: a web page a QR code opens, printed as
+    // it is (the handout's briefs print this address in their "next mission").
     if let Some(url) = &details.url {
         let field = format!("{own}.url");
-        if let Some(why) = unsafe_link(url) {
+        let why = web_address_problem(url).or_else(|| crate::qr::check(url).err());
+        if let Some(why) = why {
             errors.push(error(&field, field.clone(), why));
-        } else if let Err(why) = crate::qr::check(url) {
-            errors.push(error(&field, field.clone(), why));
+        }
+    }
+    // What the programme page and a brief's card have room for: a place on a line, a
+    // text of a few lines, a day on a row — and no word longer than a line.
+    let mut lengths: Vec<(String, &crate::vocab::Localized, usize)> = Vec::new();
+    if let Some(text) = &details.text {
+        lengths.push((format!("{own}.text"), text, MISSION_TEXT_MAX));
+    }
+    for (i, item) in details.programme.iter().enumerate() {
+        lengths.push((
+            format!("{own}.programme[{i}].place"),
+            &item.place,
+            PROGRAMME_PLACE_MAX,
+        ));
+        lengths.push((
+            format!("{own}.programme[{i}].text"),
+            &item.text,
+            PROGRAMME_TEXT_MAX,
+        ));
+    }
+    for (field, text, limit) in lengths {
+        for (lang, value) in &text.0 {
+            let field = format!("{field}.{lang}");
+            let length = value.chars().count();
+            let longest = value
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            if length > limit {
+                errors.push(error(
+                    &field,
+                    field.clone(),
+                    format!("{length} characters: the handout has room for {limit} here"),
+                ));
+            } else if longest > WORD_MAX {
+                errors.push(error(
+                    &field,
+                    field.clone(),
+                    format!(
+                        "a word of {longest} characters, longer than a line: break it with spaces"
+                    ),
+                ));
+            }
         }
     }
     errors
