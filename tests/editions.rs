@@ -827,3 +827,90 @@ fn the_agency_logo_is_on_every_brief_and_the_handout_cover() {
     let alts = figure_alts(&project.path().join("output/2025-Q3/ca-en.pdf"));
     assert!(!alts.iter().any(|a| a.starts_with("Logo")), "{alts:?}");
 }
+
+/// The heading tags of a PDF's structure tree (`H1`, `H2`, …), in reading order.
+fn heading_tags(pdf: &Path) -> Vec<String> {
+    fn walk(doc: &lopdf::Document, object: &lopdf::Object, found: &mut Vec<String>, depth: usize) {
+        if depth > 200 {
+            return;
+        }
+        let object = match object {
+            lopdf::Object::Reference(id) => match doc.get_object(*id) {
+                Ok(o) => o,
+                Err(_) => return,
+            },
+            other => other,
+        };
+        match object {
+            lopdf::Object::Array(items) => {
+                for item in items {
+                    walk(doc, item, found, depth + 1);
+                }
+            }
+            lopdf::Object::Dictionary(dict) => {
+                if let Ok(name) = dict.get(b"S").and_then(|s| s.as_name()) {
+                    let name = String::from_utf8_lossy(name).to_string();
+                    if name.len() == 2 && name.starts_with('H') {
+                        found.push(name);
+                    }
+                }
+                if let Ok(kids) = dict.get(b"K") {
+                    walk(doc, kids, found, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let root = doc
+        .catalog()
+        .unwrap()
+        .get(b"StructTreeRoot")
+        .unwrap()
+        .clone();
+    let mut found = Vec::new();
+    walk(&doc, &root, &mut found, 0);
+    found
+}
+
+/// Issue 24 §3: a screen reader navigates a brief by its outline — the country is the one
+/// level-1 heading, first; the sections are level 2 under it and the charts' titles level 3;
+/// no level-1 heading below the title.
+#[test]
+fn every_brief_is_outlined_from_its_country_down() {
+    let out = tempfile::tempdir().unwrap();
+    let at = out.path().to_str().unwrap();
+    marketbrief(&sample_project(), &["build", "--out", at]);
+    for entry in std::fs::read_dir(out.path().join("2025-Q3")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        let tags = heading_tags(&path);
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(
+            tags.first().map(String::as_str),
+            Some("H1"),
+            "{name}: {tags:?}"
+        );
+        assert_eq!(
+            tags.iter().filter(|t| *t == "H1").count(),
+            1,
+            "{name}: {tags:?}"
+        );
+        assert!(
+            tags[1..].iter().all(|t| t == "H2" || t == "H3"),
+            "{name}: {tags:?}"
+        );
+        // Key figures, why, trade, sectors, cities, agreement, next steps, sources.
+        assert!(
+            tags.iter().filter(|t| *t == "H2").count() >= 7,
+            "{name}: {tags:?}"
+        );
+        // The trade section's charts, the agreement's title, the publications.
+        assert!(
+            tags.iter().filter(|t| *t == "H3").count() >= 3,
+            "{name}: {tags:?}"
+        );
+    }
+}
