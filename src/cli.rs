@@ -333,6 +333,14 @@ pub struct CheckArgs {
     /// problems: the check fails on any, as CI wants.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Fix in place, in the profiles, what the style rules can fix safely — straight quotes
+    /// made curly (’, « », “ ”), the space before : ; ! ? in French, doubled spaces —
+    /// keeping comments and layout, list each change, then check
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: show the changes without writing them
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
     /// `human`: diagnostics with the offending line; `json`: one JSON object per problem
     /// on stdout (severity, file, line, column, field, message, help), for CI annotations
     /// and editors, the summary on stderr.

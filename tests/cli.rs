@@ -599,3 +599,53 @@ fn check_and_build_refuse_an_impossible_date_alike() {
         assert!(err.contains(&expected), "{args:?}: {err}");
     }
 }
+
+/// Issue 25: `check --fix` makes the style rules' safe fixes in the profiles themselves —
+/// straight quotes, the space before French high punctuation, doubled spaces — keeping
+/// comments and layout; `--dry-run` shows them without writing; what is left is checked.
+#[test]
+fn check_fix_corrects_the_typography_in_place() {
+    let project = tempfile::tempdir().unwrap();
+    common::copy_project(project.path());
+    let profile = project.path().join("data/profiles/jp.yaml");
+    let original = std::fs::read_to_string(&profile).unwrap();
+    let typed = original
+        .replace("l’Exposition universelle", "l'Exposition  universelle")
+        .replace("# ", "# kept: a comment's 'quotes' and spaces:  ");
+    assert_ne!(typed, original);
+    std::fs::write(&profile, &typed).unwrap();
+
+    let shown = common::marketbrief(project.path(), &["check", "--fix", "--dry-run"]);
+    assert!(
+        shown.contains("would fix data/profiles/jp.yaml:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("+ fr: centre économique du Kansaï, hôte de l’Exposition universelle"),
+        "{shown}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&profile).unwrap(),
+        typed,
+        "--dry-run wrote"
+    );
+
+    let done = common::marketbrief(project.path(), &["check", "--fix"]);
+    assert!(done.contains("fixed 1 text in 1 profile"), "{done}");
+    let fixed = std::fs::read_to_string(&profile).unwrap();
+    // The text fixed; the comments (not texts) as they were.
+    assert!(
+        fixed.contains("hôte de l’Exposition universelle"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("# kept: a comment's 'quotes' and spaces:  "),
+        "{fixed}"
+    );
+    assert_eq!(
+        fixed.lines().count(),
+        typed.lines().count(),
+        "the layout is kept"
+    );
+    assert!(done.contains("no problems"), "{done}");
+}

@@ -68,6 +68,8 @@ fn run_case(case: &Path, format: DiagnosticFormat) -> (Outcome, String, String) 
     );
     apply_edit(case, project.path());
     let args = CheckArgs {
+        fix: false,
+        dry_run: false,
         project: project.path().to_path_buf(),
         langs: Vec::new(),
         recipients: None,
@@ -155,6 +157,8 @@ fn byte_order_marks_and_crlf_line_endings_are_accepted() {
         std::fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
     }
     let args = CheckArgs {
+        fix: false,
+        dry_run: false,
         project: project.path().to_path_buf(),
         langs: Vec::new(),
         recipients: None,
@@ -223,6 +227,8 @@ fn style_warnings_never_fail_a_check_unless_denied() {
     apply_edit(&case, project.path());
     for deny_warnings in [false, true] {
         let args = CheckArgs {
+            fix: false,
+            dry_run: false,
             project: project.path().to_path_buf(),
             langs: Vec::new(),
             recipients: None,
@@ -322,6 +328,8 @@ fn every_case_reads_as_json_with_file_line_and_field() {
 #[test]
 fn the_sample_profiles_are_free_of_style_warnings() {
     let args = CheckArgs {
+        fix: false,
+        dry_run: false,
         project: common::sample_project(),
         langs: Vec::new(),
         recipients: None,

@@ -21,6 +21,9 @@ pub fn run(
     let root = &args.project;
     let config_path = std::path::Path::new(crate::config::CONFIG_FILE);
     let json = args.format == DiagnosticFormat::Json;
+    if args.fix {
+        fix(args, out)?;
+    }
     let project = match Project::load(root) {
         Ok(project) => project,
         // Inputs to fix are problems found; anything else (no project here, a file that
@@ -197,4 +200,78 @@ pub fn run(
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// `check --fix`: the style rules' safe fixes made in each profile (or shown, with
+/// `--dry-run`), each change listed, before the check itself.
+fn fix(args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
+    let assets = crate::assets::Assets::with_project(&args.project);
+    let rules = crate::style::load(&assets)?;
+    let langs: Vec<crate::i18n::Lang> = if args.langs.is_empty() {
+        crate::i18n::Lang::ALL.to_vec()
+    } else {
+        args.langs.clone()
+    };
+    let dir = args.project.join(crate::project::PROFILES_DIR);
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml") && p.is_file())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    let (mut texts, mut profiles) = (0, 0);
+    for path in files {
+        let shown = crate::deps::rel_path(path.strip_prefix(&args.project).unwrap_or(&path));
+        let Ok(bytes) = crate::limits::read(&path) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let fixed = crate::style::fix_profile(&rules, &text, &langs);
+        for change in &fixed.changes {
+            writeln!(
+                out,
+                "{} {shown}:{} {}",
+                if args.dry_run { "would fix" } else { "fixed" },
+                change.line,
+                change.field
+            )?;
+            for line in &change.before {
+                writeln!(out, "  - {}", crate::diag::visible(line.trim()))?;
+            }
+            for line in &change.after {
+                writeln!(out, "  + {}", crate::diag::visible(line.trim()))?;
+            }
+        }
+        for (field, line) in &fixed.left {
+            writeln!(
+                out,
+                "left {shown}:{line} {field}: a quoted or split text, fix it by hand"
+            )?;
+        }
+        if !fixed.changes.is_empty() {
+            texts += fixed.changes.len();
+            profiles += 1;
+            if !args.dry_run {
+                crate::output::write_atomic(&path, fixed.text.as_bytes())?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{} {texts} text{} in {profiles} profile{}{}",
+        if args.dry_run { "would fix" } else { "fixed" },
+        plural(texts),
+        plural(profiles),
+        if args.dry_run {
+            " (nothing written)"
+        } else {
+            ""
+        }
+    )?;
+    Ok(())
 }

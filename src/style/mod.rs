@@ -7,6 +7,9 @@
 //! holds one text per language, at a field path (`sectors[1].text.fr`) that
 //! [`crate::source::locate`] turns into a line, the column being that of the match.
 
+mod fix;
+pub use fix::{Change, Fixed, fix_profile};
+
 use crate::error::InputError;
 use crate::vocab::Lang;
 use serde::Deserialize;
