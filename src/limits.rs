@@ -203,13 +203,23 @@ pub fn read_within(root: &Path, rel: &Path) -> std::io::Result<Vec<u8>> {
             "a link to a file outside the project: a project's files are read only from inside it (copy the file into the project)",
         ));
     }
-    read(&path)
+    // The file checked is the file read: `real`, not the path a link could be swapped
+    // behind in between, within the bound of the name the project gives it.
+    let metadata = std::fs::metadata(&real)?;
+    if !metadata.is_file() {
+        return read(&real);
+    }
+    read_limited(&real, max_bytes(&path))
 }
 
 /// Reads a whole file named on the command line, which may be a pipe (`/dev/stdin`,
 /// `<(…)`), within [`max_bytes`].
 pub fn read_given(path: &Path) -> std::io::Result<Vec<u8>> {
-    let limit = max_bytes(path);
+    read_limited(path, max_bytes(path))
+}
+
+/// Reads the whole file at `path`, refusing one of more than `limit` bytes.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > limit {

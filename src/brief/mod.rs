@@ -170,14 +170,19 @@ impl<'p> Renderer<'p> {
             let tight_source = timings.time(Stage::Template, || {
                 self.templates.render(BRIEF_TEMPLATE, &context)
             })?;
-            let tight = typeset(&tight_source, &context)?;
-            timings.add(Stage::Typeset, tight.compile_time);
-            timings.add(Stage::Pdf, tight.export_time);
-            if tight.pages < typeset_brief.pages {
-                typeset_brief = tight;
-                source = tight_source;
-            } else {
-                context.tight = false;
+            // The brief as first set stands if the tight one is no shorter, or fails.
+            match typeset(&tight_source, &context) {
+                Ok(tight) => {
+                    timings.add(Stage::Typeset, tight.compile_time);
+                    timings.add(Stage::Pdf, tight.export_time);
+                    if tight.pages < typeset_brief.pages {
+                        typeset_brief = tight;
+                        source = tight_source;
+                    } else {
+                        context.tight = false;
+                    }
+                }
+                Err(_) => context.tight = false,
             }
         }
         let typeset = typeset_brief;
