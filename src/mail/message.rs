@@ -457,7 +457,22 @@ impl<'a> Composer<'a> {
             illustrative_note,
         };
         let (subject, text) = render_text(&self.env, lang, &context)?;
-        let html = render(&self.env, &format!("{lang}.html.j2"), &context)?;
+        // The HTML part has its subject as its `<title>`, as a page needs one (a screen
+        // reader announces it; axe-core's `document-title`).
+        #[derive(serde::Serialize)]
+        struct WithSubject<'c, C: serde::Serialize> {
+            #[serde(flatten)]
+            context: &'c C,
+            subject: &'c str,
+        }
+        let html = render(
+            &self.env,
+            &format!("{lang}.html.j2"),
+            &WithSubject {
+                context: &context,
+                subject: &subject,
+            },
+        )?;
 
         let reply_to = Mailbox::new(
             Some(context.adviser.name.clone()),

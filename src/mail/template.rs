@@ -119,7 +119,7 @@ pub(super) fn environment(assets: &Assets) -> Environment<'static> {
 pub(super) fn render(
     env: &Environment<'_>,
     name: &str,
-    context: &MailContext<'_>,
+    context: &impl serde::Serialize,
 ) -> Result<String> {
     // A project may override the templates: their errors are input errors, at their line.
     let located = |e: minijinja::Error| {

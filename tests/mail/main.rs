@@ -183,6 +183,22 @@ fn one_message_per_language_with_its_figures_and_briefs_and_never_twice() {
         assert!(text.starts_with(greeting), "{to}: {text}");
         let html = message.body_html(0).unwrap();
         assert!(html.contains(&greeting.replace(',', "")), "{to}: {html}");
+        // Issue 24: the HTML part is a page with its title (the subject), and its grey
+        // notes read at 4.5:1 or more on white (#777 did not: axe's `color-contrast`).
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(title, _)| title.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            fold(&title.replace("&#x27;", "'")),
+            fold(subject),
+            "{to}: {html}"
+        );
+        assert!(
+            !html.contains("#777") && !html.contains("#999"),
+            "{to}: {html}"
+        );
         // The key figures as the brief printed them, in the body and in the PDF.
         for (brief, file) in &briefs {
             for id in ["key/region_goods_exports", "key/national_goods_exports"] {
