@@ -136,56 +136,50 @@ impl<'p> Renderer<'p> {
         } = self.render_recording(path, profile, lang, edition, false, deps)?;
         deps.depends_on_all(self.typesetter.font_files());
         let ident = format!("marketbrief/{}/{}/{}", edition, profile.code(), lang);
-        let typeset = |source: &str, context: &context::BriefContext| -> Result<Typeset> {
-            match self
-                .typesetter
-                .typeset(source.to_string(), &files, edition.last_day(), &ident)
-            {
-                Ok(typeset) => Ok(typeset),
-                Err(TypesetFailure::TextOffPage(off)) => {
-                    Err(self.text_off_page(&off, path, profile, lang).into())
-                }
-                Err(TypesetFailure::Typst(typst)) => {
-                    if let Some(missing) = self.missing_glyphs(&typst, path, profile, lang) {
-                        return Err(missing.into());
-                    }
-                    Err(self
-                        .typst_error_in_template(&typst, path, context, &files, edition, &ident))
-                }
-                Err(TypesetFailure::Settings(why)) => Err(Error::Typeset(why)),
-            }
-        };
-        let mut typeset_brief = typeset(&source, &context)?;
-        timings.add(Stage::Typeset, typeset_brief.compile_time);
-        timings.add(Stage::Pdf, typeset_brief.export_time);
-        // A last page of a few lines is a page wasted on paper: the brief is set again with
-        // less space between its parts, and kept so if that saves the page.
-        if typeset_brief.pages > 1
-            && typeset_brief
-                .page_fill
+        // A last page of a few lines is a page wasted on paper: the brief is laid out again
+        // with less space between its parts, and kept so if that saves the page (the PDF is
+        // exported once, of the layout kept).
+        let refit = |pages: usize, fill: &[f64]| {
+            let sparse = fill
                 .last()
-                .is_some_and(|fill| *fill < crate::typeset::SPARSE_LAST_PAGE)
-        {
-            context.tight = true;
-            let tight_source = timings.time(Stage::Template, || {
-                self.templates.render(BRIEF_TEMPLATE, &context)
-            })?;
-            // The brief as first set stands if the tight one is no shorter, or fails.
-            match typeset(&tight_source, &context) {
-                Ok(tight) => {
-                    timings.add(Stage::Typeset, tight.compile_time);
-                    timings.add(Stage::Pdf, tight.export_time);
-                    if tight.pages < typeset_brief.pages {
-                        typeset_brief = tight;
-                        source = tight_source;
-                    } else {
-                        context.tight = false;
-                    }
-                }
-                Err(_) => context.tight = false,
+                .is_some_and(|f| *f < crate::typeset::SPARSE_LAST_PAGE);
+            if pages < 2 || !sparse {
+                return None;
             }
-        }
-        let typeset = typeset_brief;
+            context.tight = true;
+            let tight = self.templates.render(BRIEF_TEMPLATE, &context).ok();
+            context.tight = false;
+            tight
+        };
+        let typeset = match self.typesetter.typeset_refitted(
+            source.clone(),
+            &files,
+            edition.last_day(),
+            &ident,
+            refit,
+        ) {
+            Ok((typeset, refitted)) => {
+                if let Some(tight) = refitted {
+                    source = tight;
+                    context.tight = true;
+                }
+                typeset
+            }
+            Err(TypesetFailure::TextOffPage(off)) => {
+                return Err(self.text_off_page(&off, path, profile, lang).into());
+            }
+            Err(TypesetFailure::Typst(typst)) => {
+                if let Some(missing) = self.missing_glyphs(&typst, path, profile, lang) {
+                    return Err(missing.into());
+                }
+                return Err(
+                    self.typst_error_in_template(&typst, path, &context, &files, edition, &ident)
+                );
+            }
+            Err(TypesetFailure::Settings(why)) => return Err(Error::Typeset(why)),
+        };
+        timings.add(Stage::Typeset, typeset.compile_time);
+        timings.add(Stage::Pdf, typeset.export_time);
         Ok(Brief {
             typeset,
             source,

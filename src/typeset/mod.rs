@@ -131,21 +131,50 @@ impl Typesetter {
         date: (i32, u8, u8),
         ident: &str,
     ) -> Result<Typeset, TypesetFailure> {
+        self.typeset_refitted(main, files, date, ident, |_, _| None)
+            .map(|(typeset, _)| typeset)
+    }
+
+    /// Like [`Typesetter::typeset`], but once laid out, `refit` sees the number of pages
+    /// and each page's fill and may return another source to lay out instead (the same
+    /// brief set tighter): it is kept, and its source returned, when it takes fewer pages
+    /// and compiles; the PDF is exported once, of the layout kept.
+    pub fn typeset_refitted(
+        &self,
+        main: String,
+        files: &Files,
+        date: (i32, u8, u8),
+        ident: &str,
+        refit: impl FnOnce(usize, &[f64]) -> Option<String>,
+    ) -> Result<(Typeset, Option<String>), TypesetFailure> {
         let today = Datetime::from_ymd(date.0, date.1, date.2)
             .ok_or_else(|| TypesetFailure::Settings(format!("invalid document date {date:?}")))?;
-        let world = BriefWorld::new(&self.shared, main, files, today);
         let started = std::time::Instant::now();
-        let result = typst::compile::<PagedDocument>(&world);
-        let warnings = result
-            .warnings
-            .iter()
-            .map(|w| describe(&world, w))
-            .collect();
-        let document = result
-            .output
-            .map_err(|errors| diagnostics(&world, TypesetStage::Compile, errors.as_slice()))?;
-        if let Some((page, text)) = text_off_page(&document) {
-            return Err(TypesetFailure::TextOffPage(TextOffPage { page, text }));
+        let compile = |main: &str| {
+            let world = BriefWorld::new(&self.shared, main.to_string(), files, today);
+            let result = typst::compile::<PagedDocument>(&world);
+            let warnings: Vec<String> = result
+                .warnings
+                .iter()
+                .map(|w| describe(&world, w))
+                .collect();
+            let document = result
+                .output
+                .map_err(|errors| diagnostics(&world, TypesetStage::Compile, errors.as_slice()))?;
+            if let Some((page, text)) = text_off_page(&document) {
+                return Err(TypesetFailure::TextOffPage(TextOffPage { page, text }));
+            }
+            let page_fill = page_fill(&document);
+            Ok((document, warnings, page_fill))
+        };
+        let (mut document, mut warnings, mut page_fill) = compile(&main)?;
+        let mut refitted = None;
+        if let Some(other) = refit(document.pages().len(), &page_fill)
+            && let Ok((tighter, w, fill)) = compile(&other)
+            && tighter.pages().len() < document.pages().len()
+        {
+            (document, warnings, page_fill) = (tighter, w, fill);
+            refitted = Some(other);
         }
         let compile_time = started.elapsed();
         let started = std::time::Instant::now();
@@ -165,19 +194,23 @@ impl Typesetter {
             })?,
             ..PdfOptions::default()
         };
+        // Export errors are located in the source laid out.
+        let world = BriefWorld::new(&self.shared, refitted.clone().unwrap_or(main), files, today);
         let pdf = typst_pdf::pdf(&document, &options)
             .map_err(|errors| diagnostics(&world, TypesetStage::Export, errors.as_slice()))?;
         let pages = document.pages().len();
-        let page_fill = page_fill(&document);
-        Ok(Typeset {
-            pdf,
-            pages,
-            page_fill,
-            warnings,
-            document,
-            compile_time,
-            export_time: started.elapsed(),
-        })
+        Ok((
+            Typeset {
+                pdf,
+                pages,
+                page_fill,
+                warnings,
+                document,
+                compile_time,
+                export_time: started.elapsed(),
+            },
+            refitted,
+        ))
     }
 }
 
