@@ -648,4 +648,20 @@ fn check_fix_corrects_the_typography_in_place() {
         "the layout is kept"
     );
     assert!(done.contains("no problems"), "{done}");
+
+    // With --format json, standard output stays JSON lines only.
+    std::fs::write(&profile, &typed).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_marketbrief"))
+        .args(["check", "--fix", "--format", "json", "--project"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("fixed 1 text"));
 }

@@ -22,7 +22,9 @@ pub fn run(
     let config_path = std::path::Path::new(crate::config::CONFIG_FILE);
     let json = args.format == DiagnosticFormat::Json;
     if args.fix {
-        fix(args, out)?;
+        // With `--format json` standard output holds only the problems, one JSON object a
+        // line: what was fixed goes to standard error, with the summary.
+        fix(args, if json { &mut *err } else { &mut *out })?;
     }
     let project = match Project::load(root) {
         Ok(project) => project,
