@@ -113,6 +113,9 @@ pub fn fix_profile(rules: &[(Lang, Rules)], text: &str, langs: &[Lang]) -> Fixed
     let Some(texts) = texts_of(text) else {
         return fixed;
     };
+    // Every text as the file says it now, updated as fixes are kept: each fix is checked
+    // against it with one parse of the edited file.
+    let mut current = texts.clone();
     for (index, (field, lang, value)) in texts.iter().enumerate() {
         let Some((_, rules)) = rules.iter().find(|(l, _)| l == lang) else {
             continue;
@@ -127,34 +130,36 @@ pub fn fix_profile(rules: &[(Lang, Rules)], text: &str, langs: &[Lang]) -> Fixed
         let Some((line, edited)) =
             edit_region(&fixed.text, field, |segment| rules.fix(segment, *lang))
         else {
-            fixed.left.push((field.clone(), 0));
+            let line = crate::source::locate(&fixed.text, field).0.unwrap_or(1);
+            fixed.left.push((field.clone(), line));
             continue;
         };
         // Kept only if this text now reads as fixed and nothing else moved.
-        let kept = texts_of(&edited).is_some_and(|now| {
-            now.len() == texts.len()
-                && now.iter().enumerate().all(|(i, (f, l, v))| {
-                    let (f0, l0, _) = &texts[i];
-                    let expected = if i == index {
-                        &wanted
-                    } else {
-                        &current_value(&fixed.text, i)
-                    };
-                    f == f0 && l == l0 && v == expected
+        let now = texts_of(&edited).filter(|now| {
+            now.len() == current.len()
+                && now.iter().zip(&current).enumerate().all(|(i, (n, c))| {
+                    n.0 == c.0
+                        && n.1 == c.1
+                        && if i == index {
+                            n.2 == wanted
+                        } else {
+                            n.2 == c.2
+                        }
                 })
         });
-        if kept {
-            let before: Vec<String> = lines_of(&fixed.text, &edited).0;
-            let after: Vec<String> = lines_of(&fixed.text, &edited).1;
-            fixed.changes.push(Change {
-                field: field.clone(),
-                line,
-                before,
-                after,
-            });
-            fixed.text = edited;
-        } else {
-            fixed.left.push((field.clone(), line));
+        match now {
+            Some(now) => {
+                let (before, after) = changed_lines(&fixed.text, &edited);
+                fixed.changes.push(Change {
+                    field: field.clone(),
+                    line,
+                    before,
+                    after,
+                });
+                fixed.text = edited;
+                current = now;
+            }
+            None => fixed.left.push((field.clone(), line)),
         }
     }
     fixed
@@ -168,17 +173,9 @@ fn texts_of(text: &str) -> Option<Vec<(String, Lang, String)>> {
     Some(texts)
 }
 
-/// The value of the `i`th text of `text` as it stands.
-fn current_value(text: &str, i: usize) -> String {
-    texts_of(text)
-        .and_then(|t| t.into_iter().nth(i))
-        .map(|(_, _, v)| v)
-        .unwrap_or_default()
-}
-
 /// The lines that differ between two texts of the same number of lines (a fix adds or
 /// removes characters, never lines).
-fn lines_of(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
     old.lines()
         .zip(new.lines())
         .filter(|(a, b)| a != b)
